@@ -1,0 +1,1 @@
+"""Text analysis (embeddings, clustering, theme labels): plain Python, no Django imports."""

@@ -1,0 +1,53 @@
+"""Site-wide middleware: security headers and friendly pages for bare error responses."""
+
+from intersector.views import method_not_allowed
+
+# Our pages load scripts and styles only from our own static files; no inline script.
+SITE_POLICY = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# Wagtail's admin relies on inline scripts and styles, so /cms/ gets a looser policy.
+CMS_POLICY = (
+    "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data: blob:; font-src 'self' data:; connect-src 'self'; object-src 'none'; "
+    "base-uri 'self'; form-action 'self'; frame-ancestors 'self'"
+)
+
+
+class SecurityHeadersMiddleware:
+    """Content-Security-Policy and Permissions-Policy on every response."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if "Content-Security-Policy" not in response:
+            cms = request.path.startswith("/cms/")
+            response["Content-Security-Policy"] = CMS_POLICY if cms else SITE_POLICY
+        response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
+        return response
+
+
+class FriendlyErrorsMiddleware:
+    """Give Django's empty 405 responses a readable page (other errors have handlers)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        if (
+            response.status_code == 405
+            and not response.get("Content-Type", "").startswith("application/json")
+            and not getattr(response, "streaming", False)
+            and not request.path.startswith("/api/")
+            and not response.content
+        ):
+            friendly = method_not_allowed(request)
+            if "Allow" in response:
+                friendly["Allow"] = response["Allow"]
+            return friendly
+        return response

@@ -1,0 +1,35 @@
+from django.conf import settings
+from django.urls import include, path
+from wagtail import urls as wagtail_urls
+from wagtail.admin import urls as wagtailadmin_urls
+from wagtail.documents import urls as wagtaildocs_urls
+
+from intersector import views
+from intersector.api.api import api
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("intersector.accounts.urls")),
+    path("jobs/", include("intersector.jobs.urls")),
+    path("api/", api.urls),
+    path("learn/", include("intersector.library.urls")),
+    path("convene/", include("intersector.workshops.urls")),
+    path("agree/", include("intersector.agreements.urls")),
+    path("cms/", include(wagtailadmin_urls)),
+    path("documents/", include(wagtaildocs_urls)),
+]
+
+if settings.DEBUG:
+    from django.conf.urls.static import static
+
+    urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
+
+# Wagtail serves editorial pages for any path not matched above (and our 404 otherwise).
+urlpatterns.append(path("", include(wagtail_urls)))
+
+handler400 = "intersector.views.bad_request"
+handler403 = "intersector.views.permission_denied"
+handler404 = "intersector.views.page_not_found"
+handler500 = "intersector.views.server_error"

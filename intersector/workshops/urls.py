@@ -1,0 +1,9 @@
+from django.urls import path
+
+from intersector.workshops import views
+
+app_name = "workshops"
+
+urlpatterns = [
+    path("", views.index, name="index"),
+]

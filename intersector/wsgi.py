@@ -1,0 +1,9 @@
+"""WSGI entry point, for servers without live updates (the live streams need ASGI)."""
+
+import os
+
+from django.core.wsgi import get_wsgi_application
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intersector.settings")
+
+application = get_wsgi_application()
