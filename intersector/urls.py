@@ -11,6 +11,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/tokens/", include("intersector.api.token_urls")),
     path("accounts/", include("intersector.accounts.urls")),
     path("jobs/", include("intersector.jobs.urls")),
     path("api/", api.urls),
