@@ -27,7 +27,10 @@ def _load_dotenv(path):
         os.environ.setdefault(key.strip(), value.strip().strip("'\""))
 
 
-_load_dotenv(Path(os.environ.get("INTERSECTOR_ENV_FILE", BASE_DIR / ".env")))
+# INTERSECTOR_ENV_FILE names another file; set to an empty value, no file is read (tests).
+_env_file = os.environ.get("INTERSECTOR_ENV_FILE", str(BASE_DIR / ".env"))
+if _env_file:
+    _load_dotenv(Path(_env_file))
 
 
 def env(name, default=None):

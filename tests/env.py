@@ -1,0 +1,11 @@
+"""Loaded by pytest (`-p tests.env`) before Django's settings: the tests' own environment.
+
+Tests never read the developer's .env, so they see the production defaults a fresh clone has.
+"""
+
+import os
+import secrets
+
+os.environ.setdefault("INTERSECTOR_ENV_FILE", "")
+os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(40))
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
