@@ -275,6 +275,6 @@ WAGTAIL_I18N_ENABLED = False
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    "handlers": {"console": {"class": "logging.StreamHandler", "level": env("LOG_LEVEL", "WARNING")}},
+    "root": {"handlers": ["console"], "level": "INFO"},
 }

@@ -9,3 +9,5 @@ import secrets
 os.environ.setdefault("INTERSECTOR_ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(40))
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+# Tests serve static files from the apps' folders; no collectstatic manifest is needed.
+os.environ.setdefault("STATIC_MANIFEST", "false")

@@ -5,3 +5,6 @@ document.addEventListener("change", function (event) {
     target.form.submit();
   }
 });
+
+// With scripts on, the language menu changes on selection; its button is only for no-script use.
+document.documentElement.classList.add("js");
