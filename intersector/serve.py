@@ -20,7 +20,7 @@ def main():
             [
                 sys.executable, "-m", "uvicorn", "intersector.asgi:application",
                 "--host", host, "--port", port, "--proxy-headers",
-                "--timeout-graceful-shutdown", "5",
+                "--timeout-graceful-shutdown", "5", "--lifespan", "off",
             ]
         )
         code = server.returncode

@@ -270,6 +270,10 @@ WAGTAIL_SITE_NAME = "Intersector"
 WAGTAILADMIN_BASE_URL = env("SITE_URL", "http://127.0.0.1:8000")
 WAGTAILADMIN_LOGIN_URL = "accounts:login"
 WAGTAIL_I18N_ENABLED = False
+# No calls to outside services from the admin: no update check, no Gravatar images.
+WAGTAIL_ENABLE_UPDATE_CHECK = False
+WAGTAIL_ENABLE_WHATS_NEW_BANNER = False
+WAGTAIL_GRAVATAR_PROVIDER_URL = None
 
 # --- Logging: errors to the console (uvicorn's log), never to the visitor.
 LOGGING = {
