@@ -211,6 +211,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_RATE_LIMIT = int(env("LOGIN_RATE_LIMIT", "5"))  # failed attempts ...
 LOGIN_RATE_WINDOW = int(env("LOGIN_RATE_WINDOW", "900"))  # ... per this many seconds
+# Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For.
+LOGIN_RATE_TRUSTED_PROXIES = int(env("LOGIN_RATE_TRUSTED_PROXIES", "0"))
 
 # --- E-mail: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587
 EMAIL_URL = env("EMAIL_URL", "console://")

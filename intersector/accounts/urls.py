@@ -1,4 +1,3 @@
-from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from intersector.accounts import views
@@ -8,5 +7,22 @@ app_name = "accounts"
 urlpatterns = [
     path("", views.account, name="account"),
     path("sign-in/", views.SignInView.as_view(), name="login"),
-    path("sign-out/", auth_views.LogoutView.as_view(), name="logout"),
+    path("sign-out/", views.sign_out, name="logout"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
+    path("password-reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password-reset/sent/",
+        views.PasswordResetSentView.as_view(),
+        name="password_reset_sent",
+    ),
+    path(
+        "password-reset/<uidb64>/<token>/",
+        views.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password-reset/done/",
+        views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
 ]
