@@ -2,4 +2,4 @@ from django.conf import settings
 
 
 def site(request):
-    return {"site_name": "Intersector", "debug": settings.DEBUG}
+    return {"platform_name": "Intersector", "debug": settings.DEBUG}
