@@ -105,6 +105,7 @@ INSTALLED_APPS = [
     "template_partials",
     "django_tasks",
     "django_tasks_db",
+    "ninja",  # its bundled Swagger UI serves the API docs page without a CDN
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

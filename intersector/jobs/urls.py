@@ -1,3 +1,12 @@
+from django.urls import path
+
+from intersector.jobs import views
+
 app_name = "jobs"
 
-urlpatterns = []
+urlpatterns = [
+    path("", views.job_list, name="list"),
+    path("<uuid:job_id>/", views.job_detail, name="detail"),
+    path("<uuid:job_id>/status", views.job_status, name="status"),
+    path("<uuid:job_id>.json", views.job_json, name="json"),
+]

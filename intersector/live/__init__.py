@@ -1,0 +1,52 @@
+"""Live updates: services publish small events after a commit; pages stream them (SSE).
+
+    from intersector.live import publish
+    publish(f"workshop:{workshop.pk}", "note.added", {"note": note.pk})
+
+See intersector/live/README.md.
+"""
+
+import logging
+from functools import partial
+
+from django.db import transaction
+
+logger = logging.getLogger("intersector.live")
+
+
+def publish(topic, event, data=None):
+    """Send `event` to everyone streaming `topic`, once the current transaction commits.
+
+    Outside a transaction it is sent at once; if the transaction rolls back it is never sent.
+    `data` is a small JSON dict of ids, never secrets: screens fetch what they may see through
+    their own permission-checked requests. Bad names or data raise at once (a programming
+    mistake); a backend that is down is logged and skipped, because what was saved stays saved
+    and pages can always be rebuilt from the database.
+    """
+    from intersector.live.events import check_event, check_topic, frozen_data
+
+    check_topic(topic)
+    check_event(event)
+    transaction.on_commit(partial(_send, topic, event, frozen_data(data)))
+
+
+def _send(topic, event, data):
+    from intersector.live.backends import get_backend
+
+    try:
+        get_backend().publish(topic, event, data)
+    except Exception:
+        logger.warning("Live event %s on %s was not sent", event, topic, exc_info=True)
+
+
+def current_event_id(topic):
+    """The id of the topic's latest event: render it into a page (data-live-last-event-id)
+    BEFORE reading the page's data, so the stream replays anything that happens in between."""
+    from intersector.live.backends import get_backend
+
+    try:
+        return get_backend().read(topic, None).last_event_id
+    except Exception:
+        # The page still renders; its stream then starts from "now" instead.
+        logger.warning("Live position of %s is unavailable", topic, exc_info=True)
+        return ""

@@ -49,10 +49,10 @@ def test_account_page_links_to_password_change(signed_in):
     assert 'href="/accounts/password/"' in signed_in.get(ACCOUNT).content.decode()
 
 
-def test_account_page_links_to_api_tokens_once_that_page_exists(signed_in, settings):
-    settings.ROOT_URLCONF = "tests.accounts.urls_with_tokens"
+def test_account_page_links_to_api_tokens_and_jobs(signed_in):
     html = signed_in.get(ACCOUNT).content.decode()
-    assert '<a href="/accounts/tokens/">API tokens</a>' in html
+    assert '<a href="/accounts/tokens/">Your API tokens</a>' in html
+    assert '<a href="/jobs/">Your recent jobs</a>' in html
 
 
 def test_account_edit_form_has_labelled_boxes_filled_in(signed_in):

@@ -1,0 +1,102 @@
+/* Live updates for a page. See intersector/live/README.md.
+ *
+ *   <div data-live-stream="/…/live" data-live-poll="/…/live/poll"
+ *        data-live-events="note.added note.removed"
+ *        data-live-last-event-id="{{ live_position }}"></div>
+ *   <script src="{% static 'live/live.js' %}" defer></script>
+ *
+ * Every event becomes a CustomEvent "live:<name>" on document, with detail {id, data, element}.
+ * "live:resync" means the page missed too much: reload what it shows from the server.
+ * "live:ready" means the stream is connected. The element's data-live-state tells the page
+ * "connecting", "live", "reconnecting", "polling" or "offline" (for a status message).
+ * If the stream keeps failing (a network that breaks SSE), the page polls data-live-poll.
+ */
+(function () {
+  "use strict";
+
+  var MAX_ERRORS = 3;
+
+  function withId(url, id) {
+    if (!id) return url;
+    return url + (url.indexOf("?") < 0 ? "?" : "&") + "last_event_id=" + encodeURIComponent(id);
+  }
+
+  function parse(text) {
+    try { return JSON.parse(text || "{}"); } catch (e) { return {}; }
+  }
+
+  function follow(element) {
+    var names = (element.dataset.liveEvents || "").split(/\s+/).filter(Boolean);
+    var lastId = element.dataset.liveLastEventId || "";
+    var pollMs = 1000 * (parseFloat(element.dataset.livePollSeconds) || 5);
+    var errors = 0;
+
+    function setState(state) { element.dataset.liveState = state; }
+
+    function emit(name, id, data) {
+      if (id) lastId = id;
+      document.dispatchEvent(new CustomEvent("live:" + name, {
+        detail: {id: id, data: data, element: element}
+      }));
+    }
+
+    function poll() {
+      var url = withId(element.dataset.livePoll, lastId);
+      fetch(url, {credentials: "same-origin", headers: {Accept: "application/json"}})
+        .then(function (response) {
+          if (!response.ok) throw new Error("HTTP " + response.status);
+          return response.json();
+        })
+        .then(function (body) {
+          setState("polling");
+          if (body.resync) {
+            emit("resync", body.last_event_id, {});
+          } else {
+            body.events.forEach(function (event) { emit(event.event, event.id, event.data); });
+          }
+          lastId = body.last_event_id || lastId;
+        })
+        .catch(function () { setState("offline"); })
+        .then(function () { window.setTimeout(poll, pollMs); });
+    }
+
+    function stream() {
+      var source = new EventSource(withId(element.dataset.liveStream, lastId));
+      setState("connecting");
+      ["ready", "resync"].concat(names).forEach(function (name) {
+        source.addEventListener(name, function (event) {
+          errors = 0;
+          setState("live");
+          emit(name, event.lastEventId, parse(event.data));
+        });
+      });
+      source.onerror = function () {
+        errors += 1;
+        setState("reconnecting");
+        var closed = source.readyState === EventSource.CLOSED;
+        if (element.dataset.livePoll && (closed || errors >= MAX_ERRORS)) {
+          source.close();
+          poll();
+        } else if (closed) {
+          window.setTimeout(stream, pollMs);
+        }
+      };
+    }
+
+    if (window.EventSource && element.dataset.liveStream) {
+      stream();
+    } else if (element.dataset.livePoll) {
+      poll();
+    }
+  }
+
+  function start() {
+    document.querySelectorAll("[data-live-stream], [data-live-poll]").forEach(follow);
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", start);
+  } else {
+    start();
+  }
+})();

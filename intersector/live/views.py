@@ -1,0 +1,109 @@
+"""Helpers that a feature's view returns: an SSE stream, or the polling fallback.
+
+They do NOT check permissions: the calling view must decide that the visitor may follow the
+topic before it calls them (see README.md). Streams need an ASGI server (uvicorn).
+"""
+
+import asyncio
+import logging
+
+from django.conf import settings
+from django.http import JsonResponse, StreamingHttpResponse
+from django.utils.cache import add_never_cache_headers
+from django.utils.translation import gettext as _
+
+from intersector.live.backends import get_backend
+from intersector.live.events import MAX_EVENT_ID_LENGTH, check_topic
+
+logger = logging.getLogger("intersector.live")
+
+KEEP_ALIVE = ": keep-alive\n\n"
+
+
+def _setting(name, default):
+    return getattr(settings, name, default)
+
+
+def last_event_id_from(request):
+    """The id a screen last saw: the Last-Event-ID header that EventSource sends on reconnect,
+    else a `last_event_id` query parameter (first connection, polling)."""
+    value = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or ""
+    return value.strip()[:MAX_EVENT_ID_LENGTH + 1]
+
+
+def stream_response(request, topic):
+    """A text/event-stream response: missed events (or a resync), then new ones as they come.
+
+    Call it from your view AFTER checking that the visitor may follow `topic`.
+    """
+    check_topic(topic)
+    response = StreamingHttpResponse(
+        event_stream(topic, last_event_id_from(request)), content_type="text/event-stream"
+    )
+    response["Cache-Control"] = "no-cache"
+    response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    return response
+
+
+async def event_stream(topic, last_event_id, *, backend=None, keepalive=None, retry_ms=None,
+                       max_seconds=None):
+    """The SSE text of one screen's stream. Ends when the client goes (Django cancels it), when
+    the backend fails (the browser reconnects and resumes), or after max_seconds, so that the
+    browser reconnects and the view checks permissions again."""
+    backend = backend or get_backend()
+    keepalive = keepalive or _setting("LIVE_KEEPALIVE_SECONDS", 15)
+    retry_ms = retry_ms or _setting("LIVE_RETRY_MILLISECONDS", 3000)
+    max_seconds = max_seconds or _setting("LIVE_MAX_STREAM_SECONDS", 3600)
+    try:
+        subscription = await backend.subscribe(topic, last_event_id)
+    except Exception:
+        logger.warning("Live stream for %s could not start", topic, exc_info=True)
+        yield f"retry: {retry_ms}\n: live updates are unavailable, try again soon\n\n"
+        return
+    try:
+        yield f"retry: {retry_ms}\n\n"
+        for event in subscription.initial:
+            yield event.sse()
+        yield f"id: {subscription.last_event_id}\nevent: ready\ndata: {{}}\n\n"
+        loop = asyncio.get_running_loop()
+        deadline = loop.time() + max_seconds
+        while (remaining := deadline - loop.time()) > 0:
+            events = await subscription.next(timeout=min(keepalive, remaining))
+            if events is None:
+                yield KEEP_ALIVE
+            else:
+                yield "".join(event.sse() for event in events)
+    except Exception:
+        # Typically Redis went away mid-catch-up: end the stream; EventSource reconnects with
+        # Last-Event-ID and gets exactly what it missed.
+        logger.warning("Live stream for %s stopped", topic, exc_info=True)
+    finally:
+        subscription.close()
+
+
+def poll_response(request, topic):
+    """JSON for screens whose network breaks SSE: call it every few seconds with last_event_id.
+
+    {"events": [{"id", "event", "data"}...], "last_event_id": "...", "resync": false}
+    Call it from your view AFTER checking that the visitor may follow `topic`.
+    """
+    check_topic(topic)
+    try:
+        replay = get_backend().read(topic, last_event_id_from(request))
+    except Exception:
+        logger.warning("Live poll for %s failed", topic, exc_info=True)
+        response = JsonResponse(
+            {"error": _("Live updates are unavailable just now. The page will try again.")},
+            status=503,
+        )
+        response["Retry-After"] = "5"
+    else:
+        response = JsonResponse(
+            {
+                "events": [event.as_json() for event in replay.events],
+                "last_event_id": replay.last_event_id,
+                "resync": replay.resync,
+            }
+        )
+    add_never_cache_headers(response)
+    return response

@@ -1,0 +1,59 @@
+"""live.js in Chromium: stream events become DOM events; a broken stream falls back to polling."""
+
+import pytest
+
+pytestmark = [pytest.mark.live, pytest.mark.browser]
+
+RECORD_EVENTS = """
+window.liveEvents = [];
+for (const name of ["live:ready", "live:resync", "live:note.added"]) {
+  document.addEventListener(name, (event) => window.liveEvents.push(
+    {type: event.type, id: event.detail.id, data: event.detail.data}));
+}
+"""
+
+
+def received(page, event_type, count=1):
+    page.wait_for_function(
+        "([type, count]) => window.liveEvents.filter((e) => e.type === type).length >= count",
+        arg=[event_type, count],
+        timeout=5_000,
+    )
+    return page.evaluate(
+        "(type) => window.liveEvents.filter((e) => e.type === type)", event_type
+    )
+
+
+def open_probe_page(page, server, topic, query=""):
+    page.add_init_script(RECORD_EVENTS)
+    page.goto(f"{server.url}/probe/{topic}/page{query}")
+
+
+def test_streamed_events_reach_the_page_as_dom_events(page, memory_server, post_event, topic):
+    open_probe_page(page, memory_server, topic)
+    received(page, "live:ready")
+    post_event(memory_server, topic, data={"note": 1})
+    post_event(memory_server, topic, data={"note": 2})
+    notes = received(page, "live:note.added", 2)
+    assert [event["data"] for event in notes] == [{"note": 1}, {"note": 2}]
+    assert page.get_attribute("#live", "data-live-state") == "live"
+
+
+def test_when_streams_are_blocked_the_page_polls_instead(page, memory_server, post_event, topic):
+    open_probe_page(page, memory_server, topic, "?stream=broken")
+    page.wait_for_function(
+        "() => document.querySelector('#live').dataset.liveState === 'polling'", timeout=5_000
+    )
+    post_event(memory_server, topic, data={"note": 1})
+    post_event(memory_server, topic, data={"note": 2})
+    notes = received(page, "live:note.added", 2)
+    assert [event["data"] for event in notes] == [{"note": 1}, {"note": 2}]
+
+
+def test_a_page_with_a_stale_position_is_asked_to_reload_its_content(
+    page, memory_server, post_event, topic
+):
+    post_event(memory_server, topic, data={"note": 1})
+    open_probe_page(page, memory_server, topic, "?last_event_id=0ldserver.1-1")
+    (resync,) = received(page, "live:resync")
+    assert resync["id"].endswith("-1")
