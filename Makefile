@@ -47,11 +47,12 @@ node_modules/.installed: package.json
 
 ## system-deps: Debian packages for PDF rendering and browser tests (needs root or sudo)
 SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core fonts-liberation2 poppler-utils gettext nodejs npm
+	fonts-dejavu-core fonts-liberation2 poppler-utils gettext
 system-deps:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
-	if [ -n "$$missing" ]; then \
+	command -v npm >/dev/null 2>&1 || missing="$$missing npm"; \
+	if [ -n "$$(echo $$missing)" ]; then \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "System packages already installed."; fi
 
