@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 PIP := $(PY) -m pip --disable-pip-version-check -q
 export PYTHONDONTWRITEBYTECODE := 1
 
-.PHONY: run test install install-test system-deps check-system-deps bench setup clean
+.PHONY: run test install install-test system-deps bench messages clean
 
 ## run: install, migrate, load starter content, create an admin (once), serve at http://127.0.0.1:8000
 run: $(VENV)/.installed
@@ -55,6 +55,12 @@ system-deps:
 	if [ -n "$$(echo $$missing)" ]; then \
 		$$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	else echo "System packages already installed."; fi
+
+## messages: refresh the Spanish catalogue after changing text, then translate and compile it
+messages: $(VENV)/.installed
+	$(PY) manage.py makemessages -l es --no-wrap --no-location --ignore=.venv --ignore=node_modules \
+		--ignore=staticfiles --ignore=tests --ignore=bench --ignore=var
+	msgfmt --check -o intersector/locale/es/LC_MESSAGES/django.mo intersector/locale/es/LC_MESSAGES/django.po
 
 clean:
 	rm -rf $(VENV) node_modules staticfiles var

@@ -5,6 +5,7 @@ plain-HTTP cookies for 127.0.0.1) so the site runs on a laptop without editing a
 """
 
 import os
+import warnings
 from pathlib import Path
 
 import dj_database_url
@@ -243,6 +244,9 @@ STORAGES = {
     },
 }
 WHITENOISE_USE_FINDERS = DEBUG or env_bool("WHITENOISE_USE_FINDERS", False)
+# Under uvicorn, Django warns that WhiteNoise's file responses are read in a thread. That is
+# expected for the few static files a single server sends (a proxy serves them in production).
+warnings.filterwarnings("ignore", message="StreamingHttpResponse must consume synchronous iterators")
 
 # --- Limits on what a request may carry
 DATA_UPLOAD_MAX_MEMORY_SIZE = int(env("DATA_UPLOAD_MAX_MEMORY_SIZE", str(2_621_440)))

@@ -5,9 +5,12 @@ Tests never read the developer's .env, so they see the production defaults a fre
 
 import os
 import secrets
+from pathlib import Path
 
 os.environ.setdefault("INTERSECTOR_ENV_FILE", "")
 os.environ.setdefault("SECRET_KEY", "test-" + secrets.token_urlsafe(40))
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 # Tests serve static files from the apps' folders; no collectstatic manifest is needed.
 os.environ.setdefault("STATIC_MANIFEST", "false")
+# WhiteNoise warns when the collectstatic folder is missing, as it is on a fresh clone.
+(Path(__file__).resolve().parent.parent / "staticfiles").mkdir(exist_ok=True)

@@ -25,7 +25,8 @@ def test_skip_link_takes_keyboard_users_to_the_content(live_server, page):
     assert skip.is_visible()
     screenshot(page, "home-skip-link")
     page.keyboard.press("Enter")
-    assert page.url.endswith("#main")
+    page.wait_for_function("() => location.hash === '#main'")
+    assert page.evaluate("document.activeElement.id") == "main"
 
 
 def test_sign_in_and_out(live_server, page, django_user_model):
