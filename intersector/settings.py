@@ -192,6 +192,11 @@ LIVE_BACKEND = env(
 )
 LIVE_BUFFER_SIZE = int(env("LIVE_BUFFER_SIZE", "500"))
 LIVE_KEEPALIVE_SECONDS = float(env("LIVE_KEEPALIVE_SECONDS", "15"))
+LIVE_RETRY_MILLISECONDS = int(env("LIVE_RETRY_MILLISECONDS", "3000"))  # browser's reconnect wait
+LIVE_MAX_STREAM_SECONDS = int(env("LIVE_MAX_STREAM_SECONDS", "3600"))  # then reconnect, recheck
+LIVE_MAX_TOPICS = int(env("LIVE_MAX_TOPICS", "1000"))  # memory backend: idle topics forgotten past this
+LIVE_REDIS_PREFIX = env("LIVE_REDIS_PREFIX", "intersector:live:")
+LIVE_REDIS_TTL_SECONDS = int(env("LIVE_REDIS_TTL_SECONDS", str(7 * 24 * 3600)))
 
 # --- Background tasks: stored in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
