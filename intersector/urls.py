@@ -15,9 +15,11 @@ urlpatterns = [
     path("accounts/", include("intersector.accounts.urls")),
     path("jobs/", include("intersector.jobs.urls")),
     path("api/", api.urls),
-    path("learn/", include("intersector.library.urls")),
-    path("convene/", include("intersector.workshops.urls")),
-    path("agree/", include("intersector.agreements.urls")),
+    # Each part owns its addresses (Learn: /learn/, /toolkit/, /cases/...; Convene: /convene/,
+    # /w/<code>/...; Agree: /agree/, /agreements/...), so they are included at the root.
+    path("", include("intersector.library.urls")),
+    path("", include("intersector.workshops.urls")),
+    path("", include("intersector.agreements.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

@@ -5,5 +5,5 @@ from intersector.agreements import views
 app_name = "agreements"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("agree/", views.index, name="index"),
 ]

@@ -5,5 +5,5 @@ from intersector.library import views
 app_name = "library"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("learn/", views.index, name="index"),
 ]

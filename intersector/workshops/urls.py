@@ -5,5 +5,5 @@ from intersector.workshops import views
 app_name = "workshops"
 
 urlpatterns = [
-    path("", views.index, name="index"),
+    path("convene/", views.index, name="index"),
 ]
