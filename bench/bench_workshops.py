@@ -1,0 +1,339 @@
+"""A live brainwriting under load: N phones follow the workshop and each posts a note every ~10 s.
+
+    .venv/bin/python bench/bench_workshops.py --clients 500            # one uvicorn, memory backend
+    .venv/bin/python bench/bench_workshops.py --clients 500 --redis    # two uvicorn processes + Redis
+
+Prepares its own SQLite database (var/bench-workshops.sqlite3, migrated afresh) or uses
+--database-url (PostgreSQL), creates a workshop with N participants in a brainwriting round, starts
+uvicorn on 127.0.0.1, opens one stream per participant (with that participant's pass), and has
+every participant post notes through the real form URL. Latency is from just before a POST is
+sent to the moment the LAST connected screen has the note's event. It also weighs the phone page
+(HTML + every asset it loads). It prints figures and asserts nothing about speed.
+"""
+
+import argparse
+import asyncio
+import gzip
+import json
+import os
+import random
+import re
+import secrets
+import subprocess
+import sys
+import time
+import uuid
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import httpx  # noqa: E402
+from sse_client import SSEClient, close_all  # noqa: E402
+
+from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers  # noqa: E402
+
+DATABASE = ROOT / "var" / "bench-workshops.sqlite3"
+NOTE_ID = re.compile(r"brainwriting/notes/(\d+)/edit/")
+CSRF = "b" * 32  # any well-formed token works when the cookie and the header agree
+TEXTS = ["slow approvals and sign-offs", "profit and speed", "close to communities", "public accountability",
+         "capital and operational skill", "mission first, money tight", "risk averse culture", "data and money"]
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--clients", type=int, default=500, help="participants (phones), max 2000")
+    parser.add_argument("--seconds", type=float, default=30, help="how long everyone keeps posting")
+    parser.add_argument("--every", type=float, default=10, help="seconds between one phone's notes")
+    parser.add_argument("--redis", action="store_true", help="two uvicorn processes on Redis")
+    parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    parser.add_argument("--database-url", default="", help="e.g. postgres://postgres@127.0.0.1:5432/bench (emptied!)")
+    args, _unknown = parser.parse_known_args()  # bench/run.py passes the same arguments to every bench
+    args.clients = max(1, min(args.clients, 2000))
+    return args
+
+
+def percentile(values, share):
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
+
+
+def prepare_database(env):
+    """Migrate a fresh database, then create the workshop and its participants in this process."""
+    if env["DATABASE_URL"].startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
+    else:
+        subprocess.run([sys.executable, "manage.py", "flush", "--no-input"], cwd=ROOT, env=env, check=False,
+                       capture_output=True)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    print(f"  database migrated in {time.monotonic() - started:.1f} s")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+
+
+def create_workshop(count):
+    from django.contrib.auth import get_user_model
+
+    from intersector.workshops import services
+    from intersector.workshops.activities.brainwriting import services as bw
+
+    user = get_user_model().objects.create_user(f"bench-{uuid.uuid4().hex[:6]}")
+    workshop = services.create_workshop(user, "Bench workshop")
+    sectors = ["government", "business", "non-profit", "other"]
+    people = [services.join(workshop, f"Phone {n}", sectors[n % 4]) for n in range(count)]
+    services.set_table_count(workshop, max(1, count // 6))
+    services.auto_assign(workshop)
+    item = workshop.items.get(kind="brainwriting")
+    services.go_to_item(workshop, item)
+    # Build-on: each note goes to the console, the projector and the phones at its table.
+    bw.configure(item, "\n".join(bw.prompts(item)), bw.sectors(item), "build-on", 60, 3)
+    bw.open_round(item)
+    cookie = f"convene-{workshop.code}"
+    tables = dict(type(people[0]).objects.filter(workshop=workshop).values_list("pk", "table_id"))
+    from django.test import Client
+
+    board = Client()
+    board.force_login(user)
+    return (workshop, [f"{cookie}={services.token_for(p)}; csrftoken={CSRF}" for p in people],
+            [tables[p.pk] for p in people], f"sessionid={board.cookies['sessionid'].value}")
+
+
+async def open_streams(servers, workshop, cookies, tables, board_cookie):
+    """One stream per phone (spread over the servers), plus the console and the projector."""
+    clients = [SSEClient(f"{servers[i % len(servers)].url}/w/{workshop.code}/live", headers={"Cookie": c})
+               for i, c in enumerate(cookies)]
+    for client, table in zip(clients, tables):
+        client.table = table
+    for index, path in enumerate([f"/convene/{workshop.pk}/live", f"/w/{workshop.code}/live"]):
+        board = SSEClient(f"{servers[index % len(servers)].url}{path}", headers={"Cookie": board_cookie})
+        board.table = "board"
+        clients.append(board)
+    gate = asyncio.Semaphore(50)
+
+    async def connect(client):
+        async with gate:
+            try:
+                await client.connect(30)
+            except (OSError, ConnectionError, TimeoutError) as exc:
+                client.error = f"{type(exc).__name__}: {exc}"
+
+    await asyncio.gather(*(connect(c) for c in clients))
+    return [c for c in clients if c.connected_at is not None], [c.error for c in clients if c.connected_at is None]
+
+
+async def post_notes(servers, code, cookies, tables, args):
+    """Every phone posts a note every ~`every` seconds (random phase), for `seconds`."""
+    sent = {}  # note id -> monotonic time just before its POST
+    errors, post_times = [], []
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        async def phone(index, cookie):
+            server = servers[index % len(servers)]
+            await asyncio.sleep(random.uniform(0, args.every))
+            end = time.monotonic() + args.seconds
+            while time.monotonic() < end:
+                t0 = time.monotonic()
+                try:
+                    response = await http.post(
+                        f"{server.url}/w/{code}/brainwriting/notes/",
+                        data={"text": random.choice(TEXTS), "prompt": index % 4, "about": "government",
+                              "key": secrets.token_urlsafe(12)},
+                        headers={"Cookie": cookie, "X-CSRFToken": CSRF, "X-Convene": "fetch"},
+                    )
+                    post_times.append(time.monotonic() - t0)
+                    if response.status_code != 200:
+                        errors.append(f"HTTP {response.status_code}: {response.text[:120]}")
+                    else:
+                        ids = [int(n) for n in NOTE_ID.findall(response.text)]
+                        if ids:
+                            sent[max(ids)] = (t0, tables[index])
+                except httpx.HTTPError as exc:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                await asyncio.sleep(max(0.0, args.every * random.uniform(0.8, 1.2) - (time.monotonic() - t0)))
+
+        await asyncio.gather(*(phone(i, c) for i, c in enumerate(cookies)))
+    return sent, errors, post_times
+
+
+def arrivals(clients):
+    """note id -> list of arrival times, one per screen that got it."""
+    seen = {}
+    for client in clients:
+        for event in client.events:
+            if event.event == "note.added":
+                seen.setdefault(json.loads(event.data)["note"], []).append(event.at)
+    return seen
+
+
+async def measure(servers, workshop, cookies, tables, board_cookie, args):
+    rss_idle = [s.rss_mib() for s in servers]
+    started = time.monotonic()
+    clients, failures = await open_streams(servers, workshop, cookies, tables, board_cookie)
+    connect_s = time.monotonic() - started
+    rss_connected = [s.rss_mib() for s in servers]
+    # Who must see a note: the boards, and the phones at the note's table.
+    audience = {}
+    for client in clients:
+        audience[client.table] = audience.get(client.table, 0) + 1
+    await asyncio.sleep(1)
+    sent, errors, post_times = await post_notes(servers, workshop.code, cookies, tables, args)
+
+    def expected(table):
+        return audience.get("board", 0) + audience.get(table, 0)
+
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        seen = arrivals(clients)
+        if all(len(seen.get(n, [])) >= expected(table) for n, (_t0, table) in sent.items()):
+            break
+        await asyncio.sleep(0.5)
+    seen = arrivals(clients)
+    rss_after = [s.rss_mib() for s in servers]
+    latencies, missing, deliveries = [], 0, 0
+    for note, (t0, table) in sent.items():
+        times = seen.get(note, [])
+        deliveries += len(times)
+        missing += max(0, expected(table) - len(times))
+        if len(times) >= expected(table):
+            latencies.append(max(times) - t0)
+    stream_errors = [c.error for c in clients if c.error]
+    await close_all(clients)
+    return {"connected": len(clients), "failures": failures, "deliveries": deliveries, "connect_s": connect_s, "notes": len(sent),
+            "latencies": latencies, "missing": missing, "errors": errors, "post_times": post_times,
+            "stream_errors": stream_errors, "rss": list(zip(rss_idle, rss_connected, rss_after))}
+
+
+def weigh_phone_page(server, code, cookie):
+    """Bytes the phone downloads on first load: the page and every script and style it links."""
+    with httpx.Client(base_url=server.url, timeout=10) as http:
+        join_page = http.get(f"/w/{code}/")
+        page = http.get(f"/w/{code}/", headers={"Cookie": cookie})
+        assets = re.findall(r'(?:src|href)="(/static/[^"]+)"', page.text)
+        bodies = [page.content] + [http.get(a).content for a in assets]
+    raw = sum(len(b) for b in bodies)
+    zipped = sum(len(gzip.compress(b)) for b in bodies)
+    return {"join_page": len(join_page.content), "raw": raw, "gzip": zipped, "files": 1 + len(assets)}
+
+
+def report(result, servers, weight, args):
+    mode = "two uvicorn processes + Redis" if args.redis else "one uvicorn process, memory backend"
+    lat = [x * 1000 for x in result["latencies"]]
+    posts = [x * 1000 for x in result["post_times"]]
+    print(f"\nWorkshop under load: {args.clients} phones, a note each every ~{args.every:g} s "
+          f"for {args.seconds:g} s, {mode}")
+    print(f"  streams connected: {result['connected']} (phones + console + projector) in {result['connect_s']:.1f} s; refused: {len(result['failures'])}")
+    print(f"  notes posted and saved: {result['notes']}; POST errors: {len(result['errors'])}; "
+          f"stream errors: {len(result['stream_errors'])}")
+    print(f"  note events delivered to screens: {result['deliveries']} (each note: console, projector and the phones at its table)")
+    print(f"  POST -> note event on EVERY screen that shows it (ms): p50 {percentile(lat, .5):.0f}  "
+          f"p95 {percentile(lat, .95):.0f}  max {max(lat, default=float('nan')):.0f}  "
+          f"(notes complete on all screens: {len(lat)}/{result['notes']}, events missing: {result['missing']})")
+    print(f"  POST response time (ms): p50 {percentile(posts, .5):.0f}  p95 {percentile(posts, .95):.0f}")
+    for problem in (result["errors"] + result["stream_errors"] + result["failures"])[:3]:
+        print(f"    e.g. {problem}")
+    for server, (idle, connected, after) in zip(servers, result["rss"]):
+        print(f"  {server.name} memory (MiB): idle {idle:.0f}, streams open {connected:.0f}, after posting {after:.0f}")
+    print(f"  phone page first load: {weight['raw'] / 1024:.1f} KB uncompressed, {weight['gzip'] / 1024:.1f} KB gzipped, "
+          f"{weight['files']} files (join page HTML {weight['join_page'] / 1024:.1f} KB)")
+
+
+def main():
+    args = parse_args()
+    prefix = f"bench-convene:{uuid.uuid4().hex[:8]}:"
+    database_url = args.database_url or f"sqlite:///{DATABASE}"
+    settings = {"DATABASE_URL": database_url, "CONVENE_NOTE_LIMIT": 1000, "LIVE_BUFFER_SIZE": 2000}
+    if args.redis:
+        settings.update(REDIS_URL=args.redis_url, LIVE_BACKEND=REDIS_BACKEND, LIVE_REDIS_PREFIX=prefix)
+    env = server_env(**settings)
+    prepare_database(env)
+    workshop, cookies, tables, board_cookie = create_workshop(args.clients)
+    servers = [Server("bench-convene-a", env), Server("bench-convene-b", env)] if args.redis else [Server("bench-convene", env)]
+    start_servers(*servers)
+    try:
+        weight = weigh_phone_page(servers[0], workshop.code, cookies[0])
+        for profile, (latency, kbits) in PROFILES.items() if not args.redis else ():
+            slow = load_on_slow_3g(servers[0], workshop.code, cookies[0], latency, kbits)
+            if slow:
+                print(f"  phone page in Chromium on {profile}: DOM ready {slow[0]:.0f} ms, loaded {slow[1]:.0f} ms")
+        result = asyncio.run(asyncio.wait_for(measure(servers, workshop, cookies, tables, board_cookie, args),
+                                              args.seconds + 180))
+        report(result, servers, weight, args)
+    finally:
+        for server in servers:
+            server.stop()
+        if args.redis:
+            import redis
+
+            client = redis.Redis.from_url(args.redis_url, socket_timeout=5)
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
+            client.close()
+    if not args.redis:
+        time_themes()
+
+
+
+def time_themes(sizes=(50, 300, 1000)):
+    """Themes end to end (read notes, embed, cluster, label, save), as the job does it."""
+    from intersector import analysis
+    from intersector.workshops.activities.brainwriting.models import Note, Theme
+    from intersector.workshops.activities.brainwriting.tasks import group_notes
+    from intersector.workshops.models import AgendaItem, Participant
+
+    item = AgendaItem.objects.filter(kind="brainwriting").last()
+    author = Participant.objects.filter(workshop=item.workshop).first()
+    words = ["slow", "approval", "profit", "speed", "trust", "community", "mission", "funding", "risk", "data",
+             "permits", "capital", "volunteers", "reports", "elections", "competition", "grants", "law"]
+    rng = random.Random(7)
+    print(f"\nThemes ({analysis.model_info().name}), job work without the queue:")
+    for size in sizes:
+        Note.objects.filter(item=item).delete()
+        Theme.objects.filter(item=item).delete()
+        Note.objects.bulk_create([
+            Note(item=item, participant=author, prompt=n % 4, about="government", round=1, key=f"t{size}-{n}",
+                 text=" ".join(rng.sample(words, 5))) for n in range(size)])
+        started = time.monotonic()
+        group_notes(item)
+        print(f"  {size:>5} notes: {time.monotonic() - started:.2f} s, {Theme.objects.filter(item=item).count()} themes")
+
+
+PROFILES = {"Slow 3G (400 ms, 400 kbit/s)": (400, 400), "Fast 3G (150 ms, 1.6 Mbit/s)": (150, 1600)}
+
+
+def load_on_slow_3g(server, code, cookie, latency=400, kbits=400):
+    """First load of the phone page in Chromium with a DevTools network profile (round trip in ms,
+    download kbit/s): milliseconds until DOM ready and until loaded (the note form is usable)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.conftest import CHROMIUM, CHROMIUM_ARGS
+
+    if not Path(CHROMIUM).exists():
+        return None
+    name, _, value = cookie.split(";")[0].partition("=")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 360, "height": 740}, is_mobile=True)
+        context.add_cookies([{"name": name, "value": value, "url": server.url + f"/w/{code}/"}])
+        page = context.new_page()
+        cdp = context.new_cdp_session(page)
+        cdp.send("Network.enable")
+        cdp.send("Network.emulateNetworkConditions", {
+            "offline": False, "latency": latency, "downloadThroughput": kbits * 1024 / 8,
+            "uploadThroughput": kbits * 1024 / 8})
+        page.goto(f"{server.url}/w/{code}/", wait_until="load")
+        timing = page.evaluate("() => { const t = performance.getEntriesByType('navigation')[0];"
+                               " return [t.domContentLoadedEventEnd, t.loadEventEnd, t.transferSize]; }")
+        browser.close()
+    return timing
+
+
+if __name__ == "__main__":
+    main()

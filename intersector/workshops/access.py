@@ -1,0 +1,80 @@
+"""Who may see what: facilitators (accounts) and participants (a signed cookie per workshop)."""
+
+import functools
+
+from django.contrib.auth.views import redirect_to_login
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, render
+from django.utils.translation import gettext as _
+
+from intersector.workshops.models import Workshop
+from intersector.workshops.services import Refused, find_workshop, participant_from_token
+
+
+def cookie_name(workshop):
+    return f"convene-{workshop.code}"
+
+
+def facilitated(view):
+    """The view gets the workshop only if the signed-in person runs it; others get a 404."""
+
+    @functools.wraps(view)
+    def wrapper(request, pk, *args, **kwargs):
+        if not request.user.is_authenticated:
+            return redirect_to_login(request.get_full_path())
+        workshop = get_object_or_404(Workshop.objects.run_by(request.user), pk=pk)
+        try:
+            return view(request, workshop, *args, **kwargs)
+        except Refused as refusal:
+            return refused(request, refusal)
+
+    return wrapper
+
+
+def wants_fragment(request):
+    return request.headers.get("X-Convene") == "fetch" or bool(getattr(request, "htmx", False))
+
+
+def refused(request, refusal, template="workshops/refused.html"):
+    if wants_fragment(request):
+        response = HttpResponse(
+            f'<p class="problem" role="alert">{_escape(refusal.message)}</p>', status=refusal.status
+        )
+        response["HX-Reswap"] = "none"  # htmx keeps the page as it is; the message goes to #problem
+        return response
+    return render(request, template, {"message": refusal.message}, status=refusal.status)
+
+
+def _escape(text):
+    from django.utils.html import escape
+
+    return escape(text)
+
+
+def joined(view):
+    """Participant views: the workshop from its code, and the participant from their cookie."""
+
+    @functools.wraps(view)
+    def wrapper(request, code, *args, **kwargs):
+        try:
+            workshop = find_workshop(code)
+        except Refused as refusal:
+            return refused(request, refusal, "workshops/phone/problem.html")
+        participant = participant_from_token(workshop, request.COOKIES.get(cookie_name(workshop)))
+        if participant is None:
+            return refused(request, Refused(
+                _("This phone has not joined the workshop, or its pass is not valid. Open the join page and join again."),
+                status=403), "workshops/phone/problem.html")
+        try:
+            return view(request, workshop, participant, *args, **kwargs)
+        except Refused as refusal:
+            return refused(request, refusal, "workshops/phone/problem.html")
+
+    return wrapper
+
+
+def item_of(workshop, item_pk):
+    item = workshop.items.filter(pk=item_pk).first()
+    if item is None:
+        raise Http404(_("That agenda item is not in this workshop."))
+    return item

@@ -1,0 +1,393 @@
+"""Brainwriting actions. Each validates, saves in a transaction, then announces ids only."""
+
+import os
+import re
+from collections import Counter
+
+from django.core.cache import cache
+from django.db import IntegrityError, transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intersector.accounts.models import Sector
+from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
+from intersector.workshops.models import AgendaItem
+from intersector.workshops.services import Refused, announce, announce_to_table, start_timer
+
+MODES = ("blind", "build-on")
+# Notes a participant may post per minute: far above fast writing, far below a script.
+NOTE_LIMIT = int(os.environ.get("CONVENE_NOTE_LIMIT", "20"))
+# A round whose countdown ran out still takes notes for a few seconds (a tap in flight).
+GRACE_SECONDS = 5
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
+
+
+def prompts(item):
+    return item.config.get("prompts") or []
+
+
+def sectors(item):
+    return item.config.get("sectors") or []
+
+
+def sector_label(value):
+    return dict(Sector.choices).get(value, value)
+
+
+# --- Set-up and rounds -----------------------------------------------------------------------
+
+
+def configure(item, prompt_lines, chosen_sectors, mode, round_minutes, votes):
+    lines = [" ".join(line.split())[:120] for line in (prompt_lines or "").splitlines()]
+    lines = [line for line in lines if line]
+    if not lines:
+        raise Refused(_("Write at least one prompt, one per line."))
+    if len(lines) > 12:
+        raise Refused(_("At most 12 prompts, please."))
+    chosen = [s for s in Sector.values if s in (chosen_sectors or [])]
+    if not chosen:
+        raise Refused(_("Pick at least one sector to ask about."))
+    if mode not in MODES:
+        raise Refused(_("Pick blind or build-on."))
+    try:
+        round_minutes, votes = int(round_minutes), int(votes)
+    except (TypeError, ValueError):
+        raise Refused(_("Round length and votes must be whole numbers.")) from None
+    if not 1 <= round_minutes <= 60:
+        raise Refused(_("A round lasts between 1 and 60 minutes."))
+    if not 1 <= votes <= 10:
+        raise Refused(_("Each person gets between 1 and 10 votes."))
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        if Note.objects.filter(item=item).exists() and (lines != prompts(item) or chosen != sectors(item)):
+            raise Refused(_("Notes have been written already: prompts and sectors can no longer change."))
+        item.config.update(prompts=lines, sectors=chosen, mode=mode, round_minutes=round_minutes, votes=votes)
+        item.save(update_fields=["config"])
+        announce(item.workshop, "screen.changed", item=item.pk, phones=True)
+    return item
+
+
+def _locked_item(item):
+    return AgendaItem.objects.select_for_update().select_related("workshop").get(pk=item.pk)
+
+
+def open_round(item):
+    with transaction.atomic():
+        item = _locked_item(item)
+        if item.workshop.current_item_id != item.pk:
+            raise Refused(_("Start this agenda item before opening a round."))
+        item.state.update(round=item.state.get("round", 0) + 1, round_open=True, phase="writing")
+        item.save(update_fields=["state"])
+        start_timer(item.workshop, seconds=item.config.get("round_minutes", 5) * 60)
+        announce(item.workshop, "screen.changed", item=item.pk, phones=True)
+    return item
+
+
+def close_round(item):
+    with transaction.atomic():
+        item = _locked_item(item)
+        item.state["round_open"] = False
+        item.save(update_fields=["state"])
+        announce(item.workshop, "screen.changed", item=item.pk, phones=True)
+    return item
+
+
+def set_phase(item, phase):
+    if phase not in ("writing", "voting", "closed"):
+        raise Refused(_("Unknown step."))
+    with transaction.atomic():
+        item = _locked_item(item)
+        item.state.update(phase=phase, round_open=False)
+        item.save(update_fields=["state"])
+        announce(item.workshop, "screen.changed", item=item.pk, phones=True)
+    return item
+
+
+def round_is_open(item, now=None):
+    workshop = item.workshop
+    if workshop.current_item_id != item.pk or not item.state.get("round_open"):
+        return False
+    if workshop.timer_ends_at is not None:
+        now = now or timezone.now()
+        return now <= workshop.timer_ends_at + timezone.timedelta(seconds=GRACE_SECONDS)
+    return True
+
+
+# --- Notes -----------------------------------------------------------------------------------
+
+
+def check_rate(participant):
+    """Refuse a participant who posts faster than NOTE_LIMIT notes a minute."""
+    # A fixed one-minute window that opens with the first note.
+    key = f"convene:notes:{participant.workshop_id}:{participant.pk}"
+    cache.add(key, 0, 60)
+    try:
+        count = cache.incr(key)
+    except ValueError:
+        cache.set(key, 1, 60)
+        count = 1
+    if count > NOTE_LIMIT:
+        raise Refused(_("You are posting very fast. Wait a moment, then try again."), status=429)
+
+
+def clean_text(text):
+    text = CONTROL_CHARACTERS.sub("", text or "").strip()
+    if not text:
+        raise Refused(_("The note is empty. Write a few words first."))
+    if len(text) > MAX_NOTE_LENGTH:
+        raise Refused(_("Notes are short: at most %(max)s characters (this one has %(n)s).")
+                      % {"max": MAX_NOTE_LENGTH, "n": len(text)})
+    return text
+
+
+def clean_choice(item, prompt, about):
+    try:
+        prompt = int(prompt)
+    except (TypeError, ValueError):
+        prompt = -1
+    if not 0 <= prompt < len(prompts(item)):
+        raise Refused(_("Pick one of the prompts."))
+    if about not in sectors(item):
+        raise Refused(_("Pick the sector your note is about."))
+    return prompt, about
+
+
+def clean_key(key):
+    key = (key or "").strip()
+    if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", key):
+        raise Refused(_("This form is out of date. Reload the page and write the note again."))
+    return key
+
+
+def sheet_for(item, participant, round_number):
+    """Build-on mode: whose sheet this person holds in this round (sheets pass one seat on each
+    round). Blind mode, or without a table: their own."""
+    if item.config.get("mode") != "build-on" or participant.table_id is None:
+        return participant
+    seated = list(participant.table.participants.order_by("pk"))
+    if participant not in seated:
+        return participant
+    position = seated.index(participant)
+    return seated[(position - (round_number - 1)) % len(seated)]
+
+
+def add_note(item, participant, prompt, about, text, key):
+    """Save a note once (the form key makes a second submission return the first note)."""
+    key = clean_key(key)
+    existing = Note.objects.filter(participant=participant, key=key).first()
+    if existing is not None:
+        return existing, False
+    text = clean_text(text)
+    prompt, about = clean_choice(item, prompt, about)
+    if not round_is_open(item):
+        raise Refused(_("This round has closed, so the note was not saved. Wait for the next round."), status=409)
+    check_rate(participant)
+    round_number = item.state.get("round", 1)
+    try:
+        with transaction.atomic():
+            note = Note.objects.create(
+                item=item, participant=participant, table_id=participant.table_id, prompt=prompt,
+                about=about, text=text, round=round_number, key=key,
+                sheet=sheet_for(item, participant, round_number),
+            )
+            note_event(item, "note.added", note.pk, note.table_id)
+    except IntegrityError:
+        # The same key arrived twice at once: the other request saved it.
+        return Note.objects.get(participant=participant, key=key), False
+    return note, True
+
+
+def note_event(item, event, note_id, table_id):
+    """Boards hear every note; phones only in build-on mode, and only at the note's table."""
+    announce(item.workshop, event, item=item.pk, note=note_id, table=table_id or 0)
+    if item.config.get("mode") == "build-on" and table_id:
+        announce_to_table(item.workshop, table_id, event, item=item.pk, note=note_id, table=table_id)
+
+
+def own_note(item, participant, note_id):
+    note = Note.objects.filter(pk=note_id, item=item, participant=participant).first() if str(note_id).isdigit() else None
+    if note is None:
+        raise Refused(_("That note is not one of yours."), status=404)
+    if not round_is_open(item) or note.round != item.state.get("round"):
+        raise Refused(_("The round has closed: notes can no longer be changed."), status=409)
+    return note
+
+
+def edit_note(item, participant, note_id, text):
+    note = own_note(item, participant, note_id)
+    text = clean_text(text)
+    with transaction.atomic():
+        note.text = text
+        note.save(update_fields=["text"])
+        note_event(item, "note.changed", note.pk, note.table_id)
+    return note
+
+
+def delete_note(item, participant, note_id):
+    note = own_note(item, participant, note_id)
+    with transaction.atomic():
+        note_id, table = note.pk, note.table_id
+        note.delete()
+        note_event(item, "note.removed", note_id, table)
+
+
+# --- The board ---------------------------------------------------------------------------------
+
+
+def board(item):
+    """Counts of notes by prompt and sector written about, for the console and the projector."""
+    counts = Counter(Note.objects.filter(item=item).values_list("prompt", "about"))
+    columns = sectors(item)
+    rows = [
+        {"prompt": text, "cells": [counts.get((index, s), 0) for s in columns],
+         "total": sum(counts.get((index, s), 0) for s in columns)}
+        for index, text in enumerate(prompts(item))
+    ]
+    totals = [sum(row["cells"][i] for row in rows) for i in range(len(columns))]
+    return {"columns": [sector_label(s) for s in columns], "rows": rows, "totals": totals,
+            "count": sum(totals)}
+
+
+# --- Themes ------------------------------------------------------------------------------------
+
+
+def _theme(item, theme_id):
+    theme = Theme.objects.filter(pk=theme_id, item=item).first() if str(theme_id).isdigit() else None
+    if theme is None:
+        raise Refused(_("That theme is not in this activity."), status=404)
+    return theme
+
+
+def rename_theme(item, theme_id, label):
+    theme = _theme(item, theme_id)
+    label = " ".join((label or "").split())
+    if not label:
+        raise Refused(_("Give the theme a name."))
+    if len(label) > 120:
+        raise Refused(_("Keep theme names under 120 characters."))
+    with transaction.atomic():
+        theme.label, theme.locked = label, True
+        theme.save(update_fields=["label", "locked"])
+        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
+    return theme
+
+
+def set_locked(item, theme_id, locked):
+    theme = _theme(item, theme_id)
+    with transaction.atomic():
+        theme.locked = bool(locked)
+        theme.save(update_fields=["locked"])
+        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
+
+
+def merge_themes(item, theme_ids):
+    themes = [_theme(item, pk) for pk in dict.fromkeys(theme_ids)]
+    if len(themes) < 2:
+        raise Refused(_("Tick at least two themes to merge."))
+    keep, others = themes[0], themes[1:]
+    with transaction.atomic():
+        Note.objects.filter(theme__in=others).update(theme=keep)
+        Vote.objects.filter(theme__in=others).update(theme=keep)
+        Theme.objects.filter(pk__in=[t.pk for t in others]).delete()
+        keep.locked = True
+        keep.save(update_fields=["locked"])
+        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
+    return keep
+
+
+def split_theme(item, theme_id, note_ids, label=""):
+    theme = _theme(item, theme_id)
+    notes = list(theme.notes.filter(pk__in=[n for n in note_ids if str(n).isdigit()]))
+    if not notes:
+        raise Refused(_("Tick the notes that should form the new theme."))
+    if len(notes) == theme.notes.count():
+        raise Refused(_("Leave at least one note in the old theme."))
+    with transaction.atomic():
+        new = Theme.objects.create(item=item, label=(label.strip() or _("New theme"))[:120], locked=True,
+                                   order=theme.order)
+        Note.objects.filter(pk__in=[n.pk for n in notes]).update(theme=new)
+        theme.locked = True
+        theme.save(update_fields=["locked"])
+        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
+    return new
+
+
+def move_note(item, note_id, theme_id):
+    note = Note.objects.filter(pk=note_id, item=item).first() if str(note_id).isdigit() else None
+    if note is None:
+        raise Refused(_("That note is not in this activity."), status=404)
+    theme = _theme(item, theme_id)
+    with transaction.atomic():
+        note.theme = theme
+        note.save(update_fields=["theme"])
+        theme.locked = True  # a theme someone arranged by hand keeps its notes
+        theme.save(update_fields=["locked"])
+        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
+    return note
+
+
+def apply_themes(item, groups):
+    """Replace the unlocked themes with `groups` [(label, [note ids])]; locked ones stay as they are."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        Theme.objects.filter(item=item, locked=False).delete()
+        start = Theme.objects.filter(item=item).count()
+        for order, (label, note_ids) in enumerate(groups, start=start):
+            theme = Theme.objects.create(item=item, label=label[:120], order=order)
+            Note.objects.filter(item=item, pk__in=note_ids, theme__isnull=True).update(theme=theme)
+        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
+
+
+def grid(item):
+    """Theme x sector written about: how many notes, and whether a theme crosses sectors."""
+    columns = sectors(item)
+    counts = Counter(Note.objects.filter(item=item, theme__isnull=False).values_list("theme", "about"))
+    votes = dict(Theme.objects.filter(item=item).annotate(n=Count("votes")).values_list("pk", "n"))
+    rows = []
+    for theme in Theme.objects.filter(item=item):
+        cells = [counts.get((theme.pk, s), 0) for s in columns]
+        rows.append({"theme": theme, "cells": cells, "votes": votes.get(theme.pk, 0),
+                     "crosses": sum(1 for c in cells if c) > 1})
+    return {"columns": [sector_label(s) for s in columns], "rows": rows}
+
+
+# --- Votes -------------------------------------------------------------------------------------
+
+
+def votes_left(item, participant):
+    used = Vote.objects.filter(theme__item=item, participant=participant).count()
+    return max(0, item.config.get("votes", 3) - used)
+
+
+def vote(item, participant, theme_id):
+    theme = _theme(item, theme_id)
+    if item.state.get("phase") != "voting" or item.workshop.current_item_id != item.pk:
+        raise Refused(_("Voting is not open right now."), status=409)
+    with transaction.atomic():
+        # Lock the participant row so two quick taps cannot both take the last vote.
+        type(participant).objects.select_for_update().get(pk=participant.pk)
+        if votes_left(item, participant) <= 0:
+            raise Refused(_("You have used all your votes. Take one back to move it."), status=409)
+        Vote.objects.create(theme=theme, participant=participant)
+        announce(item.workshop, "votes.changed", item=item.pk)
+
+
+def unvote(item, participant, theme_id):
+    theme = _theme(item, theme_id)
+    if item.state.get("phase") != "voting" or item.workshop.current_item_id != item.pk:
+        raise Refused(_("Voting is not open right now."), status=409)
+    with transaction.atomic():
+        vote = Vote.objects.filter(theme=theme, participant=participant).first()
+        if vote is None:
+            raise Refused(_("You have no vote on that theme."), status=409)
+        vote.delete()
+        announce(item.workshop, "votes.changed", item=item.pk)
+
+
+def remember_job(item, job):
+    """The themes page shows the progress of the latest run."""
+    with transaction.atomic():
+        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
+        item.state["themes_job"] = str(job.pk)
+        item.save(update_fields=["state"])

@@ -1,0 +1,183 @@
+"""Convene: a workshop, its agenda, who runs it, who takes part, and the tables they sit at.
+
+Activity kinds keep their own models in activities/<kind>.py; they are imported at the bottom
+of this module so that Django finds them.
+"""
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from intersector.accounts.models import Sector
+
+# No letters or digits people confuse when reading a code off a projector (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G).
+CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
+CODE_LENGTH = 6
+# A code stops working this long after the workshop ends.
+CODE_LIFETIME_AFTER_END = timezone.timedelta(days=2)
+
+
+def new_code():
+    return "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+
+
+def new_secret():
+    return secrets.token_urlsafe(24)
+
+
+def normalise_code(text):
+    return "".join((text or "").split()).upper()[:20]
+
+
+class WorkshopQuerySet(models.QuerySet):
+    def run_by(self, user):
+        """Workshops a person runs (as facilitator or co-facilitator); nothing for anonymous."""
+        if not user.is_authenticated:
+            return self.none()
+        return self.filter(facilitators__user=user).distinct()
+
+
+class Workshop(models.Model):
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Not started")
+        LIVE = "live", _("Running")
+        ENDED = "ended", _("Ended")
+
+    title = models.CharField(_("title"), max_length=200)
+    code = models.CharField(_("join code"), max_length=12, unique=True, default=new_code)
+    status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
+    current_item = models.ForeignKey(
+        "AgendaItem", verbose_name=_("current item"), null=True, blank=True,
+        on_delete=models.SET_NULL, related_name="+",
+    )
+    # The countdown: running when timer_ends_at is set; paused keeps what was left.
+    timer_ends_at = models.DateTimeField(null=True, blank=True)
+    timer_remaining = models.PositiveIntegerField(default=0)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created = models.DateTimeField(default=timezone.now)
+    ended = models.DateTimeField(null=True, blank=True)
+
+    objects = WorkshopQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("workshops:console", args=[self.pk])
+
+    @property
+    def topic(self):
+        """The boards' topic (console, projector): every event, including every note."""
+        return f"workshop:{self.pk}"
+
+    def phone_topic(self, table_id=None):
+        """Phones follow their table's topic: screen changes reach everyone, but notes only reach
+        the table that passes sheets round in build-on mode (500 phones need not hear 50 notes a second)."""
+        return f"workshop:{self.pk}:phones:{table_id or 0}"
+
+    def phone_topics(self):
+        return [self.phone_topic(None)] + [self.phone_topic(pk) for pk in self.tables.values_list("pk", flat=True)]
+
+    @property
+    def join_path(self):
+        return reverse("workshops:join", args=[self.code])
+
+    def code_expired(self, now=None):
+        now = now or timezone.now()
+        return self.status == self.Status.ENDED and self.ended and now > self.ended + CODE_LIFETIME_AFTER_END
+
+    def seconds_left(self, now=None):
+        if self.timer_ends_at is None:
+            return self.timer_remaining
+        now = now or timezone.now()
+        return max(0, int((self.timer_ends_at - now).total_seconds() + 0.999))
+
+    @property
+    def timer_running(self):
+        return self.timer_ends_at is not None
+
+
+class Facilitator(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="facilitators")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    lead = models.BooleanField(default=False)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workshop", "user"], name="one_facilitator_row")]
+
+
+class AgendaItem(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="items")
+    title = models.CharField(_("title"), max_length=200)
+    kind = models.CharField(_("kind"), max_length=30)
+    minutes = models.PositiveIntegerField(_("minutes"), default=10)
+    order = models.PositiveIntegerField(default=0)
+    # What the facilitator set up (prompts, mode...) and how far it has got (round, phase).
+    config = models.JSONField(default=dict, blank=True)
+    state = models.JSONField(default=dict, blank=True)
+
+    class Meta:
+        ordering = ["order", "pk"]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def activity(self):
+        from intersector.workshops.activities import get_kind
+
+        return get_kind(self.kind)
+
+
+class Table(models.Model):
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="tables")
+    number = models.PositiveIntegerField()
+
+    class Meta:
+        ordering = ["number"]
+        constraints = [models.UniqueConstraint(fields=["workshop", "number"], name="one_table_number")]
+
+    def __str__(self):
+        return _("Table %(n)s") % {"n": self.number}
+
+
+class Participant(models.Model):
+    """Someone taking part from their phone: no account, a signed token for one workshop."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="participants")
+    display_name = models.CharField(_("display name"), max_length=60)
+    sector = models.CharField(_("sector"), max_length=20, choices=Sector.choices)
+    organisation = models.CharField(_("organisation"), max_length=120, blank=True)
+    table = models.ForeignKey(Table, null=True, blank=True, on_delete=models.SET_NULL, related_name="participants")
+    # Part of the signed token: a new secret makes old tokens useless.
+    secret = models.CharField(max_length=64, default=new_secret)
+    joined = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["joined", "pk"]
+
+    def __str__(self):
+        return self.display_name
+
+
+class Report(models.Model):
+    """A PDF report made by a background job; served only to the workshop's facilitators."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="reports")
+    pdf = models.BinaryField()
+    created = models.DateTimeField(default=timezone.now)
+
+
+# Activity kinds' models (brainwriting notes, themes, votes...).
+from intersector.workshops.activities import load_models  # noqa: E402
+
+load_models()

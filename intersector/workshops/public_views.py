@@ -1,0 +1,194 @@
+"""Public side: joining by code, the phone screen, the projector view and the QR code."""
+
+import io
+import os
+import time
+
+import qrcode
+import qrcode.image.svg
+from django.conf import settings
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_safe
+
+from intersector.accounts.models import Sector
+from intersector.accounts.ratelimit import client_ip
+from intersector.live import current_event_id
+from intersector.live.views import poll_response, stream_response
+from intersector.workshops import services
+from intersector.workshops.access import cookie_name, joined, refused
+from intersector.workshops.models import Workshop, normalise_code
+
+# Joins per address per minute: a conference Wi-Fi puts hundreds of phones behind one address.
+JOIN_LIMIT = int(os.environ.get("CONVENE_JOIN_LIMIT", "300"))
+TOKEN_MAX_AGE = 7 * 24 * 3600
+
+
+def problem(request, refusal):
+    return refused(request, refusal, "workshops/phone/problem.html")
+
+
+@require_safe
+def enter_code(request):
+    code = normalise_code(request.GET.get("code", ""))
+    if code:
+        return redirect("workshops:join", code)
+    return render(request, "workshops/phone/enter_code.html")
+
+
+def screen_context(workshop, participant):
+    position = current_event_id(workshop.phone_topic(participant.table_id))
+    workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
+    item = workshop.current_item
+    context = {"workshop": workshop, "participant": participant, "item": item, "live_position": position}
+    if item and workshop.status == Workshop.Status.LIVE:
+        context["activity_template"] = item.activity.template("participant")
+        context.update(item.activity.participant_context(item, participant))
+    return context
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+def join(request, code):
+    try:
+        workshop = services.find_workshop(code)
+    except services.Refused as refusal:
+        return problem(request, refusal)
+    token = request.COOKIES.get(cookie_name(workshop))
+    participant = services.participant_from_token(workshop, token)
+    if participant is not None:
+        return render(request, "workshops/phone/screen.html", screen_context(workshop, participant))
+    context = {"workshop": workshop, "sectors": Sector.choices, "data": {}}
+    if token:
+        context["error"] = _("We could not recognise this phone's pass for this workshop. Please join again.")
+    if request.method == "POST":
+        return join_post(request, workshop, context)
+    return render(request, "workshops/phone/join.html", context, status=400 if token else 200)
+
+
+def join_post(request, workshop, context):
+    key = f"convene:join:{client_ip(request)}:{int(time.time() // 60)}"
+    cache.add(key, 0, 90)
+    try:
+        joins = cache.incr(key)
+    except ValueError:  # expired between add and incr
+        cache.set(key, 1, 90)
+        joins = 1
+    if joins > JOIN_LIMIT:
+        context["error"] = _("Too many people are joining from this network at once. Wait a minute and try again.")
+        return render(request, "workshops/phone/join.html", context, status=429)
+    try:
+        participant = services.join(workshop, request.POST.get("display_name"), request.POST.get("sector"),
+                                    request.POST.get("organisation"))
+    except services.Refused as refusal:
+        context.update(error=refusal.message, data=request.POST)
+        return render(request, "workshops/phone/join.html", context, status=refusal.status)
+    response = redirect("workshops:join", workshop.code)
+    response.set_cookie(
+        cookie_name(workshop), services.token_for(participant), max_age=TOKEN_MAX_AGE,
+        path=reverse("workshops:join", args=[workshop.code]), httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
+
+
+@never_cache
+@require_safe
+@joined
+def now(request, workshop, participant):
+    return render(request, "workshops/phone/screen.html#screen", screen_context(workshop, participant))
+
+
+def topic_for(request, code):
+    """What this visitor may follow: the boards' topic for someone who runs the workshop (the
+    projector), their table's phone topic for a participant, nothing for anyone else."""
+    try:
+        workshop = services.find_workshop(code)
+    except services.Refused:
+        return None
+    if Workshop.objects.run_by(request.user).filter(pk=workshop.pk).exists():
+        return workshop.topic
+    participant = services.participant_from_token(workshop, request.COOKIES.get(cookie_name(workshop)))
+    if participant is not None:
+        return workshop.phone_topic(participant.table_id)
+    return None
+
+
+@never_cache
+@require_safe
+def live(request, code):
+    topic = topic_for(request, code)
+    if topic is None:
+        return HttpResponse(_("Join the workshop to follow it."), status=403, content_type="text/plain")
+    return stream_response(request, topic)
+
+
+@never_cache
+@require_safe
+def live_poll(request, code):
+    topic = topic_for(request, code)
+    if topic is None:
+        return HttpResponse(_("Join the workshop to follow it."), status=403, content_type="text/plain")
+    return poll_response(request, topic)
+
+
+# --- Projector -------------------------------------------------------------------------------
+
+
+def projector_workshop(request, code):
+    workshop = Workshop.objects.run_by(request.user).filter(code=normalise_code(code)).first()
+    return workshop
+
+
+def projector_context(request, workshop):
+    position = current_event_id(workshop.topic)
+    workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
+    item = workshop.current_item
+    context = {"workshop": workshop, "item": item, "live_position": position,
+               "join_url": request.build_absolute_uri(workshop.join_path),
+               "people": workshop.participants.count()}
+    if item:
+        context["activity_template"] = item.activity.template("screen")
+        context.update(item.activity.screen_context(item))
+    return context
+
+
+@never_cache
+@require_safe
+def projector(request, code):
+    if not request.user.is_authenticated:
+        from django.contrib.auth.views import redirect_to_login
+
+        return redirect_to_login(request.get_full_path())
+    workshop = projector_workshop(request, code)
+    if workshop is None:
+        return problem(request, services.Refused(_("Only the people who run this workshop can open its projector view."), 404))
+    return render(request, "workshops/projector.html", projector_context(request, workshop))
+
+
+@never_cache
+@require_safe
+def projector_now(request, code):
+    workshop = projector_workshop(request, code)
+    if workshop is None:
+        return problem(request, services.Refused(_("Only the people who run this workshop can open its projector view."), 404))
+    return render(request, "workshops/projector.html#board", projector_context(request, workshop))
+
+
+@require_safe
+def qr_code(request, code):
+    try:
+        workshop = services.find_workshop(code)
+    except services.Refused as refusal:
+        return problem(request, refusal)
+    url = request.build_absolute_uri(workshop.join_path)
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=10, border=2)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    response = HttpResponse(buffer.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,399 @@
+"""Every change to a workshop: validate, save in a transaction, then publish a live event (ids only)."""
+
+from collections import Counter, defaultdict
+
+from django.contrib.auth import get_user_model
+from django.core import signing
+from django.db import IntegrityError, transaction
+from django.db.models import Max, Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intersector.accounts.models import Sector
+from intersector.live import publish
+from intersector.workshops.activities import get_kind, kind_choices
+from intersector.workshops.models import AgendaItem, Facilitator, Participant, Table, Workshop
+from intersector.workshops.starter import starter_agenda
+
+TOKEN_SALT = "workshops.participant"
+MAX_TABLES = 100
+MAX_ITEMS = 40
+
+
+class Refused(Exception):
+    """An action that cannot be done; the message is for the person, the status for the reply."""
+
+    def __init__(self, message, status=400):
+        super().__init__(str(message))
+        self.message = str(message)
+        self.status = status
+
+
+def announce(workshop, event, phones=False, **ids):
+    """Tell the boards (console, projector), and with phones=True every phone, that something changed."""
+    data = {"workshop": workshop.pk, **ids}
+    publish(workshop.topic, event, data)
+    if phones:
+        for topic in workshop.phone_topics():
+            publish(topic, event, data)
+
+
+def announce_to_table(workshop, table_id, event, **ids):
+    publish(workshop.phone_topic(table_id), event, {"workshop": workshop.pk, **ids})
+
+
+# --- Workshops and agenda ------------------------------------------------------------------
+
+
+def clean_title(title, what=None):
+    title = " ".join((title or "").split())
+    if not title:
+        raise Refused(_("Please give %(what)s a title.") % {"what": what or _("the workshop")})
+    if len(title) > 200:
+        raise Refused(_("Please keep the title under 200 characters."))
+    return title
+
+
+def create_workshop(user, title, template="starter"):
+    title = clean_title(title)
+    with transaction.atomic():
+        workshop = _create_with_code(title=title, created_by=user)
+        Facilitator.objects.create(workshop=workshop, user=user, lead=True)
+        if template == "starter":
+            for order, (item_title, kind, minutes, config) in enumerate(starter_agenda()):
+                activity = get_kind(kind)
+                AgendaItem.objects.create(
+                    workshop=workshop, title=str(item_title), kind=kind, minutes=minutes,
+                    order=order, config={**activity.default_config(), **config},
+                )
+    return workshop
+
+
+def _create_with_code(**fields):
+    # Codes are random; a clash is rare, so try again a few times.
+    for _attempt in range(10):
+        try:
+            with transaction.atomic():
+                return Workshop.objects.create(**fields)
+        except IntegrityError:
+            continue
+    raise Refused(_("Could not make a join code. Please try again."), status=503)
+
+
+def duplicate_workshop(user, workshop):
+    with transaction.atomic():
+        title = clean_title(_("%(title)s (copy)") % {"title": workshop.title[:190]})
+        copy = _create_with_code(title=title, created_by=user)
+        Facilitator.objects.create(workshop=copy, user=user, lead=True)
+        for item in workshop.items.all():
+            AgendaItem.objects.create(
+                workshop=copy, title=item.title, kind=item.kind, minutes=item.minutes,
+                order=item.order, config=item.activity.copy_config(item.config),
+            )
+    return copy
+
+
+def clean_item(title, kind, minutes):
+    title = clean_title(title, _("the agenda item"))
+    if kind not in dict(kind_choices()):
+        raise Refused(_("Please pick one of the listed kinds of activity."))
+    try:
+        minutes = int(minutes)
+    except (TypeError, ValueError):
+        raise Refused(_("Minutes must be a whole number, for example 20.")) from None
+    if not 1 <= minutes <= 480:
+        raise Refused(_("Minutes must be between 1 and 480."))
+    return title, kind, minutes
+
+
+def add_item(workshop, title, kind, minutes):
+    title, kind, minutes = clean_item(title, kind, minutes)
+    with transaction.atomic():
+        if workshop.items.count() >= MAX_ITEMS:
+            raise Refused(_("An agenda can have at most %(n)s items.") % {"n": MAX_ITEMS})
+        last = workshop.items.aggregate(m=Max("order"))["m"]
+        item = AgendaItem.objects.create(
+            workshop=workshop, title=title, kind=kind, minutes=minutes,
+            order=0 if last is None else last + 1, config=get_kind(kind).default_config(),
+        )
+        announce(workshop, "agenda.changed")
+    return item
+
+
+def update_item(item, title, kind, minutes, text=None):
+    title, kind, minutes = clean_item(title, kind, minutes)
+    with transaction.atomic():
+        if kind != item.kind:
+            if item.workshop.current_item_id == item.pk:
+                raise Refused(_("This item is running: move to another item before changing its kind."))
+            item.config = get_kind(kind).default_config()
+            item.state = {}
+        item.title, item.kind, item.minutes = title, kind, minutes
+        if text is not None and "text" in item.config:
+            item.config["text"] = text.strip()[:2000]
+        item.save()
+        announce(item.workshop, "agenda.changed", item=item.pk)
+        if item.workshop.current_item_id == item.pk:
+            announce(item.workshop, "screen.changed", item=item.pk, phones=True)
+    return item
+
+
+def move_item(item, direction):
+    """Swap the item with its neighbour above (-1) or below (+1)."""
+    with transaction.atomic():
+        items = list(item.workshop.items.select_for_update())
+        index = next(i for i, other in enumerate(items) if other.pk == item.pk)
+        target = index + (1 if direction > 0 else -1)
+        if 0 <= target < len(items):
+            items[index], items[target] = items[target], items[index]
+            for order, other in enumerate(items):
+                if other.order != order:
+                    AgendaItem.objects.filter(pk=other.pk).update(order=order)
+            announce(item.workshop, "agenda.changed")
+
+
+def delete_item(item):
+    with transaction.atomic():
+        if item.workshop.current_item_id == item.pk:
+            raise Refused(_("This item is running: move to another item before removing it."))
+        workshop = item.workshop
+        item.delete()
+        announce(workshop, "agenda.changed")
+
+
+def invite_facilitator(workshop, name_or_email):
+    text = (name_or_email or "").strip()
+    if not text:
+        raise Refused(_("Type the user name or e-mail address of the person to invite."))
+    User = get_user_model()
+    matches = list(User.objects.filter(Q(username__iexact=text) | Q(email__iexact=text), is_active=True)[:2])
+    if len(matches) != 1:
+        # One message for "nobody" and "several": it tells nothing about who has an account.
+        raise Refused(_("No single account matches “%(name)s”. Ask them for the user name they sign in with.") % {"name": text[:80]})
+    with transaction.atomic():
+        _row, created = Facilitator.objects.get_or_create(workshop=workshop, user=matches[0])
+    if not created:
+        raise Refused(_("%(name)s already runs this workshop.") % {"name": matches[0]})
+    return matches[0]
+
+
+# --- Running it ----------------------------------------------------------------------------
+
+
+def _lock(workshop):
+    return Workshop.objects.select_for_update().get(pk=workshop.pk)
+
+
+def go_to_item(workshop, item):
+    if item.workshop_id != workshop.pk:
+        raise Refused(_("That agenda item belongs to another workshop."), status=404)
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        workshop.current_item = item
+        workshop.status = Workshop.Status.LIVE
+        workshop.timer_ends_at = None
+        workshop.timer_remaining = item.minutes * 60
+        workshop.save()
+        item.activity.on_start(item)
+        announce(workshop, "screen.changed", item=item.pk, phones=True)
+    return workshop
+
+
+def next_item(workshop):
+    items = list(workshop.items.all())
+    if not items:
+        raise Refused(_("The agenda is empty: add an item first."))
+    if workshop.current_item_id is None:
+        return go_to_item(workshop, items[0])
+    ids = [item.pk for item in items]
+    position = ids.index(workshop.current_item_id) if workshop.current_item_id in ids else -1
+    if position + 1 >= len(items):
+        raise Refused(_("This is the last item. End the workshop when you are ready."))
+    return go_to_item(workshop, items[position + 1])
+
+
+def start_timer(workshop, seconds=None):
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        left = seconds if seconds is not None else workshop.seconds_left()
+        if left <= 0 and workshop.current_item_id:
+            left = workshop.current_item.minutes * 60
+        workshop.timer_ends_at = timezone.now() + timezone.timedelta(seconds=left)
+        workshop.timer_remaining = left
+        if workshop.status == Workshop.Status.DRAFT:
+            workshop.status = Workshop.Status.LIVE
+        workshop.save()
+        announce(workshop, "timer.changed", phones=True)
+    return workshop
+
+
+def pause_timer(workshop):
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        workshop.timer_remaining = workshop.seconds_left()
+        workshop.timer_ends_at = None
+        workshop.save()
+        announce(workshop, "timer.changed", phones=True)
+    return workshop
+
+
+def add_time(workshop, minutes):
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        delta = timezone.timedelta(minutes=minutes)
+        if workshop.timer_ends_at:
+            workshop.timer_ends_at = max(workshop.timer_ends_at, timezone.now()) + delta
+        else:
+            workshop.timer_remaining += minutes * 60
+        workshop.save()
+        announce(workshop, "timer.changed", phones=True)
+    return workshop
+
+
+def end_workshop(workshop):
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        workshop.status = Workshop.Status.ENDED
+        workshop.ended = timezone.now()
+        workshop.timer_ends_at = None
+        workshop.timer_remaining = 0
+        workshop.save()
+        announce(workshop, "screen.changed", phones=True)
+    return workshop
+
+
+# --- Participants --------------------------------------------------------------------------
+
+
+def find_workshop(code):
+    """The workshop a participant may join with this code, or Refused with a clear message."""
+    from intersector.workshops.models import normalise_code
+
+    code = normalise_code(code)
+    workshop = Workshop.objects.filter(code=code).first() if code else None
+    if workshop is None:
+        raise Refused(_("No workshop has the code “%(code)s”. Check the code on the big screen and try again.") % {"code": code[:12]}, status=404)
+    if workshop.code_expired():
+        raise Refused(_("This workshop has ended and its code no longer works."), status=410)
+    return workshop
+
+
+def join(workshop, display_name, sector, organisation=""):
+    name = " ".join((display_name or "").split())
+    if not name:
+        raise Refused(_("Please type the name others will see."))
+    if len(name) > 60:
+        raise Refused(_("Please keep your name under 60 characters."))
+    if sector not in Sector.values:
+        raise Refused(_("Please pick your sector."))
+    organisation = " ".join((organisation or "").split())[:120]
+    if workshop.status == Workshop.Status.ENDED:
+        raise Refused(_("This workshop has ended."), status=410)
+    with transaction.atomic():
+        participant = Participant.objects.create(
+            workshop=workshop, display_name=name, sector=sector, organisation=organisation
+        )
+        announce(workshop, "people.changed", participant=participant.pk)
+    return participant
+
+
+def token_for(participant):
+    return signing.dumps([participant.workshop_id, participant.pk, participant.secret], salt=TOKEN_SALT)
+
+
+def participant_from_token(workshop, token):
+    """The participant this token was issued to, for THIS workshop only; None if it is not valid."""
+    if not token:
+        return None
+    try:
+        workshop_id, participant_id, secret = signing.loads(token, salt=TOKEN_SALT)
+    except (signing.BadSignature, ValueError, TypeError):
+        return None
+    if workshop_id != workshop.pk:
+        return None
+    participant = Participant.objects.filter(pk=participant_id, workshop=workshop).select_related("table").first()
+    if participant is None or not signing.constant_time_compare(participant.secret, secret):
+        return None
+    return participant
+
+
+# --- Tables ----------------------------------------------------------------------------------
+
+
+def set_table_count(workshop, count):
+    try:
+        count = int(count)
+    except (TypeError, ValueError):
+        raise Refused(_("Type how many tables, for example 6.")) from None
+    if not 0 <= count <= MAX_TABLES:
+        raise Refused(_("Between 0 and %(n)s tables, please.") % {"n": MAX_TABLES})
+    with transaction.atomic():
+        _lock(workshop)
+        existing = set(workshop.tables.values_list("number", flat=True))
+        for number in range(1, count + 1):
+            if number not in existing:
+                Table.objects.create(workshop=workshop, number=number)
+        # People at removed tables become unassigned (their notes keep the table they had).
+        # Tell phones first (their topics include the tables about to go), then remove tables.
+        announce(workshop, "seat.changed", phones=True)
+        workshop.tables.filter(number__gt=count).delete()
+        announce(workshop, "people.changed")
+
+
+def auto_assign(workshop):
+    """Seat everyone so each table has about the same number of people and a mix of sectors."""
+    with transaction.atomic():
+        _lock(workshop)
+        tables = list(workshop.tables.all())
+        if not tables:
+            raise Refused(_("Create tables first."))
+        people = list(workshop.participants.all())
+        by_sector = defaultdict(list)
+        for person in people:
+            by_sector[person.sector].append(person)
+        # Deal sector by sector, round-robin, continuing where the last sector stopped.
+        order = [p for sector in sorted(by_sector, key=lambda s: -len(by_sector[s])) for p in by_sector[sector]]
+        for index, person in enumerate(order):
+            table = tables[index % len(tables)]
+            if person.table_id != table.pk:
+                person.table = table
+                person.save(update_fields=["table"])
+        announce(workshop, "people.changed")
+        announce(workshop, "seat.changed", phones=True)
+
+
+def move_participant(workshop, participant_id, table_id):
+    participant = workshop.participants.filter(pk=participant_id).first()
+    if participant is None:
+        raise Refused(_("That person is not in this workshop."), status=404)
+    table = None
+    if table_id not in (None, "", "0"):
+        table = workshop.tables.filter(pk=table_id).first()
+        if table is None:
+            raise Refused(_("That table is not in this workshop."), status=404)
+    with transaction.atomic():
+        participant.table = table
+        old_table = participant.table_id
+        participant.save(update_fields=["table"])
+        announce(workshop, "people.changed", participant=participant.pk)
+        announce_to_table(workshop, old_table, "seat.changed", participant=participant.pk)
+    return participant
+
+
+def who_has_joined(workshop):
+    people = list(workshop.participants.select_related("table"))
+    sectors = Counter(p.sector for p in people)
+    tables = defaultdict(list)
+    for person in people:
+        tables[person.table_id].append(person)
+    return {
+        "count": len(people),
+        "by_sector": [(label, sectors.get(value, 0)) for value, label in Sector.choices],
+        "people": people,
+        "tables": [
+            {"table": table, "people": tables.get(table.pk, []),
+             "sectors": Counter(p.sector for p in tables.get(table.pk, []))}
+            for table in workshop.tables.all()
+        ],
+        "unseated": tables.get(None, []),
+    }

@@ -1,0 +1,33 @@
+/* Console and themes pages. */
+(function () {
+  "use strict";
+  // Show a refused action's message (htmx does not swap error responses).
+  document.addEventListener("htmx:responseError", function (e) {
+    var slot = document.getElementById("problem");
+    if (slot) slot.innerHTML = e.detail.xhr.responseText;
+  });
+  // Busy events (hundreds of notes a minute) refresh a panel at most once a second, and always
+  // once more after the last one, so the board never stops short of the latest note.
+  function throttled(sources, target) {
+    var timer = null, pending = false;
+    function fire() {
+      timer = null;
+      if (pending) { pending = false; document.dispatchEvent(new CustomEvent(target)); timer = window.setTimeout(fire, 1000); }
+    }
+    sources.forEach(function (name) {
+      document.addEventListener(name, function () { pending = true; if (!timer) fire(); });
+    });
+  }
+  throttled(["live:note.added", "live:note.changed", "live:note.removed", "live:themes.changed", "live:votes.changed"], "convene:notes");
+  throttled(["live:people.changed"], "convene:people");
+})();
+
+/* Never pull the console out from under someone who is typing in it or has the set-up open:
+   a refresh for new notes waits until they are done (the next note or event brings it). */
+document.addEventListener("htmx:confirm", function (e) {
+  var panel = e.detail.elt;
+  if (!panel || panel.id !== "now" || e.detail.verb !== "get") return;
+  var active = document.activeElement;
+  var typing = active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
+  if (typing || panel.querySelector("details[open]")) { e.preventDefault(); }
+});

@@ -1,0 +1,104 @@
+/* The participant's phone: follow the facilitator live, send notes without losing them, count down. */
+(function () {
+  "use strict";
+  var live = document.getElementById("live");
+  var screen = document.getElementById("screen");
+  var status = document.getElementById("connection");
+  // The words come from the page, in the participant's language.
+  var words = status ? {live: status.dataset.sayLive, polling: status.dataset.sayPolling, reconnecting: status.dataset.sayReconnecting,
+    offline: status.dataset.sayOffline, connecting: status.dataset.sayConnecting} : {};
+  var loading = null, again = false;
+
+  function content() { return document.getElementById("screen-content"); }
+
+  function replace(html) {
+    // Keep what the person is typing when the screen changes around them.
+    var typing = document.getElementById("note-text");
+    var kept = typing ? typing.value : "";
+    var focused = typing && document.activeElement === typing;
+    screen.innerHTML = html;
+    var box = document.getElementById("note-text");
+    if (box && kept) { box.value = kept; }
+    if (box && focused) { box.focus(); }
+    if (window.conveneTick) window.conveneTick();
+  }
+
+  function refresh() {
+    if (loading) { again = true; return; }
+    loading = fetch(live.dataset.refresh, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
+      .then(replace)
+      .catch(function () {})
+      .then(function () { loading = null; if (again) { again = false; refresh(); } });
+  }
+
+  ["screen.changed", "timer.changed", "resync"].forEach(function (name) {
+    document.addEventListener("live:" + name, refresh);
+  });
+  document.addEventListener("live:themes.changed", function () {
+    if (document.querySelector(".vote-list, .theme-list")) { refresh(); }
+  });
+  // A new seat means another table's stream: load the page again (keeping any typed note).
+  document.addEventListener("live:seat.changed", function (event) {
+    var who = event.detail.data.participant;
+    if (!who || String(who) === live.dataset.participant) {
+      var box = document.getElementById("note-text");
+      if (box && box.value) { refresh(); return; }
+      window.location.reload();
+    }
+  });
+  ["note.added", "note.changed", "note.removed"].forEach(function (name) {
+    document.addEventListener("live:" + name, function (event) {
+      var c = content();
+      // Only build-on sheets show other people's notes, and only from the same table.
+      if (c && c.dataset.buildOn && String(event.detail.data.table) === c.dataset.table) { refresh(); }
+    });
+  });
+
+  if (live && status) {
+    new MutationObserver(function () {
+      status.textContent = words[live.dataset.liveState] || "";
+    }).observe(live, {attributes: true, attributeFilter: ["data-live-state"]});
+  }
+
+  function showProblem(form, html) {
+    var slot = form.querySelector(".problem-slot");
+    if (!slot) {
+      slot = document.createElement("div");
+      slot.className = "problem-slot";
+      slot.setAttribute("role", "alert");
+      form.parentNode.insertBefore(slot, form);
+    }
+    slot.innerHTML = html;
+  }
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-async") || !window.fetch) return;
+    event.preventDefault();
+    var button = form.querySelector("button[type=submit]");
+    if (button) { if (button.disabled) return; button.disabled = true; }
+    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+      .then(function (r) {
+        return r.text().then(function (html) {
+          if (r.ok) {
+            // The server saved it: only now does the screen say so (and clear the box).
+            if (form.hasAttribute("data-note-form")) { var box = document.getElementById("note-text"); if (box) box.value = ""; }
+            replace(html);
+            var next = document.getElementById("note-text");
+            if (next && form.hasAttribute("data-note-form")) next.focus();
+          } else {
+            showProblem(form, html);
+          }
+        });
+      })
+      .catch(function () {
+        var p = document.createElement("p");
+        p.className = "problem";
+        p.textContent = status ? status.dataset.sayNotSent : "";
+        showProblem(form, p.outerHTML);
+      })
+      .then(function () { if (button && document.body.contains(button)) button.disabled = false; });
+  });
+
+})();

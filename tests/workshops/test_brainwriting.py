@@ -1,0 +1,260 @@
+"""Brainwriting: notes in rounds, refusals, themes as a job, the grid, votes and exports."""
+
+import csv
+import io
+
+import pytest
+
+from intersector.workshops.activities.brainwriting import services as bw
+from intersector.workshops.activities.brainwriting.models import Note, Theme, Vote
+
+pytestmark = pytest.mark.django_db
+
+NOTES = [
+    "slow approval chains and procedure", "procedure and accountability to voters", "risk averse approvals",
+    "profit drives quick decisions", "speed and competition matter", "capital and fast decisions",
+    "close to communities and trust", "mission driven community service", "community trust and mission",
+]
+
+
+def post_note(phone, workshop, text, key, prompt=0, about="government"):
+    return phone.post(f"/w/{workshop.code}/brainwriting/notes/",
+                      {"text": text, "key": key, "prompt": prompt, "about": about}, HTTP_X_CONVENE="fetch")
+
+
+@pytest.fixture
+def open_round(brainwriting, console, workshop):
+    console.post(f"/convene/{workshop.pk}/items/{brainwriting.pk}/round/", {"action": "open"})
+    brainwriting.refresh_from_db()
+    return brainwriting
+
+
+def test_a_note_is_saved_before_the_screen_says_so(open_round, workshop, join_phone):
+    _p, phone = join_phone()
+    response = post_note(phone, workshop, "Slow to change course", "key-000001")
+    assert response.status_code == 200 and b"Saved." in response.content
+    assert b"Slow to change course" in response.content
+    note = Note.objects.get()
+    assert (note.round, note.about, note.prompt) == (1, "government", 0)
+
+
+def test_a_double_submitted_note_is_saved_once(open_round, workshop, join_phone):
+    _p, phone = join_phone()
+    post_note(phone, workshop, "Once only", "key-twice-01")
+    again = post_note(phone, workshop, "Once only", "key-twice-01")
+    assert again.status_code == 200 and b"Already saved" in again.content
+    assert Note.objects.count() == 1
+
+
+@pytest.mark.parametrize("text, message", [
+    ("   ", b"The note is empty"),
+    ("x" * 281, b"at most 280 characters"),
+])
+def test_empty_and_overlong_notes_are_refused(open_round, workshop, join_phone, text, message):
+    _p, phone = join_phone()
+    response = post_note(phone, workshop, text, "key-bad-0001")
+    assert response.status_code == 400 and message in response.content
+    assert not Note.objects.exists()
+
+
+def test_a_note_with_markup_is_shown_as_text(open_round, workshop, join_phone, console):
+    _p, phone = join_phone()
+    response = post_note(phone, workshop, "<script>alert(1)</script>", "key-script-1")
+    assert b"<script>alert(1)" not in response.content and b"&lt;script&gt;" in response.content
+    assert b"<script>alert(1)" not in console.get(f"/convene/{workshop.pk}/").content
+
+
+def test_a_note_after_the_round_closed_is_refused(open_round, workshop, join_phone, console):
+    _p, phone = join_phone()
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "close"})
+    response = post_note(phone, workshop, "Too late", "key-late-001")
+    assert response.status_code == 409 and b"round has closed" in response.content
+    assert not Note.objects.exists()
+
+
+def test_a_note_after_the_countdown_ran_out_is_refused(open_round, workshop, join_phone):
+    from django.utils import timezone
+
+    _p, phone = join_phone()
+    type(workshop).objects.filter(pk=workshop.pk).update(timer_ends_at=timezone.now() - timezone.timedelta(seconds=30))
+    response = post_note(phone, workshop, "Too late", "key-late-002")
+    assert response.status_code == 409 and not Note.objects.exists()
+
+
+def test_a_scripted_burst_of_notes_is_slowed_down(open_round, workshop, join_phone):
+    _p, phone = join_phone()
+    codes = [post_note(phone, workshop, f"note {n}", f"key-burst-{n:03d}").status_code for n in range(bw.NOTE_LIMIT + 3)]
+    assert codes.count(200) == bw.NOTE_LIMIT and codes[-1] == 429
+    assert Note.objects.count() == bw.NOTE_LIMIT
+
+
+def test_participants_edit_and_delete_only_their_own_notes_while_the_round_is_open(open_round, workshop, join_phone, console):
+    _a, ana = join_phone("Ana")
+    _b, ben = join_phone("Ben", "business")
+    post_note(ana, workshop, "First", "key-ana-0001")
+    note = Note.objects.get()
+    assert ben.post(f"/w/{workshop.code}/brainwriting/notes/{note.pk}/edit/", {"text": "Hijack"}).status_code == 404
+    assert ana.post(f"/w/{workshop.code}/brainwriting/notes/{note.pk}/edit/", {"text": "Better"}).status_code == 302
+    note.refresh_from_db()
+    assert note.text == "Better"
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "close"})
+    assert ana.post(f"/w/{workshop.code}/brainwriting/notes/{note.pk}/delete/").status_code == 409
+    assert Note.objects.count() == 1
+
+
+def test_build_on_mode_passes_sheets_round_the_table(open_round, workshop, join_phone, console):
+    bw.configure(open_round, "Culture\nAssets", ["government", "business"], "build-on", 5, 3)
+    a, ana = join_phone("Ana")
+    b, ben = join_phone("Ben", "business")
+    services_ = __import__("intersector.workshops.services", fromlist=["x"])
+    services_.set_table_count(workshop, 1)
+    services_.auto_assign(workshop)
+    post_note(ana, workshop, "Ana's idea on her sheet", "key-ana-0002")
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "close"})
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "open"})
+    # Round 2: Ben holds Ana's sheet and reads what is on it.
+    assert b"Ana&#x27;s idea on her sheet" in ben.get(f"/w/{workshop.code}/now").content
+    assert b"Ana&#x27;s idea" not in ana.get(f"/w/{workshop.code}/now").content
+
+
+def test_blind_mode_shows_nobody_elses_notes(open_round, workshop, join_phone):
+    _a, ana = join_phone("Ana")
+    _b, ben = join_phone("Ben", "business")
+    post_note(ana, workshop, "Private thought", "key-ana-0003")
+    assert b"Private thought" not in ben.get(f"/w/{workshop.code}/now").content
+
+
+def test_the_console_board_counts_notes_by_prompt_and_sector(open_round, workshop, join_phone, console):
+    _a, ana = join_phone()
+    post_note(ana, workshop, "one", "key-board-01", prompt=1, about="business")
+    post_note(ana, workshop, "two", "key-board-02", prompt=1, about="business")
+    board = bw.board(open_round)
+    assert board["count"] == 2 and board["rows"][1]["cells"] == [0, 2, 0]
+    assert b"2 notes so far" in console.get(f"/convene/{workshop.pk}/").content
+
+
+def write_notes(item, join_phone, workshop):
+    _a, phone = join_phone()
+    for n, text in enumerate(NOTES):
+        about = ["government", "business", "non-profit"][n // 3]
+        assert post_note(phone, workshop, text, f"key-theme-{n:03d}", about=about).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_themes_are_made_by_a_job_and_a_kept_theme_survives_a_rerun(open_round, workshop, join_phone, console, run_worker):
+    bw.NOTE_LIMIT, saved = 100, bw.NOTE_LIMIT
+    try:
+        write_notes(open_round, join_phone, workshop)
+    finally:
+        bw.NOTE_LIMIT = saved
+    response = console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/make/")
+    assert response.status_code == 302
+    page = console.get(response["Location"])
+    assert b"Progress" in page.content
+    run_worker()
+    themes = list(Theme.objects.filter(item=open_round))
+    assert len(themes) >= 2 and not Note.objects.filter(theme__isnull=True).exists()
+    kept = themes[0]
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/edit/",
+                 {"action": "rename", "theme": kept.pk, "label": "Pace of decisions"})
+    kept_notes = set(kept.notes.values_list("pk", flat=True))
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/make/")
+    run_worker()
+    kept.refresh_from_db()
+    assert kept.label == "Pace of decisions" and kept.locked
+    assert set(kept.notes.values_list("pk", flat=True)) == kept_notes
+
+
+def make_two_themes(item):
+    notes = list(Note.objects.filter(item=item))
+    half = len(notes) // 2
+    bw.apply_themes(item, [("alpha", [n.pk for n in notes[:half]]), ("beta", [n.pk for n in notes[half:]])])
+    return list(Theme.objects.filter(item=item))
+
+
+def test_themes_can_be_merged_split_and_notes_moved(open_round, workshop, join_phone, console):
+    bw.NOTE_LIMIT, saved = 100, bw.NOTE_LIMIT
+    try:
+        write_notes(open_round, join_phone, workshop)
+    finally:
+        bw.NOTE_LIMIT = saved
+    alpha, beta = make_two_themes(open_round)
+    url = f"/convene/{workshop.pk}/items/{open_round.pk}/themes/edit/"
+    note = beta.notes.first()
+    console.post(url, {"action": "move", "note": note.pk, "to": alpha.pk})
+    assert note in alpha.notes.all()
+    split = alpha.notes.all()[:2]
+    console.post(url, {"action": "split", "theme": alpha.pk, "notes": [n.pk for n in split], "label": "Split"})
+    assert Theme.objects.get(label="Split").notes.count() == 2
+    console.post(url, {"action": "merge", "themes": [alpha.pk, beta.pk]})
+    assert not Theme.objects.filter(pk=beta.pk).exists()
+    assert Theme.objects.filter(item=open_round).count() == 2
+    bad = console.post(url, {"action": "merge", "themes": [alpha.pk]})
+    assert bad.status_code == 400
+
+
+def test_the_grid_shows_which_themes_cross_sectors(open_round, workshop, join_phone):
+    _a, phone = join_phone()
+    post_note(phone, workshop, "gov note", "key-grid-001", about="government")
+    post_note(phone, workshop, "biz note", "key-grid-002", about="business")
+    bw.apply_themes(open_round, [("shared", list(Note.objects.values_list("pk", flat=True)))])
+    row = bw.grid(open_round)["rows"][0]
+    assert row["cells"] == [1, 1, 0] and row["crosses"]
+
+
+def test_participants_vote_with_a_limited_number_of_dots(open_round, workshop, join_phone, console):
+    _a, phone = join_phone()
+    post_note(phone, workshop, "note", "key-vote-001")
+    bw.apply_themes(open_round, [("only", list(Note.objects.values_list("pk", flat=True)))])
+    theme = Theme.objects.get()
+    url = f"/w/{workshop.code}/brainwriting/votes/"
+    assert phone.post(url, {"theme": theme.pk}, HTTP_X_CONVENE="fetch").status_code == 409  # not open yet
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "voting"})
+    codes = [phone.post(url, {"theme": theme.pk}, HTTP_X_CONVENE="fetch").status_code for _ in range(4)]
+    assert codes == [200, 200, 200, 409] and Vote.objects.count() == 3
+    phone.post(url, {"theme": theme.pk, "action": "remove"}, HTTP_X_CONVENE="fetch")
+    assert Vote.objects.count() == 2
+
+
+def test_a_vote_on_another_workshops_theme_is_refused(open_round, workshop, join_phone, facilitator, console):
+    from intersector.workshops import services
+
+    other = services.create_workshop(facilitator, "Other")
+    other_item = other.items.get(kind="brainwriting")
+    foreign = Theme.objects.create(item=other_item, label="foreign")
+    _a, phone = join_phone()
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "voting"})
+    response = phone.post(f"/w/{workshop.code}/brainwriting/votes/", {"theme": foreign.pk}, HTTP_X_CONVENE="fetch")
+    assert response.status_code == 404 and not Vote.objects.exists()
+    edit = console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/edit/",
+                        {"action": "rename", "theme": foreign.pk, "label": "mine now"})
+    assert edit.status_code == 404
+    foreign.refresh_from_db()
+    assert foreign.label == "foreign"
+
+
+def test_the_csv_has_every_note_with_sector_prompt_table_theme_and_round(open_round, workshop, join_phone, console):
+    _a, phone = join_phone()
+    post_note(phone, workshop, "=HYPERLINK(\"x\")", "key-csv-0001", prompt=3, about="non-profit")
+    bw.apply_themes(open_round, [("assets", list(Note.objects.values_list("pk", flat=True)))])
+    response = console.get(f"/convene/{workshop.pk}/notes.csv")
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
+    assert rows[0][:7] == ["activity", "round", "prompt", "sector written about", "writer's sector", "table", "theme"]
+    assert rows[1][1:7] == ["1", "Assets", "Non-profit", "Government", "", "assets"]
+    assert rows[1][7].startswith("'=")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pdf_report_is_made_by_a_job_for_facilitators_only(open_round, workshop, join_phone, console, run_worker):
+    _a, phone = join_phone()
+    post_note(phone, workshop, "a note for the report", "key-pdf-00001")
+    response = console.post(f"/convene/{workshop.pk}/report/")
+    assert response.status_code == 302 and "/jobs/" in response["Location"]
+    run_worker()
+    report = workshop.reports.get()
+    pdf = console.get(f"/convene/{workshop.pk}/report/{report.pk}.pdf")
+    assert pdf.status_code == 200 and pdf.content.startswith(b"%PDF")
+    from django.test import Client
+
+    assert Client().get(f"/convene/{workshop.pk}/report/{report.pk}.pdf").status_code == 302
+    assert b"a note for the report" in console.get(f"/convene/{workshop.pk}/results/").content

@@ -1,0 +1,142 @@
+"""Live workshops on real uvicorn processes: notes reach screens, reconnects catch up, a restart
+loses nothing, and two servers on Redis share events."""
+
+import uuid
+
+import pytest
+
+from intersector.workshops import services
+from intersector.workshops.activities.brainwriting import services as bw
+from tests.live.conftest import delete_prefix
+from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers
+from tests.workshops.phones import Phone, database_url
+
+pytestmark = [pytest.mark.live, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def shared_env(django_db_blocker):
+    from django.db import connection
+
+    return server_env(DATABASE_URL=database_url(connection.settings_dict), LIVE_KEEPALIVE_SECONDS=0.5)
+
+
+@pytest.fixture
+def server(shared_env):
+    server = Server("convene", shared_env).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def running(facilitator):
+    """A workshop in round 1 of a build-on brainwriting (phones at a table hear its notes)."""
+    workshop = services.create_workshop(facilitator, "Live test")
+    item = workshop.items.get(kind="brainwriting")
+    bw.configure(item, "Culture\nAssets", ["government", "business"], "build-on", 5, 3)
+    services.go_to_item(workshop, item)
+    bw.open_round(item)
+    return workshop
+
+
+def seat_everyone(workshop):
+    services.set_table_count(workshop, 1)
+    services.auto_assign(workshop)
+
+
+@pytest.fixture
+def board_cookie(facilitator):
+    from django.test import Client
+
+    client = Client()
+    client.force_login(facilitator)
+    return f"sessionid={client.cookies['sessionid'].value}"
+
+
+def test_a_note_posted_from_a_phone_reaches_another_phone_at_the_table(server, running):
+    ana = Phone(server.url, running.code).join("Ana")
+    ben = Phone(server.url, running.code).join("Ben", "business")
+    seat_everyone(running)
+    with ben.stream() as screen:
+        screen.until("ready")
+        response = ana.post_note("Slow approvals")
+        assert response.status_code == 200 and "Saved." in response.text
+        screen.until("note.added")
+    note = running.items.get(kind="brainwriting").notes.get()
+    assert screen.last["data"]["note"] == note.pk and "Slow approvals" not in str(screen.last)
+
+
+def test_in_blind_mode_phones_hear_no_notes_but_the_console_does(server, running, board_cookie):
+    from tests.workshops.phones import PhoneStream
+
+    item = running.items.get(kind="brainwriting")
+    bw.configure(item, "Culture\nAssets", ["government", "business"], "blind", 5, 3)
+    ana = Phone(server.url, running.code).join("Ana")
+    ben = Phone(server.url, running.code).join("Ben")
+    with ben.stream() as phone, PhoneStream(f"{server.url}/convene/{running.pk}/live", board_cookie) as board:
+        phone.until("ready")
+        board.until("ready")
+        assert ana.post_note("Only for the board").status_code == 200
+        board.until("note.added")
+        with pytest.raises(TimeoutError):
+            phone.until("note.added", timeout=1.5)
+
+
+def test_a_stream_without_a_pass_is_refused(server, running):
+    import httpx
+
+    assert httpx.get(f"{server.url}/w/{running.code}/live", timeout=5).status_code == 403
+
+
+def test_a_phone_that_reconnects_gets_the_notes_it_missed(server, running):
+    ana = Phone(server.url, running.code).join("Ana")
+    ben = Phone(server.url, running.code).join("Ben")
+    seat_everyone(running)
+    with ben.stream() as screen:
+        screen.until("ready")
+        position = screen.last["id"]
+    for n in range(3):
+        assert ana.post_note(f"missed {n}").status_code == 200
+    with ben.stream(last_event_id=position) as screen:
+        missed = [e for e in screen.until("ready") if e["event"] == "note.added"]
+    assert len(missed) == 3
+
+
+def test_a_server_restarted_mid_round_loses_no_saved_note(shared_env, running):
+    first = Server("convene-restart", shared_env).start()
+    try:
+        ana = Phone(first.url, running.code).join("Ana")
+        assert ana.post_note("Kept across a restart").status_code == 200
+    finally:
+        first.stop()
+    second = Server("convene-restart", shared_env)
+    second.port, second.url = first.port, first.url  # the same address: the phone's cookie still fits
+    second.start()
+    try:
+        screen = ana.screen()
+        assert screen.status_code == 200 and "Kept across a restart" in screen.text
+    finally:
+        second.stop()
+
+
+@pytest.fixture
+def redis_pair(shared_env, redis_url):
+    prefix = f"test-convene:{uuid.uuid4().hex[:10]}:"
+    env = {**shared_env, "REDIS_URL": redis_url, "LIVE_BACKEND": REDIS_BACKEND, "LIVE_REDIS_PREFIX": prefix}
+    servers = start_servers(Server("convene-a", env), Server("convene-b", env))
+    yield servers
+    for one in servers:
+        one.stop()
+    delete_prefix(redis_url, prefix)
+
+
+def test_a_note_posted_on_server_a_reaches_a_screen_on_server_b(redis_pair, running):
+    server_a, server_b = redis_pair
+    ana = Phone(server_a.url, running.code).join("Ana")
+    ben = Phone(server_b.url, running.code).join("Ben", "business")
+    seat_everyone(running)
+    with ben.stream() as screen:
+        screen.until("ready")
+        assert ana.post_note("Crosses servers").status_code == 200
+        screen.until("note.added", timeout=5)
+    assert screen.last["data"]["note"] == running.items.get(kind="brainwriting").notes.get().pk
