@@ -1,3 +1,6 @@
+import pytest
+
+
 def test_home_page_offers_the_three_parts(client):
     response = client.get("/")
     assert response.status_code == 200
@@ -8,6 +11,7 @@ def test_home_page_offers_the_three_parts(client):
     assert 'id="main"' in html
 
 
+@pytest.mark.django_db
 def test_each_part_has_a_landing_page(client):
     for url in ("/learn/", "/convene/", "/agree/"):
         response = client.get(url)

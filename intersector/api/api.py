@@ -53,3 +53,4 @@ errors.install(api)
 
 api.add_router("", me.router)
 api.add_router("", jobs.router)
+api.add_router("", "intersector.api.routers.library.router")

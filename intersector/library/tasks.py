@@ -1,0 +1,29 @@
+"""Background work for Learn, run by the task worker with progress on the job page."""
+
+from intersector.jobs.services import JobFailed, job_task
+from intersector.library import services
+from intersector.library.models import ResourceImport
+
+
+@job_task
+def import_resources(progress, *, upload_id):
+    upload = ResourceImport.objects.filter(pk=upload_id).first()
+    if upload is None:
+        raise JobFailed("The uploaded file is no longer there. Please upload it again.")
+    try:
+        return services.run_import(upload, progress)
+    except services.ImportProblem as problem:
+        raise JobFailed(str(problem)) from problem
+
+
+@job_task
+def build_toolkit_pdf(progress, *, language="en"):
+    from django.urls import reverse
+    from django.utils.translation import gettext as _
+
+    from intersector.library import pdf
+
+    progress.update(total=1, message=_("Making the PDF"))
+    pdf.build(language)
+    return {"summary": _("The toolkit PDF is ready."), "url": reverse("library:toolkit_pdf"),
+            "link_text": _("Download the toolkit PDF")}

@@ -1,0 +1,107 @@
+"""Learn in a real browser: the toolkit walk, a filtered case search, cases like mine, a CSV import."""
+
+import pytest
+
+from tests.conftest import check_accessibility, screenshot
+from tests.library.conftest import curator, library, run_worker  # noqa: F401 - fixtures
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+def fits(page):
+    width = page.evaluate("document.documentElement.scrollWidth")
+    assert width <= page.viewport_size["width"], f"page is {width}px wide"
+
+
+def test_walking_the_toolkit_from_the_learn_page(live_server, page, phone_page, library):
+    page.goto(live_server.url + "/learn/")
+    screenshot(page, "learn-hub")
+    check_accessibility(page)
+    page.get_by_role("link", name="The toolkit").click()
+    assert page.get_by_role("heading", name="1. Diagnosis").is_visible()
+    check_accessibility(page)
+    page.get_by_role("link", name="Diagnosis").first.click()
+    page.get_by_role("link", name="Map the partners").click()
+    assert page.get_by_role("heading", name="Guiding questions").is_visible()
+    screenshot(page, "learn-tool")
+    check_accessibility(page)
+    page.get_by_role("link", name="Build shared facts →").click()
+    assert page.get_by_role("heading", level=1).inner_text() == "Build shared facts"
+    page.get_by_role("link", name="← Map the partners").click()
+    page.get_by_role("link", name="River clean-up partnership").first.click()
+    assert page.get_by_role("heading", name="Cases like this one").is_visible()
+    screenshot(page, "learn-case")
+    check_accessibility(page)
+
+    phone_page.goto(live_server.url + "/toolkit/tools/map-the-partners/")
+    fits(phone_page)
+    screenshot(phone_page, "learn-tool-phone")
+    check_accessibility(phone_page)
+
+
+def test_a_filtered_case_search(live_server, page, phone_page, library):
+    page.goto(live_server.url + "/cases/")
+    page.get_by_label("Search the cases").fill("workshops")
+    page.get_by_role("button", name="Search").last.click()
+    page.get_by_label("Business").check()
+    page.get_by_role("button", name="Apply filters").click()
+    assert page.get_by_role("status").first.inner_text().startswith("1 result")
+    assert page.locator("mark").first.inner_text().lower() == "workshops"
+    assert page.get_by_label("Business").is_checked()
+    screenshot(page, "learn-cases-filtered")
+    check_accessibility(page)
+
+    phone_page.goto(live_server.url + "/cases/?sector=government")
+    fits(phone_page)
+    screenshot(phone_page, "learn-cases-phone")
+    check_accessibility(phone_page)
+
+
+def test_cases_like_mine_from_a_typed_description(live_server, page, phone_page, library):
+    page.goto(live_server.url + "/cases/")
+    page.get_by_role("link", name="Find cases like yours from a description").click()
+    page.get_by_label("Describe your situation").fill(
+        "Our city's buses are slow in downtown traffic and the shops worry about losing parking."
+    )
+    page.get_by_role("button", name="Find similar cases").click()
+    first = page.locator("section[aria-labelledby=matches-heading] h3 a").first
+    assert first.inner_text() == "Faster buses downtown"
+    screenshot(page, "learn-like-mine")
+    check_accessibility(page)
+
+    phone_page.goto(live_server.url + "/cases/like-mine/?description=short")
+    assert phone_page.get_by_role("alert").is_visible()
+    fits(phone_page)
+    screenshot(phone_page, "learn-like-mine-error-phone")
+    check_accessibility(phone_page)
+
+
+def test_a_curator_imports_resources_from_a_csv_with_a_bad_row(live_server, page, library, curator, client, run_worker, tmp_path):
+    client.force_login(curator)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    csv_file = tmp_path / "resources.csv"
+    csv_file.write_text(
+        "title,authors,publisher,year,type,sectors,partnership_models,issue_areas,url,summary\n"
+        "Mapping stakeholders,Ann Lee,Civic Press,2018,tool,government,collective-impact,health,,How to map.\n"
+        "No type here,Bo Chan,Civic Press,2019,,government,,,,Missing its type.\n"
+        "Partnering guide,Cy Dee,Guide House,2021,book,non-profit,,housing,,A guide.\n"
+    )
+    page.goto(live_server.url + "/resources/")
+    page.get_by_role("link", name="Import resources from a CSV file").click()
+    check_accessibility(page)
+    page.get_by_label("CSV file").set_input_files(str(csv_file))
+    page.get_by_role("button", name="Upload and preview").click()
+    assert page.get_by_text("2 new resources").is_visible()
+    assert page.get_by_text("The type is empty").first.is_visible()
+    screenshot(page, "learn-import-preview")
+    check_accessibility(page)
+    page.get_by_role("button", name="Start the import").click()
+    page.wait_for_url("**/jobs/**")
+    run_worker()
+    page.get_by_role("link", name="See the import report").click(timeout=15_000)
+    assert page.get_by_text("2 new, 0 updated, 1 rejected.").is_visible()
+    assert page.get_by_role("cell", name="No type here").is_visible()
+    screenshot(page, "learn-import-report")
+    check_accessibility(page)
+    page.goto(live_server.url + "/resources/?q=partnering")
+    assert page.get_by_role("link", name="Partnering guide").is_visible()
