@@ -1,0 +1,287 @@
+"""Agree's actions: every write goes through here (validate, persist in a transaction, publish)."""
+
+import hashlib
+import json
+
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Max
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from intersector.agreements import scorecard as sc
+from intersector.agreements.models import (
+    RATINGS, Agreement, Comment, ElementText, Partner, Rating, ScorecardVersion, TextChange,
+)
+from intersector.live import publish
+
+RATING_KEYS = {key for key, _label in RATINGS}
+INVITE_SALT = "agreements.invite"
+MAX_TEXT = 20_000
+
+
+# --- Scorecard content ------------------------------------------------------------------------
+
+
+def current_scorecard():
+    return ScorecardVersion.objects.order_by("-number").first()
+
+
+def content_hash(data):
+    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+
+
+def import_scorecard(data, note=""):
+    """Store `data` as a new scorecard version unless identical content is already stored.
+
+    Returns (version, created). Raises ScorecardError with a plain message for bad content.
+    """
+    sc.validate(data)
+    digest = content_hash(data)
+    with transaction.atomic():
+        existing = ScorecardVersion.objects.filter(content_hash=digest).order_by("-number").first()
+        if existing:
+            return existing, False
+        number = (ScorecardVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
+        version = ScorecardVersion.objects.create(
+            number=number, title=str(data.get("title", ""))[:200], definition=data,
+            content_hash=digest, note=note[:300])
+    return version, True
+
+
+# --- Agreements ---------------------------------------------------------------------------
+
+
+def _changed(agreement, what):
+    publish(f"agreement:{agreement.pk}", what, {"agreement": str(agreement.pk)})
+
+
+def create_agreement(*, name, purpose, form, partners, created_by=None, focus_families=None,
+                     scorecard=None):
+    """Start an agreement. `partners`: list of dicts with name, sector, representative,
+    alternate and optionally organisation / user. Works without any account."""
+    scorecard = scorecard or current_scorecard()
+    if scorecard is None:
+        raise ValidationError(_("The scorecard has not been loaded on this site yet."))
+    if form not in Agreement.Form.values:
+        raise ValidationError(_("Choose a form of agreement."))
+    if not name.strip() or not purpose.strip():
+        raise ValidationError(_("Give the partnership a name and a purpose."))
+    if len(partners) < 2:
+        raise ValidationError(_("An agreement needs at least two partners."))
+    with transaction.atomic():
+        agreement = Agreement.objects.create(
+            name=name.strip(), purpose=purpose.strip(), form=form, scorecard=scorecard,
+            created_by=created_by if created_by and created_by.is_authenticated else None)
+        for position, data in enumerate(partners):
+            Partner.objects.create(agreement=agreement, position=position, **data)
+        if focus_families:
+            set_focus_families(agreement, focus_families)
+    return agreement
+
+
+def set_focus_families(agreement, families):
+    keys = [key for key in sc.FAMILY_KEYS if key in set(families)]
+    if not 3 <= len(keys) <= 5:
+        raise ValidationError(_("Choose between 3 and 5 question families to address first."))
+    with transaction.atomic():
+        Agreement.objects.filter(pk=agreement.pk).update(focus_families=keys,
+                                                         updated=timezone.now())
+        agreement.focus_families = keys
+        _changed(agreement, "focus.changed")
+    return keys
+
+
+def invite_token(partner):
+    return signing.dumps({"p": partner.pk, "s": partner.secret}, salt=INVITE_SALT, compress=True)
+
+
+def partner_from_token(token):
+    """The partner an invite link is for, or None if the link is wrong or was cancelled."""
+    try:
+        data = signing.loads(token, salt=INVITE_SALT)
+    except signing.BadSignature:
+        return None
+    partner = Partner.objects.select_related("agreement").filter(pk=data.get("p")).first()
+    if partner is None or partner.secret != data.get("s"):
+        return None
+    return partner
+
+
+def claim_partner(partner, user):
+    """A signed-in person who opens an invite link keeps access from their account."""
+    if user.is_authenticated and partner.user_id is None:
+        Partner.objects.filter(pk=partner.pk, user__isnull=True).update(user=user)
+
+
+def save_element(agreement, partner, element, *, text=None, rating=None, comment="", author=""):
+    """Save one element from the guided editor: the text (unless locked) and this partner's
+    rating. Returns the list of what was saved."""
+    card = agreement.scorecard.card
+    if element not in card.elements:
+        raise ValidationError(_("This element is not on the scorecard."))
+    saved = []
+    with transaction.atomic():
+        if text is not None:
+            text = text.strip()
+            if len(text) > MAX_TEXT:
+                raise ValidationError(_("The text is too long (at most 20,000 characters)."))
+            current = ElementText.objects.select_for_update().filter(
+                agreement=agreement, element=element).first()
+            before = current.text if current else ""
+            if text != before:
+                if Agreement.objects.get(pk=agreement.pk).locked:
+                    raise ValidationError(_(
+                        "All partners signed this version, so its text is locked. Open a new "
+                        "version to change it."))
+                ElementText.objects.update_or_create(
+                    agreement=agreement, element=element,
+                    defaults={"text": text, "updated_by": author[:200]})
+                TextChange.objects.create(agreement=agreement, version=agreement.version,
+                                          element=element, before=before, after=text,
+                                          author=author[:200])
+                # A signature is for the text as it was: changing the text withdraws it.
+                Partner.objects.filter(agreement=agreement, signed_version__isnull=False).update(
+                    signed_version=None, signed_by="", signed_at=None)
+                saved.append("text")
+        if rating:
+            rate(partner, element, rating, comment)
+            saved.append("rating")
+        Agreement.objects.filter(pk=agreement.pk).update(updated=timezone.now())
+        _changed(agreement, "element.saved")
+    return saved
+
+
+def rate(partner, element, rating, comment=""):
+    if rating not in RATING_KEYS:
+        raise ValidationError(_("Choose one of the four ratings."))
+    if element not in partner.agreement.scorecard.card.elements:
+        raise ValidationError(_("This element is not on the scorecard."))
+    with transaction.atomic():
+        Rating.objects.update_or_create(partner=partner, element=element,
+                                        defaults={"rating": rating, "comment": comment[:2000]})
+    return rating
+
+
+def publish_ratings(partner, published=True):
+    with transaction.atomic():
+        Partner.objects.filter(pk=partner.pk).update(ratings_published=published)
+        partner.ratings_published = published
+        _changed(partner.agreement, "ratings.published")
+
+
+def add_comment(agreement, partner, element, author, body):
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a comment first."))
+    if element not in agreement.scorecard.card.elements:
+        raise ValidationError(_("This element is not on the scorecard."))
+    with transaction.atomic():
+        comment = Comment.objects.create(agreement=agreement, partner=partner, element=element,
+                                         author=(author or partner.representative)[:200],
+                                         body=body[:2000])
+        _changed(agreement, "comment.added")
+    return comment
+
+
+def sign_off(agreement, partner, name):
+    """One partner signs the current version. When all have signed, the text is locked."""
+    name = name.strip()
+    if not name:
+        raise ValidationError(_("Type the name of the person signing."))
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        Partner.objects.filter(pk=partner.pk).update(
+            signed_version=agreement.version, signed_by=name[:200], signed_at=timezone.now())
+        unsigned = agreement.partners.exclude(signed_version=agreement.version).exists()
+        if not unsigned:
+            agreement.locked = True
+            agreement.save(update_fields=["locked", "updated"])
+        _changed(agreement, "signed")
+    return agreement
+
+
+def open_new_version(agreement):
+    """Unlock a signed agreement for changes: a new version that all partners sign again."""
+    with transaction.atomic():
+        agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        agreement.version += 1
+        agreement.locked = False
+        agreement.save(update_fields=["version", "locked", "updated"])
+        _changed(agreement, "version.opened")
+    return agreement
+
+
+# --- Reviews of existing agreements --------------------------------------------------------
+
+
+def create_review(*, owner, upload, title="", form="mou"):
+    """Read the file, split it into clauses and store both in one transaction; then queue the
+    proposals as a job. Raises DocumentError with a plain message for a bad file."""
+    from intersector.agreements.clauses import split_clauses
+    from intersector.agreements.extract import DocumentError, read_document
+    from intersector.agreements.models import Clause, Review
+    from intersector.agreements.tasks import propose_ratings
+    from intersector.jobs.services import start_job
+
+    if form not in Agreement.Form.values:
+        raise DocumentError(_("Choose a form of agreement."))
+    scorecard = current_scorecard()
+    if scorecard is None:
+        raise DocumentError(_("The scorecard has not been loaded on this site yet."))
+    text, pages = read_document(upload)
+    clauses = split_clauses(text)
+    if not clauses:
+        raise DocumentError(_("No clauses were found in the document."))
+    name = (upload.name or "agreement").rsplit("/", 1)[-1][:255]
+    with transaction.atomic():
+        review = Review.objects.create(owner=owner, title=(title or name)[:200], filename=name,
+                                       form=form, scorecard=scorecard, text=text, pages=pages)
+        Clause.objects.bulk_create([
+            Clause(review=review, position=c.position, number=c.number[:30], heading=c.heading[:300],
+                   text=c.text, start=c.start, end=c.end) for c in clauses])
+        job = start_job(propose_ratings, label=_("Reviewing %(name)s") % {"name": review.title},
+                        owner=owner, kind="agreements.review", review_id=str(review.pk))
+        review.job = job
+        review.save(update_fields=["job"])
+    return review
+
+
+def store_proposals(review, proposals, method):
+    """All proposals of a review in one transaction: a review is never half-proposed."""
+    from intersector.agreements.models import Proposal, Review
+
+    with transaction.atomic():
+        Proposal.objects.filter(review=review).delete()
+        Proposal.objects.bulk_create([
+            Proposal(review=review, element=p.element, proposed=p.rating, score=p.score,
+                     passages=[{"clause": pos, "score": s} for pos, s in p.passages])
+            for p in proposals])
+        Review.objects.filter(pk=review.pk).update(status=Review.Status.READY, method=method[:100])
+        publish(f"review:{review.pk}", "proposals.ready", {"review": str(review.pk)})
+
+
+def confirm_rating(review, element, rating, comment=""):
+    """A person confirms (or changes) the proposal for one element; only confirmed ones count."""
+    from intersector.agreements.models import Proposal
+
+    if rating not in RATING_KEYS:
+        raise ValidationError(_("Choose one of the four ratings."))
+    with transaction.atomic():
+        updated = Proposal.objects.filter(review=review, element=element).update(
+            confirmed=rating, comment=comment[:2000], confirmed_at=timezone.now())
+        if not updated:
+            raise ValidationError(_("This element has no proposal to confirm."))
+    return rating
+
+
+def confirm_all_proposals(review):
+    """Accept every proposal not yet confirmed, as proposed."""
+    from django.db.models import F
+
+    from intersector.agreements.models import Proposal
+
+    with transaction.atomic():
+        return Proposal.objects.filter(review=review, confirmed="").update(
+            confirmed=F("proposed"), confirmed_at=timezone.now())
