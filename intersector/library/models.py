@@ -77,6 +77,14 @@ class LibraryItem(DraftStateMixin, RevisionMixin, PreviewableMixin, index.Indexe
     class Meta:
         abstract = True
 
+    def __str__(self):
+        return self.title
+
+    @property
+    def revisions(self):
+        # Each model declares its own `_revisions` relation (the related query names differ).
+        return self._revisions
+
     def get_preview_template(self, request, mode_name):
         return self.preview_template
 
@@ -123,12 +131,6 @@ class Stage(LibraryItem):
         verbose_name = _("toolkit stage")
         verbose_name_plural = _("toolkit stages")
 
-    def __str__(self):
-        return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     def get_absolute_url(self):
         return reverse("library:stage", args=[self.slug])
@@ -186,12 +188,6 @@ class Tool(LibraryItem):
         verbose_name = _("toolkit tool")
         verbose_name_plural = _("toolkit tools")
 
-    def __str__(self):
-        return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     def get_absolute_url(self):
         return reverse("library:tool", args=[self.slug])
@@ -292,12 +288,6 @@ class Case(LibraryItem):
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
-    def __str__(self):
-        return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     def get_absolute_url(self):
         return reverse("library:case", args=[self.slug])
@@ -420,12 +410,6 @@ class Resource(LibraryItem):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
 
-    def __str__(self):
-        return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     def get_absolute_url(self):
         return reverse("library:resource", args=[self.slug])
@@ -506,12 +490,6 @@ class Briefing(LibraryItem):
         verbose_name = _("research briefing")
         verbose_name_plural = _("research briefings")
 
-    def __str__(self):
-        return self.title
-
-    @property
-    def revisions(self):
-        return self._revisions
 
     def get_absolute_url(self):
         return reverse("library:briefing", args=[self.slug])
