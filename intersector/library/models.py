@@ -131,7 +131,6 @@ class Stage(LibraryItem):
         verbose_name = _("toolkit stage")
         verbose_name_plural = _("toolkit stages")
 
-
     def get_absolute_url(self):
         return reverse("library:stage", args=[self.slug])
 
@@ -187,7 +186,6 @@ class Tool(LibraryItem):
         ordering = ["stage__sort_order", "sort_order", "title"]
         verbose_name = _("toolkit tool")
         verbose_name_plural = _("toolkit tools")
-
 
     def get_absolute_url(self):
         return reverse("library:tool", args=[self.slug])
@@ -287,7 +285,6 @@ class Case(LibraryItem):
         ordering = ["title"]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
-
 
     def get_absolute_url(self):
         return reverse("library:case", args=[self.slug])
@@ -410,7 +407,6 @@ class Resource(LibraryItem):
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
 
-
     def get_absolute_url(self):
         return reverse("library:resource", args=[self.slug])
 
@@ -489,7 +485,6 @@ class Briefing(LibraryItem):
         ordering = ["-date", "title"]
         verbose_name = _("research briefing")
         verbose_name_plural = _("research briefings")
-
 
     def get_absolute_url(self):
         return reverse("library:briefing", args=[self.slug])
