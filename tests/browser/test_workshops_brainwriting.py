@@ -98,6 +98,9 @@ def test_a_whole_brainwriting_from_joining_to_the_report(server, new_page, facil
     console.get_by_role("heading", name="Table 1 · 3").wait_for()
 
     console.get_by_role("button", name="Start the workshop").click()
+    # Wait for the console to show the started workshop before the next click, so that click
+    # lands on the new page and not on the one being replaced.
+    console.get_by_role("button", name="Next item").wait_for()
     console.get_by_role("button", name=re.compile("Go to Sector styles")).click()
     console.get_by_role("button", name="Open round 1").click()
     for phone, (text, about) in zip(phones, ROUND_ONE):
