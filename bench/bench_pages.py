@@ -6,24 +6,9 @@ through the whole middleware stack with the test client. Prints p50/p95 in milli
 
 import os
 import statistics
-import sys
-import tempfile
 import time
-from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-os.environ.setdefault("INTERSECTOR_ENV_FILE", "")
-os.environ.setdefault("SECRET_KEY", "bench-" + "x" * 40)
-os.environ.setdefault("STATIC_MANIFEST", "false")
-os.environ.setdefault("LOG_LEVEL", "ERROR")
-os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intersector.settings")
-if not os.environ.get("DATABASE_URL"):
-    os.environ["DATABASE_URL"] = f"sqlite:///{tempfile.mkdtemp()}/bench.sqlite3"
-
-import django  # noqa: E402
-
-django.setup()
+import django_setup  # noqa: E402,F401  (environment, database, django.setup)
 
 from django.core.management import call_command  # noqa: E402
 from django.db import connection  # noqa: E402
