@@ -155,7 +155,10 @@ TEMPLATES = [
 
 # --- Database: SQLite by default, anything dj-database-url reads from DATABASE_URL.
 DATABASE_URL = env("DATABASE_URL", "") or f"sqlite:///{BASE_DIR / 'db.sqlite3'}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Page requests run on a pool of long-lived threads (intersector/asgi.py): each keeps its
+# connection instead of logging in again per request; health checks drop a broken one.
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=int(env("DB_CONN_MAX_AGE", "600")),
+                                              conn_health_checks=True)}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # WAL lets readers carry on while one writer writes; IMMEDIATE transactions plus a busy
     # timeout make concurrent writers queue instead of failing with "database is locked".

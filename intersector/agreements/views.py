@@ -18,6 +18,7 @@ from intersector.agreements.forms import (
     AgreementForm, CommentForm, ElementForm, FocusForm, PartnerFormSet, SignForm,
 )
 from intersector.agreements.models import RATINGS, ScorecardVersion
+from intersector.live.views import streams
 
 SELF_KEY = "agree_self"
 RATING_KEYS = [key for key, _label in RATINGS]
@@ -547,6 +548,7 @@ def scorecard_yaml(request, number):
 # --- Live updates: partners learn that the agreement changed ---------------------------------
 
 
+@streams
 @require_safe
 def live(request, pk):
     from intersector.live.views import stream_response

@@ -5,9 +5,12 @@ topic before it calls them (see README.md). Streams need an ASGI server (uvicorn
 """
 
 import asyncio
+import functools
 import logging
 
 from django.conf import settings
+from django.core.handlers.asgi import ASGIRequest
+from django.db import connections
 from django.http import JsonResponse, StreamingHttpResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.translation import gettext as _
@@ -24,6 +27,26 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
+def streams(view):
+    """Mark a view that returns stream_response(): the site's ASGI entry point sends its URL
+    through Django's ASGI handler, whose event loop holds the stream (intersector/asgi.py).
+    Put it outermost, above the other decorators.
+
+    Under ASGI the view's database connections are closed as soon as it has answered: a stream
+    waits for an hour and needs none, and 500 open streams must not hold 500 connections."""
+
+    @functools.wraps(view)
+    def wrapper(request, *args, **kwargs):
+        try:
+            return view(request, *args, **kwargs)
+        finally:
+            if isinstance(request, ASGIRequest):
+                connections.close_all()
+
+    wrapper.streams_live_events = True
+    return wrapper
+
+
 def last_event_id_from(request):
     """The id a screen last saw: the Last-Event-ID header that EventSource sends on reconnect,
     else a `last_event_id` query parameter (first connection, polling)."""
@@ -34,7 +57,8 @@ def last_event_id_from(request):
 def stream_response(request, topic):
     """A text/event-stream response: missed events (or a resync), then new ones as they come.
 
-    Call it from your view AFTER checking that the visitor may follow `topic`.
+    Call it from your view AFTER checking that the visitor may follow `topic`, and mark the view
+    with @streams.
     """
     check_topic(topic)
     response = StreamingHttpResponse(

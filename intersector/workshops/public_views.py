@@ -18,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_safe
 from intersector.accounts.models import Sector
 from intersector.accounts.ratelimit import client_ip
 from intersector.live import current_event_id
-from intersector.live.views import poll_response, stream_response
+from intersector.live.views import poll_response, stream_response, streams
 from intersector.workshops import services
 from intersector.workshops.access import cookie_name, joined, refused
 from intersector.workshops.models import Workshop, normalise_code
@@ -40,10 +40,18 @@ def enter_code(request):
     return render(request, "workshops/phone/enter_code.html")
 
 
-def screen_context(workshop, participant):
-    position = current_event_id(workshop.phone_topic(participant.table_id))
-    workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
+def screen_context(workshop, participant, fragment=False):
+    """What the phone shows. A whole page reads its live position first (so the stream replays
+    whatever happens meanwhile); a fragment after the participant's own action reuses the
+    workshop row its request has just read, as the action changed nothing but its own rows."""
+    if fragment:
+        position = ""
+    else:
+        position = current_event_id(workshop.phone_topic(participant.table_id))
+        workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
     item = workshop.current_item
+    if item is not None:
+        item.workshop = workshop
     context = {"workshop": workshop, "participant": participant, "item": item, "live_position": position}
     if item and workshop.status == Workshop.Status.LIVE:
         context["activity_template"] = item.activity.template("participant")
@@ -100,7 +108,7 @@ def join_post(request, workshop, context):
 @require_safe
 @joined
 def now(request, workshop, participant):
-    return render(request, "workshops/phone/screen.html#screen", screen_context(workshop, participant))
+    return render(request, "workshops/phone/screen.html#screen", screen_context(workshop, participant, fragment=True))
 
 
 def topic_for(request, code):
@@ -118,6 +126,7 @@ def topic_for(request, code):
     return None
 
 
+@streams
 @never_cache
 @require_safe
 def live(request, code):

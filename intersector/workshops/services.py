@@ -270,7 +270,8 @@ def find_workshop(code):
     from intersector.workshops.models import normalise_code
 
     code = normalise_code(code)
-    workshop = Workshop.objects.filter(code=code).first() if code else None
+    # The current item comes along: every participant action needs it.
+    workshop = Workshop.objects.select_related("current_item").filter(code=code).first() if code else None
     if workshop is None:
         raise Refused(_("No workshop has the code “%(code)s”. Check the code on the big screen and try again.") % {"code": code[:12]}, status=404)
     if workshop.code_expired():

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
 
 from intersector.live import current_event_id
-from intersector.live.views import poll_response, stream_response
+from intersector.live.views import poll_response, stream_response, streams
 from intersector.workshops import services
 from intersector.workshops.access import facilitated, item_of
 from intersector.workshops.activities import kind_choices
@@ -166,6 +166,7 @@ def invite(request, workshop):
     return redirect("workshops:agenda", workshop.pk)
 
 
+@streams
 @never_cache
 @require_safe
 @facilitated

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from intersector.live import publish as live_publish
 from intersector.live.backends import get_backend
-from intersector.live.views import poll_response, stream_response
+from intersector.live.views import poll_response, stream_response, streams
 
 
 @require_safe
@@ -33,11 +33,13 @@ def publish(request, topic):
     return JsonResponse({"ok": True})
 
 
+@streams
 @require_safe
 def stream(request, topic):
     return stream_response(request, topic)
 
 
+@streams
 @require_safe
 def broken_stream(request, topic):
     """What a network that breaks SSE looks like to the browser."""

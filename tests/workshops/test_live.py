@@ -30,7 +30,7 @@ def server(shared_env):
 
 @pytest.fixture
 def running(facilitator):
-    """A workshop in round 1 of a build-on brainwriting (phones at a table hear its notes)."""
+    """A workshop in round 1 of a build-on brainwriting."""
     workshop = services.create_workshop(facilitator, "Live test")
     item = workshop.items.get(kind="brainwriting")
     bw.configure(item, "Culture\nAssets", ["government", "business"], "build-on", 5, 3)
@@ -53,17 +53,43 @@ def board_cookie(facilitator):
     return f"sessionid={client.cookies['sessionid'].value}"
 
 
-def test_a_note_posted_from_a_phone_reaches_another_phone_at_the_table(server, running):
+def run_round(server_url, workshop, board_cookie, action):
+    """The facilitator's console button, through the server (its events start there)."""
+    import httpx
+
+    item = workshop.items.get(kind="brainwriting")
+    response = httpx.post(
+        f"{server_url}/convene/{workshop.pk}/items/{item.pk}/round/", data={"action": action},
+        headers={"Cookie": f"{board_cookie}; csrftoken={'c' * 32}", "X-CSRFToken": "c" * 32}, timeout=10)
+    assert response.status_code == 302, response.text[:300]
+
+
+def board_stream(server_url, workshop, board_cookie, last_event_id=None):
+    from tests.workshops.phones import PhoneStream
+
+    return PhoneStream(f"{server_url}/convene/{workshop.pk}/live", board_cookie, last_event_id)
+
+
+def test_a_note_reaches_the_console_at_once_and_the_next_writer_with_the_sheet(server, running, board_cookie):
+    """Build-on: the console hears the note as it is saved; the neighbour's phone is not woken
+    for it (nobody else holds that sheet this round), and shows it when the sheet passes."""
     ana = Phone(server.url, running.code).join("Ana")
     ben = Phone(server.url, running.code).join("Ben", "business")
     seat_everyone(running)
-    with ben.stream() as screen:
-        screen.until("ready")
+    with ben.stream() as phone, board_stream(server.url, running, board_cookie) as board:
+        phone.until("ready")
+        board.until("ready")
         response = ana.post_note("Slow approvals")
         assert response.status_code == 200 and "Saved." in response.text
-        screen.until("note.added")
-    note = running.items.get(kind="brainwriting").notes.get()
-    assert screen.last["data"]["note"] == note.pk and "Slow approvals" not in str(screen.last)
+        board.until("note.added")
+        note = running.items.get(kind="brainwriting").notes.get()
+        assert board.last["data"]["note"] == note.pk and "Slow approvals" not in str(board.last)
+        with pytest.raises(TimeoutError):
+            phone.until("note.added", timeout=1)
+        assert "Slow approvals" not in ben.screen().text
+        run_round(server.url, running, board_cookie, "open")  # the sheets move one seat on
+        phone.until("screen.changed")
+    assert "Slow approvals" in ben.screen().text
 
 
 def test_in_blind_mode_phones_hear_no_notes_but_the_console_does(server, running, board_cookie):
@@ -88,17 +114,27 @@ def test_a_stream_without_a_pass_is_refused(server, running):
     assert httpx.get(f"{server.url}/w/{running.code}/live", timeout=5).status_code == 403
 
 
-def test_a_phone_that_reconnects_gets_the_notes_it_missed(server, running):
-    ana = Phone(server.url, running.code).join("Ana")
+def test_a_phone_that_reconnects_gets_the_screen_changes_it_missed(server, running, board_cookie):
     ben = Phone(server.url, running.code).join("Ben")
-    seat_everyone(running)
     with ben.stream() as screen:
         screen.until("ready")
         position = screen.last["id"]
+    run_round(server.url, running, board_cookie, "close")
+    run_round(server.url, running, board_cookie, "open")
+    with ben.stream(last_event_id=position) as screen:
+        missed = [e["event"] for e in screen.until("ready")]
+    assert missed.count("screen.changed") == 2 and "timer.changed" in missed
+
+
+def test_a_console_that_reconnects_gets_the_notes_it_missed(server, running, board_cookie):
+    ana = Phone(server.url, running.code).join("Ana")
+    with board_stream(server.url, running, board_cookie) as board:
+        board.until("ready")
+        position = board.last["id"]
     for n in range(3):
         assert ana.post_note(f"missed {n}").status_code == 200
-    with ben.stream(last_event_id=position) as screen:
-        missed = [e for e in screen.until("ready") if e["event"] == "note.added"]
+    with board_stream(server.url, running, board_cookie, last_event_id=position) as board:
+        missed = [e for e in board.until("ready") if e["event"] == "note.added"]
     assert len(missed) == 3
 
 
@@ -130,13 +166,15 @@ def redis_pair(shared_env, redis_url):
     delete_prefix(redis_url, prefix)
 
 
-def test_a_note_posted_on_server_a_reaches_a_screen_on_server_b(redis_pair, running):
+def test_a_note_posted_on_server_a_reaches_a_screen_on_server_b(redis_pair, running, board_cookie):
     server_a, server_b = redis_pair
     ana = Phone(server_a.url, running.code).join("Ana")
     ben = Phone(server_b.url, running.code).join("Ben", "business")
-    seat_everyone(running)
-    with ben.stream() as screen:
-        screen.until("ready")
+    with board_stream(server_b.url, running, board_cookie) as board, ben.stream() as phone:
+        board.until("ready")
+        phone.until("ready")
         assert ana.post_note("Crosses servers").status_code == 200
-        screen.until("note.added", timeout=5)
-    assert screen.last["data"]["note"] == running.items.get(kind="brainwriting").notes.get().pk
+        board.until("note.added", timeout=5)
+        assert board.last["data"]["note"] == running.items.get(kind="brainwriting").notes.get().pk
+        run_round(server_a.url, running, board_cookie, "close")
+        phone.until("screen.changed", timeout=5)

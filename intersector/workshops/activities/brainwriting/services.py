@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from intersector.accounts.models import Sector
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
 from intersector.workshops.models import AgendaItem
-from intersector.workshops.services import Refused, announce, announce_to_table, start_timer
+from intersector.workshops.services import Refused, announce, start_timer
 
 MODES = ("blind", "build-on")
 # Notes a participant may post per minute: far above fast writing, far below a script.
@@ -199,10 +199,12 @@ def add_note(item, participant, prompt, about, text, key):
 
 
 def note_event(item, event, note_id, table_id):
-    """Boards hear every note; phones only in build-on mode, and only at the note's table."""
+    """Only the boards (console, projector) hear of notes. No phone shows another person's note
+    while a round is open: in blind mode nobody does, and in build-on mode a note goes on the
+    sheet its writer holds this round, which reaches the next person only when the round
+    changes (and that change reaches every phone as screen.changed). So 500 phones are not
+    woken up 50 times a second for nothing."""
     announce(item.workshop, event, item=item.pk, note=note_id, table=table_id or 0)
-    if item.config.get("mode") == "build-on" and table_id:
-        announce_to_table(item.workshop, table_id, event, item=item.pk, note=note_id, table=table_id)
 
 
 def own_note(item, participant, note_id):

@@ -19,6 +19,7 @@ def _current(workshop):
     item = workshop.current_item
     if item is None or item.kind != "brainwriting":
         raise Refused(_("Brainwriting is not running right now."), status=409)
+    item.workshop = workshop  # the same row, read once per request
     return item
 
 
@@ -26,7 +27,7 @@ def _back_to_screen(request, workshop, saved=None):
     if wants_fragment(request):
         from intersector.workshops.public_views import screen_context
 
-        context = screen_context(workshop, request.participant)
+        context = screen_context(workshop, request.participant, fragment=True)
         context["saved"] = saved
         return render(request, "workshops/phone/screen.html#screen", context)
     return redirect("workshops:join", workshop.code)
