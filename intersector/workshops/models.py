@@ -79,13 +79,10 @@ class Workshop(models.Model):
         """The boards' topic (console, projector): every event, including every note."""
         return f"workshop:{self.pk}"
 
-    def phone_topic(self, table_id=None):
-        """Phones follow their table's topic: screen changes reach everyone, but notes only reach
-        the table that passes sheets round in build-on mode (500 phones need not hear 50 notes a second)."""
-        return f"workshop:{self.pk}:phones:{table_id or 0}"
-
-    def phone_topics(self):
-        return [self.phone_topic(None)] + [self.phone_topic(pk) for pk in self.tables.values_list("pk", flat=True)]
+    def phone_topic(self):
+        """Every phone of the workshop follows this topic: screen, timer and seat changes. Notes
+        go only to the boards' topic (500 phones need not hear 50 notes a second)."""
+        return f"workshop:{self.pk}:phones"
 
     @property
     def join_path(self):

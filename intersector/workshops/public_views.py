@@ -47,7 +47,7 @@ def screen_context(workshop, participant, fragment=False):
     if fragment:
         position = ""
     else:
-        position = current_event_id(workshop.phone_topic(participant.table_id))
+        position = current_event_id(workshop.phone_topic())
         workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
     item = workshop.current_item
     if item is not None:
@@ -113,7 +113,7 @@ def now(request, workshop, participant):
 
 def topic_for(request, code):
     """What this visitor may follow: the boards' topic for someone who runs the workshop (the
-    projector), their table's phone topic for a participant, nothing for anyone else."""
+    projector), the phones' topic for a participant, nothing for anyone else."""
     try:
         workshop = services.find_workshop(code)
     except services.Refused:
@@ -122,7 +122,7 @@ def topic_for(request, code):
         return workshop.topic
     participant = services.participant_from_token(workshop, request.COOKIES.get(cookie_name(workshop)))
     if participant is not None:
-        return workshop.phone_topic(participant.table_id)
+        return workshop.phone_topic()
     return None
 
 

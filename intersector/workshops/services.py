@@ -34,12 +34,11 @@ def announce(workshop, event, phones=False, **ids):
     data = {"workshop": workshop.pk, **ids}
     publish(workshop.topic, event, data)
     if phones:
-        for topic in workshop.phone_topics():
-            publish(topic, event, data)
+        publish(workshop.phone_topic(), event, data)
 
 
-def announce_to_table(workshop, table_id, event, **ids):
-    publish(workshop.phone_topic(table_id), event, {"workshop": workshop.pk, **ids})
+def announce_to_phones(workshop, event, **ids):
+    publish(workshop.phone_topic(), event, {"workshop": workshop.pk, **ids})
 
 
 # --- Workshops and agenda ------------------------------------------------------------------
@@ -374,10 +373,9 @@ def move_participant(workshop, participant_id, table_id):
             raise Refused(_("That table is not in this workshop."), status=404)
     with transaction.atomic():
         participant.table = table
-        old_table = participant.table_id
         participant.save(update_fields=["table"])
         announce(workshop, "people.changed", participant=participant.pk)
-        announce_to_table(workshop, old_table, "seat.changed", participant=participant.pk)
+        announce_to_phones(workshop, "seat.changed", participant=participant.pk)
     return participant
 
 

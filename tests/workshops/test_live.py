@@ -92,6 +92,26 @@ def test_a_note_reaches_the_console_at_once_and_the_next_writer_with_the_sheet(s
     assert "Slow approvals" in ben.screen().text
 
 
+def test_a_phone_moved_to_another_table_hears_it_on_the_stream_it_has(server, running, board_cookie):
+    import httpx
+
+    ana = Phone(server.url, running.code).join("Ana")
+    services.set_table_count(running, 2)
+    services.auto_assign(running)
+    person = running.participants.get()
+    target = running.tables.exclude(pk=person.table_id).first()
+    with ana.stream() as phone:
+        phone.until("ready")
+        response = httpx.post(
+            f"{server.url}/convene/{running.pk}/tables/",
+            data={"action": "move", "participant": person.pk, "table": target.pk},
+            headers={"Cookie": f"{board_cookie}; csrftoken={'c' * 32}", "X-CSRFToken": "c" * 32}, timeout=10)
+        assert response.status_code in (200, 302)
+        phone.until("seat.changed")
+        assert phone.last["data"]["participant"] == person.pk
+    assert f"· {target}<" in ana.http.get(f"/w/{running.code}/").text
+
+
 def test_in_blind_mode_phones_hear_no_notes_but_the_console_does(server, running, board_cookie):
     from tests.workshops.phones import PhoneStream
 
