@@ -175,13 +175,14 @@ def sheet_for(item, participant, round_number):
 def add_note(item, participant, prompt, about, text, key):
     """Save a note once (the form key makes a second submission return the first note)."""
     key = clean_key(key)
-    existing = Note.objects.filter(participant=participant, key=key).first()
-    if existing is not None:
-        return existing, False
+    if not round_is_open(item):
+        # A second tap that arrives after the round closed still finds its saved note.
+        existing = Note.objects.filter(participant=participant, key=key).first()
+        if existing is not None:
+            return existing, False
+        raise Refused(_("This round has closed, so the note was not saved. Wait for the next round."), status=409)
     text = clean_text(text)
     prompt, about = clean_choice(item, prompt, about)
-    if not round_is_open(item):
-        raise Refused(_("This round has closed, so the note was not saved. Wait for the next round."), status=409)
     check_rate(participant)
     round_number = item.state.get("round", 1)
     try:
@@ -193,7 +194,7 @@ def add_note(item, participant, prompt, about, text, key):
             )
             note_event(item, "note.added", note.pk, note.table_id)
     except IntegrityError:
-        # The same key arrived twice at once: the other request saved it.
+        # The same key again (a double tap, a resend after a lost answer): the first one saved it.
         return Note.objects.get(participant=participant, key=key), False
     return note, True
 
