@@ -196,6 +196,7 @@ async def measure(servers, workshop, cookies, tables, board_cookie, args):
         await asyncio.sleep(0.5)
     seen = arrivals(clients)
     rss_after = [s.rss_mib() for s in servers]
+    screen_changes = await follow_the_facilitator(servers, workshop, clients, board_cookie)
     latencies, missing, deliveries = [], 0, 0
     for note, (t0, table) in sent.items():
         times = seen.get(note, [])
@@ -207,7 +208,54 @@ async def measure(servers, workshop, cookies, tables, board_cookie, args):
     await close_all(clients)
     return {"connected": len(clients), "failures": failures, "deliveries": deliveries, "connect_s": connect_s, "notes": len(sent),
             "latencies": latencies, "missing": missing, "errors": errors, "post_times": post_times,
-            "stream_errors": stream_errors, "rss": list(zip(rss_idle, rss_connected, rss_after))}
+            "stream_errors": stream_errors, "rss": list(zip(rss_idle, rss_connected, rss_after)),
+            "screen_changes": screen_changes}
+
+
+async def follow_the_facilitator(servers, workshop, clients, board_cookie, changes=4):
+    """The facilitator closes and opens the round (console buttons): every phone hears
+    screen.changed and fetches its new screen at once, as phone.js does. Returns, per change,
+    the seconds until each phone heard it and until each phone had its new screen."""
+    phones = [c for c in clients if c.table != "board"]
+    item = workshop.items.get(kind="brainwriting")
+    changed = []
+    for action in ["close", "open"] * (changes // 2):
+        results = await one_change(servers, workshop, item, phones, board_cookie, action)
+        if results is None:
+            break
+        changed.append(results)
+        await asyncio.sleep(2)
+    return changed
+
+
+async def one_change(servers, workshop, item, phones, board_cookie, action):
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        seen_before = {id(c): len(c.events) for c in phones}
+        t0 = time.monotonic()
+        response = await http.post(
+            f"{servers[0].url}/convene/{workshop.pk}/items/{item.pk}/round/", data={"action": action},
+            headers={"Cookie": f"{board_cookie}; csrftoken={CSRF}", "X-CSRFToken": CSRF})
+        if response.status_code != 302:
+            print(f"  the console's {action} failed: HTTP {response.status_code}")
+            return None
+
+        async def phone(client):
+            def heard(events):
+                return any(e.event == "screen.changed" for e in events[seen_before[id(client)]:])
+            if not await client.wait_for(heard, 15):
+                return None
+            at = next(e.at for e in client.events[seen_before[id(client)]:] if e.event == "screen.changed")
+            base = client.url.split("/w/")[0]
+            try:
+                page = await http.get(f"{base}/w/{workshop.code}/now",
+                                      headers={"Cookie": client.headers["Cookie"], "X-Convene": "fetch"})
+            except httpx.HTTPError:
+                return at - t0, time.monotonic() - t0, 0
+            return at - t0, time.monotonic() - t0, page.status_code
+
+        results = await asyncio.gather(*(phone(c) for c in phones))
+    return [r for r in results if r is not None]
 
 
 def weigh_phone_page(server, code, cookie):
@@ -238,6 +286,14 @@ def report(result, servers, weight, args):
     print(f"  POST response time (ms): p50 {percentile(posts, .5):.0f}  p95 {percentile(posts, .95):.0f}")
     for problem in (result["errors"] + result["stream_errors"] + result["failures"])[:3]:
         print(f"    e.g. {problem}")
+    for n, results in enumerate(result["screen_changes"], 1):
+        heard = [r[0] * 1000 for r in results]
+        loaded = [r[1] * 1000 for r in results]
+        failed = sum(1 for r in results if r[2] != 200)
+        print(f"  console change {n} -> every phone: heard by {len(results)} phones "
+              f"p50 {percentile(heard, .5):.0f} p95 {percentile(heard, .95):.0f} max {max(heard, default=float('nan')):.0f} ms; "
+              f"new screen loaded p50 {percentile(loaded, .5):.0f} p95 {percentile(loaded, .95):.0f} "
+              f"max {max(loaded, default=float('nan')):.0f} ms; failed loads {failed}")
     for server, (idle, connected, after) in zip(servers, result["rss"]):
         print(f"  {server.name} memory (MiB): idle {idle:.0f}, streams open {connected:.0f}, after posting {after:.0f}")
     print(f"  phone page first load: {weight['raw'] / 1024:.1f} KB uncompressed, {weight['gzip'] / 1024:.1f} KB gzipped, "
