@@ -1,5 +1,6 @@
 """Every change to a workshop: validate, save in a transaction, then publish a live event (ids only)."""
 
+import time
 from collections import Counter, defaultdict
 
 from django.contrib.auth import get_user_model
@@ -35,6 +36,15 @@ def announce(workshop, event, phones=False, **ids):
     publish(workshop.topic, event, data)
     if phones:
         publish(workshop.phone_topic(), event, data)
+
+
+def announce_timer(workshop):
+    """The timer's new state travels in the event, so 500 screens can set their countdown
+    without each asking the server for a new page (timer.js)."""
+    ends = workshop.timer_ends_at
+    announce(workshop, "timer.changed", phones=True, running=ends is not None,
+             ends=int(ends.timestamp() * 1000) if ends else "", remaining=workshop.seconds_left(),
+             now=int(time.time() * 1000))
 
 
 def announce_to_phones(workshop, event, **ids):
@@ -219,10 +229,13 @@ def start_timer(workshop, seconds=None):
             left = workshop.current_item.minutes * 60
         workshop.timer_ends_at = timezone.now() + timezone.timedelta(seconds=left)
         workshop.timer_remaining = left
-        if workshop.status == Workshop.Status.DRAFT:
+        started = workshop.status == Workshop.Status.DRAFT
+        if started:
             workshop.status = Workshop.Status.LIVE
         workshop.save()
-        announce(workshop, "timer.changed", phones=True)
+        announce_timer(workshop)
+        if started:
+            announce(workshop, "screen.changed", phones=True)
     return workshop
 
 
@@ -232,7 +245,7 @@ def pause_timer(workshop):
         workshop.timer_remaining = workshop.seconds_left()
         workshop.timer_ends_at = None
         workshop.save()
-        announce(workshop, "timer.changed", phones=True)
+        announce_timer(workshop)
     return workshop
 
 
@@ -245,7 +258,7 @@ def add_time(workshop, minutes):
         else:
             workshop.timer_remaining += minutes * 60
         workshop.save()
-        announce(workshop, "timer.changed", phones=True)
+        announce_timer(workshop)
     return workshop
 
 

@@ -32,8 +32,12 @@
       .then(function () { loading = null; if (again) { again = false; refresh(); } });
   }
 
-  ["screen.changed", "timer.changed", "resync"].forEach(function (name) {
+  ["screen.changed", "resync"].forEach(function (name) {
     document.addEventListener("live:" + name, refresh);
+  });
+  // timer.js sets the countdown from the event itself; only a screen without one reloads.
+  document.addEventListener("live:timer.changed", function () {
+    if (!document.querySelector("[data-timer]")) { refresh(); }
   });
   document.addEventListener("live:themes.changed", function () {
     if (document.querySelector(".vote-list, .theme-list")) { refresh(); }

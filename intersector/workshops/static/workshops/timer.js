@@ -18,6 +18,33 @@
       t.classList.toggle("timer-low", left <= 30);
     }
   }
+  // The timer's new state comes in the live event: no need to load the page again.
+  document.addEventListener("live:timer.changed", function (event) {
+    var d = event.detail && event.detail.data;
+    if (!d || d.remaining === undefined) return;
+    var timers = document.querySelectorAll("[data-timer]");
+    for (var i = 0; i < timers.length; i++) {
+      var t = timers[i];
+      t.dataset.ends = d.ends || "";
+      t.dataset.remaining = String(d.remaining);
+      t.dataset.now = String(d.now);
+      delete t.dataset.offset;
+      t.classList.toggle("timer-paused", !d.running);
+      var state = t.querySelector(".timer-state");
+      if (!d.running && d.remaining) {
+        if (!state) {
+          state = document.createElement("span");
+          state.className = "timer-state";
+          t.appendChild(document.createTextNode(" "));
+          t.appendChild(state);
+        }
+        state.textContent = "(" + (t.dataset.sayPaused || "") + ")";
+      } else if (state) {
+        state.parentNode.removeChild(state);
+      }
+    }
+    tick();
+  });
   window.conveneTick = tick;
   window.setInterval(tick, 1000);
   tick();
