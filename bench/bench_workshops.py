@@ -217,7 +217,7 @@ async def follow_the_facilitator(servers, workshop, clients, board_cookie, chang
     screen.changed and fetches its new screen at once, as phone.js does. Returns, per change,
     the seconds until each phone heard it and until each phone had its new screen."""
     phones = [c for c in clients if c.table != "board"]
-    item = workshop.items.get(kind="brainwriting")
+    item = await asyncio.to_thread(lambda: workshop.items.get(kind="brainwriting"))  # the ORM is sync
     changed = []
     for action in ["close", "open"] * (changes // 2):
         results = await one_change(servers, workshop, item, phones, board_cookie, action)

@@ -7,12 +7,12 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
-from intersector.workshops.models import Workshop
-from intersector.workshops.services import Refused, find_workshop, participant_from_token
+from intersector.workshops.models import Workshop, normalise_code
+from intersector.workshops.services import Refused, workshop_and_participant
 
 
 def cookie_name(workshop):
-    return f"convene-{workshop.code}"
+    return f"convene-{workshop.code}"  # the code is stored normalised (see normalise_code)
 
 
 def facilitated(view):
@@ -57,10 +57,9 @@ def joined(view):
     @functools.wraps(view)
     def wrapper(request, code, *args, **kwargs):
         try:
-            workshop = find_workshop(code)
+            workshop, participant = workshop_and_participant(code, request.COOKIES.get(f"convene-{normalise_code(code)}"))
         except Refused as refusal:
             return refused(request, refusal, "workshops/phone/problem.html")
-        participant = participant_from_token(workshop, request.COOKIES.get(cookie_name(workshop)))
         if participant is None:
             return refused(request, Refused(
                 _("This phone has not joined the workshop, or its pass is not valid. Open the join page and join again."),

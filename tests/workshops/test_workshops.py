@@ -112,13 +112,17 @@ def test_a_wrong_code_gets_a_clear_message(client):
     assert response.status_code == 404 and b"No workshop has the code" in response.content
 
 
-def test_an_ended_workshop_code_expires(client, workshop):
+def test_an_ended_workshop_code_expires(client, workshop, join_phone):
     from django.utils import timezone
 
+    _participant, phone = join_phone()
     services.end_workshop(workshop)
     Workshop.objects.filter(pk=workshop.pk).update(ended=timezone.now() - timezone.timedelta(days=3))
     response = client.get(f"/w/{workshop.code}/")
     assert response.status_code == 410 and b"ended" in response.content
+    # Even with a valid pass from before.
+    assert phone.get(f"/w/{workshop.code}/now").status_code == 410
+    assert phone.get(f"/w/{workshop.code.lower()}/now").status_code == 410
 
 
 def test_a_tampered_token_is_not_accepted(client, workshop, join_phone):
