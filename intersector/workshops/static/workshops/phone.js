@@ -9,8 +9,6 @@
     offline: status.dataset.sayOffline, connecting: status.dataset.sayConnecting} : {};
   var loading = null, again = false;
 
-  function content() { return document.getElementById("screen-content"); }
-
   function replace(html) {
     // Keep what the person is typing when the screen changes around them.
     var typing = document.getElementById("note-text");
@@ -50,13 +48,6 @@
       if (box && box.value) { refresh(); return; }
       window.location.reload();
     }
-  });
-  ["note.added", "note.changed", "note.removed"].forEach(function (name) {
-    document.addEventListener("live:" + name, function (event) {
-      var c = content();
-      // Only build-on sheets show other people's notes, and only from the same table.
-      if (c && c.dataset.buildOn && String(event.detail.data.table) === c.dataset.table) { refresh(); }
-    });
   });
 
   if (live && status) {
