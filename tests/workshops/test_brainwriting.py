@@ -165,6 +165,24 @@ def test_themes_are_made_by_a_job_and_a_kept_theme_survives_a_rerun(open_round, 
     assert set(kept.notes.values_list("pk", flat=True)) == kept_notes
 
 
+@pytest.mark.django_db(transaction=True)
+def test_the_facilitator_can_ask_for_a_number_of_themes(open_round, workshop, join_phone, console, run_worker):
+    bw.NOTE_LIMIT, saved = 100, bw.NOTE_LIMIT
+    try:
+        write_notes(open_round, join_phone, workshop)
+    finally:
+        bw.NOTE_LIMIT = saved
+    make = f"/convene/{workshop.pk}/items/{open_round.pk}/themes/make/"
+    for wrong in ("1", "99", "many"):
+        refused = console.post(make, {"count": wrong})
+        assert refused.status_code == 400 and b"Choose between 2 and 15 themes" in refused.content
+    assert console.post(make, {"count": "4"}).status_code == 302
+    run_worker()
+    assert Theme.objects.filter(item=open_round).count() == 4
+    page = console.get(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/")
+    assert b'<option value="4" selected>' in page.content
+
+
 def make_two_themes(item):
     notes = list(Note.objects.filter(item=item))
     half = len(notes) // 2

@@ -396,9 +396,27 @@ def unvote(item, participant, theme_id):
         announce(item.workshop, "votes.changed", item=item.pk)
 
 
-def remember_job(item, job):
-    """The themes page shows the progress of the latest run."""
+THEME_COUNTS = range(2, 16)
+
+
+def clean_theme_count(value):
+    """How many themes the facilitator asked for: None for "let the platform choose"."""
+    if value in (None, ""):
+        return None
+    try:
+        count = int(value)
+    except (TypeError, ValueError):
+        count = 0
+    if count not in THEME_COUNTS:
+        raise Refused(_("Choose between %(low)s and %(high)s themes, or let the platform choose.")
+                      % {"low": THEME_COUNTS[0], "high": THEME_COUNTS[-1]})
+    return count
+
+
+def remember_job(item, job, count=None):
+    """The themes page shows the progress of the latest run and keeps the count asked for."""
     with transaction.atomic():
         item = AgendaItem.objects.select_for_update().get(pk=item.pk)
         item.state["themes_job"] = str(job.pk)
+        item.state["theme_count"] = count
         item.save(update_fields=["state"])

@@ -12,17 +12,18 @@ class NoProgress:
 
 
 @job_task
-def make_themes(progress, *, item_id):
+def make_themes(progress, *, item_id, count=None):
     from intersector.workshops.models import AgendaItem
 
     item = AgendaItem.objects.select_related("workshop").filter(pk=item_id).first()
     if item is None:
         raise JobFailed(_("This activity no longer exists."))
-    return group_notes(item, progress)
+    return group_notes(item, progress, count)
 
 
-def group_notes(item, progress=None):
-    """Embed, cluster and label the notes not in a kept theme; replace the other themes."""
+def group_notes(item, progress=None, count=None):
+    """Embed, cluster and label the notes not in a kept theme; replace the other themes.
+    `count`: how many themes the facilitator asked for; None lets the silhouette choose."""
     from intersector import analysis
     from intersector.workshops.activities.brainwriting import services
     from intersector.workshops.activities.brainwriting.models import Note
@@ -39,7 +40,10 @@ def group_notes(item, progress=None):
     vectors, info = analysis.vectorize(texts)
     progress.update(done=2, message=_("Grouping similar notes"))
     upper = max(2, min(12, len(texts) - 1))
-    result = analysis.cluster_texts(texts, k_range=(2, upper), vectors=vectors)
+    if count:
+        result = analysis.cluster_texts(texts, k=min(count, len(texts)), vectors=vectors)
+    else:
+        result = analysis.cluster_texts(texts, k_range=(2, upper), vectors=vectors)
     progress.update(done=3, message=_("Naming the themes"))
     names = analysis.label_clusters(texts, result.labels, n_words=3)
     groups = {}
@@ -55,6 +59,6 @@ def group_notes(item, progress=None):
     return {"summary": summary, "url": item.workshop.get_absolute_url() + f"items/{item.pk}/themes/"}
 
 
-def start_theming(item, user):
+def start_theming(item, user, count=None):
     return start_job(make_themes, label=_("Themes for “%(title)s”") % {"title": item.title},
-                     owner=user, kind="workshops.themes", item_id=item.pk)
+                     owner=user, kind="workshops.themes", item_id=item.pk, count=count)

@@ -123,6 +123,7 @@ def themes_context(workshop, item, job=None):
         "unthemed": Note.objects.filter(item=item, theme__isnull=True),
         "grid": services.grid(item), "questions": DEBRIEF_QUESTIONS, "job": job,
         "prompts": services.prompts(item), "phase": item.state.get("phase", "writing"),
+        "theme_counts": services.THEME_COUNTS, "theme_count": item.state.get("theme_count"),
     }
 
 
@@ -151,8 +152,9 @@ def themes_make(request, workshop, item_pk):
     from intersector.workshops.activities.brainwriting.tasks import start_theming
 
     item = _item(workshop, item_pk)
-    job = start_theming(item, request.user)
-    services.remember_job(item, job)
+    count = services.clean_theme_count(request.POST.get("count"))
+    job = start_theming(item, request.user, count)
+    services.remember_job(item, job, count)
     return redirect(f"{workshop.get_absolute_url()}items/{item.pk}/themes/")
 
 
