@@ -227,11 +227,9 @@ def load_library(folder: Path) -> str:
                 Tool.objects.filter(pk=tool_pk).update(example_case_id=cases[case_slug])
         load_resources(folder, run)
         load_briefings(folder, terms, run)
+    # New cases' vectors for "cases like this one" are computed by a background job that
+    # saving them started (see Case.save), so loading does not wait for the language model.
     services.index_now(*[obj for obj in run.new_objects if obj is not None])
-    if run.created.get("cases"):
-        from intersector.library import similar
-
-        similar.store_missing_vectors()
     return run.summary()
 
 

@@ -8,6 +8,8 @@ filter and count on the ORM with that list. Words are matched in all their forms
 index uses the Porter stemmer (library migration 0002), PostgreSQL's text search stems too.
 """
 
+import json
+
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection
 from modelsearch.conf import get_app_config
@@ -19,22 +21,38 @@ def _tables():
     return entry, entry + "_fts"
 
 
-def _sqlite(content_type, words):
-    # CROSS JOIN makes SQLite read the text index first; left to itself, it walked every entry of
-    # the content type and re-ran the whole text match for each (7 s for 10,000 resources).
+def _sqlite(content_type, words, among=None):
     entries, fts = _tables()
     terms = " AND ".join('"%s"' % word.replace('"', "") for word in words.split())
-    sql = (
-        f"SELECT e.object_id, bm25({fts}, 0.0, 1.0, 2.0) FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
-        f"WHERE {fts} MATCH %s AND e.content_type_id = %s"
-    )
+    match = "{title body} : (%s)" % terms
+    if among is None:
+        # Matching only: the text index is asked once (the IN list), and the entries of the
+        # content type are read from their (content type, object id) index alone. Looking each
+        # match up in the entries table instead reads their long texts too (2.4 ms, not 0.9 ms,
+        # for 1,000 matches). The + keeps SQLite from using the id for that lookup anyway.
+        sql = (
+            f"SELECT e.object_id, 0 FROM {entries} e WHERE e.content_type_id = %s "
+            f"AND +e.id IN (SELECT rowid FROM {fts} WHERE {fts} MATCH %s)"
+        )
+        params = [content_type, match]
+    else:
+        # Scoring (bm25) needs the text index's own cursor, and costs more than matching: only
+        # the items a page will order are scored. CROSS JOIN makes SQLite read the text index
+        # first; left to itself, it walked every entry of the content type and re-ran the whole
+        # text match for each (7 s for 10,000 resources).
+        sql = (
+            f"SELECT e.object_id, bm25({fts}, 0.0, 1.0, 2.0) FROM {fts} CROSS JOIN {entries} e ON e.id = {fts}.rowid "
+            f"WHERE {fts} MATCH %s AND e.content_type_id = %s "
+            "AND e.object_id IN (SELECT CAST(value AS TEXT) FROM json_each(%s))"
+        )
+        params = [match, content_type, json.dumps([int(pk) for pk in among])]
     with connection.cursor() as cursor:
-        cursor.execute(sql, ["{title body} : (%s)" % terms, content_type])
+        cursor.execute(sql, params)
         # bm25 is lower for better matches: negate it so that higher is better everywhere.
         return {int(object_id): -score for object_id, score in cursor.fetchall()}
 
 
-def _postgres(content_type, words):
+def _postgres(content_type, words, among=None):
     entries, _fts = _tables()
     config = get_search_backend().config
     tsquery = "plainto_tsquery(%s::regconfig, %s)" if config else "plainto_tsquery(%s)"
@@ -56,31 +74,39 @@ def _postgres(content_type, words):
         # Every word in the title or the body, with the match operator on the GIN-indexed columns
         # (one index lookup per word; never `rank > 0`, which reads every row).
         each_word = " AND ".join(f"(e.title @@ {tsquery} OR e.body @@ {tsquery})" for _ in kept)
-        sql = (
-            f"SELECT e.object_id, ts_rank(e.title || e.body, {tsquery}) FROM {entries} e "
-            f"WHERE e.content_type_id = %s AND {each_word}"
-        )
+        # Ranking joins two text vectors per row: do it only for the items a page will order.
+        score = f"ts_rank(e.title || e.body, {tsquery})" if among is not None else "0"
+        score_params = params(" ".join(kept)) if among is not None else []
+        sql = f"SELECT e.object_id, {score} FROM {entries} e WHERE e.content_type_id = %s AND {each_word}"
         word_params = [p for word in kept for p in params(word) * 2]
-        cursor.execute(sql, params(" ".join(kept)) + [content_type] + word_params)
+        if among is not None:
+            sql += " AND e.object_id = ANY(%s::text[])"
+            word_params.append([str(int(pk)) for pk in among])
+        cursor.execute(sql, score_params + [content_type] + word_params)
         return {int(object_id): float(score) for object_id, score in cursor.fetchall()}
 
 
-def _other(model, words):
+def _other(model, words, among=None):
     results = get_search_backend().search(words, model.objects.filter(live=True), operator="and")
     ranked = list(results.get_queryset().values_list("pk", flat=True))
     return {pk: float(len(ranked) - position) for position, pk in enumerate(ranked)}
 
 
-def match_scores(model, words):
-    """{primary key: score} of the items of `model` whose indexed text has all the words."""
-    if not words.strip():
+def match_scores(model, words, among=None):
+    """{primary key: score} of the items of `model` whose indexed text has all the words.
+
+    Without `among`, every score is 0 (matching only: cheap). With `among` (ids), only those
+    items are looked at, and they are scored for relevance.
+    """
+    if not words.strip() or (among is not None and not among):
         return {}
     content_type = ContentType.objects.get_for_model(model).pk
     if connection.vendor == "sqlite":
-        return _sqlite(content_type, words)
+        return _sqlite(content_type, words, among)
     if connection.vendor == "postgresql":
-        return _postgres(content_type, words)
-    return _other(model, words)
+        return _postgres(content_type, words, among)
+    scores = _other(model, words)
+    return scores if among is None else {pk: scores[pk] for pk in among if pk in scores}
 
 
 def id_subquery(ids):
@@ -93,8 +119,6 @@ def id_subquery(ids):
 
     ids = [int(pk) for pk in ids]
     if connection.vendor == "sqlite":
-        import json
-
         return RawSQL("SELECT value FROM json_each(%s)", [json.dumps(ids)])
     if connection.vendor == "postgresql":
         return RawSQL("SELECT unnest(%s::bigint[])", [ids])

@@ -1,6 +1,6 @@
 """The filters, sorts and searches of each collection: shared by the pages and the API."""
 
-from django.db.models import Prefetch, Q
+from django.db.models import Count, Max, Prefetch, Q
 from django.utils.translation import gettext_lazy as _
 
 from intersector.library import vocab
@@ -9,7 +9,8 @@ from intersector.library.search import Facet, Listing, term_facet
 
 
 def _states():
-    present = Case.objects.filter(live=True).exclude(state="").values_list("state", flat=True).distinct()
+    # order_by(): the model's default ordering (title) would make DISTINCT keep one row per case.
+    present = Case.objects.filter(live=True).exclude(state="").order_by().values_list("state", flat=True).distinct()
     return sorted(((code, vocab.US_STATES.get(code, code)) for code in present), key=lambda pair: pair[1])
 
 
@@ -34,8 +35,18 @@ CASE_SORTS = {
 }
 
 
+def toolkit_version():
+    """Changes whenever a published tool, or the stage it belongs to, is added, edited or removed
+    (an edit sets `updated` to now, the newest of all, so the latest one always moves)."""
+    state = Tool.objects.filter(live=True).aggregate(
+        n=Count("*"), tools=Max("updated"), stages=Max("stage__updated")
+    )
+    return f"{state['n']}:{state['tools']}:{state['stages']}"
+
+
 def published_cases():
-    return Case.objects.filter(live=True).select_related("issue_area", "partnership_model").prefetch_related(
+    # The stored vector is for "cases like this one" only: pages never read it.
+    return Case.objects.filter(live=True).defer("vector").select_related("issue_area", "partnership_model").prefetch_related(
         Prefetch("sectors", queryset=Term.objects.order_by("sort_order"))
     )
 

@@ -9,7 +9,7 @@ import hashlib
 import uuid
 
 from django.contrib.contenttypes.fields import GenericRelation
-from django.db import models
+from django.db import models, transaction
 from django.urls import reverse
 from django.utils.html import strip_tags
 from django.utils.translation import gettext_lazy as _
@@ -283,6 +283,12 @@ class Case(LibraryItem):
 
     class Meta:
         ordering = ["title"]
+        # The listings' version check (count and latest edit of the published items) and the
+        # similar cases' one (how many vectors are stored) read only this index, not the table.
+        indexes = [
+            models.Index(fields=["live", "updated", "vector_model"], name="library_case_live_updated"),
+            models.Index(fields=["live", "state"], name="library_case_live_state"),  # the State filter's options
+        ]
         verbose_name = _("case")
         verbose_name_plural = _("cases")
 
@@ -306,6 +312,11 @@ class Case(LibraryItem):
         if self.vector_model and not self.vector_model.endswith(":" + self.text_digest()):
             self.vector, self.vector_model = None, ""
         super().save(*args, **kwargs)
+        if self.live and not self.vector_model:
+            # Computed in the background once the save is committed: embedding takes seconds.
+            from intersector.library import similar
+
+            transaction.on_commit(similar.schedule_refresh_quietly)
 
     def text_digest(self):
         return hashlib.sha1(self.text_for_similarity().encode()).hexdigest()[:12]
@@ -404,6 +415,9 @@ class Resource(LibraryItem):
 
     class Meta:
         ordering = ["-year", "title"]
+        # The listings' version check (count and latest edit of the published items) reads
+        # only this index instead of the whole table.
+        indexes = [models.Index(fields=["live", "updated"], name="library_resource_live_updated")]
         verbose_name = _("resource")
         verbose_name_plural = _("resources")
 

@@ -8,6 +8,7 @@ the read API all use it, so they filter and search the same way.
 import hashlib
 import html
 import re
+import threading
 from dataclasses import dataclass, field
 from typing import Callable
 
@@ -16,6 +17,7 @@ from django.core.cache import cache
 from django.db.models import Count, Max, Q
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from intersector.library import vocab
@@ -61,8 +63,14 @@ class Facet:
     options: Callable[[], list]  # [(key, label)] in display order
     known_keys: Callable[[], set] = None
 
+    def choices(self):
+        """options(), asked once per facet: a page reads them for the filters, counts and chips."""
+        if not hasattr(self, "_choices"):
+            self._choices = list(self.options())
+        return self._choices
+
     def keys_from(self, querydict):
-        allowed = self.known_keys() if self.known_keys else {key for key, _label in self.options()}
+        allowed = self.known_keys() if self.known_keys else {key for key, _label in self.choices()}
         return [key for key in querydict.getlist(self.param) if key in allowed]
 
     def apply(self, queryset, keys):
@@ -95,6 +103,58 @@ class Facet:
         name, key = self.lookup.split("__", 1)
         field = model._meta.get_field(name)
         return field.remote_field.through, field.m2m_field_name(), field.m2m_reverse_field_name(), key
+
+
+MAX_READ_MATCHES = 20000  # up to this many matches, facets are counted in memory (set operations)
+
+
+def read_facet_values(queryset, facets):
+    """{pk: {facet param: frozenset of keys}} for every item of `queryset`: one query for the
+    single-valued facets together, one per many-valued facet (straight from its link table)."""
+    single = [facet for facet in facets if not facet.many]
+    rows = queryset.order_by().values_list("pk", *[facet.lookup for facet in single])
+    values = {row[0]: {facet.param: row[i] for i, facet in enumerate(single, 1)} for row in rows}
+    for item in values.values():
+        for facet in single:
+            item[facet.param] = frozenset(() if item[facet.param] is None else (item[facet.param],))
+    for facet in facets:
+        if not facet.many:
+            continue
+        through, source, target, key = facet.link(queryset.model)
+        linked = {}
+        for pk, value in through.objects.values_list(f"{source}_id", f"{target}__{key}"):
+            linked.setdefault(pk, set()).add(value)
+        empty = frozenset()
+        for pk, item in values.items():
+            item[facet.param] = frozenset(linked[pk]) if pk in linked else empty
+    return values
+
+
+_tables = {}
+_tables_lock = threading.Lock()
+
+
+def facet_table(queryset, facets, version):
+    """(ids of all the published items, {param: {key: ids}}), kept in memory for this version
+    of the library: a curator's edit changes the version, and the next search reads them again."""
+    key = (queryset.model._meta.label, tuple((f.param, f.lookup, f.many) for f in facets))
+    cached = _tables.get(key)
+    if cached and cached[0] == version:
+        return cached[1]
+    with _tables_lock:
+        cached = _tables.get(key)
+        if cached and cached[0] == version:
+            return cached[1]
+        values = read_facet_values(queryset, facets)
+        by_value = {facet.param: {} for facet in facets}
+        for pk, item in values.items():
+            for param, keys in item.items():
+                for value in keys:
+                    by_value[param].setdefault(value, set()).add(pk)
+        table = (frozenset(values), {param: {k: frozenset(ids) for k, ids in keyed.items()}
+                                     for param, keyed in by_value.items()})
+        _tables[key] = (version, table)
+        return table
 
 
 def term_options(vocabulary):
@@ -158,17 +218,21 @@ class Listing:
         """Changes whenever a published item is added, edited or removed."""
         if hasattr(self, "_version"):
             return self._version
-        state = self.queryset.model.objects.filter(live=True).aggregate(n=Count("pk"), last=Max("updated"))
+        # COUNT(*), not COUNT(id): PostgreSQL then answers from the (live, updated) index alone.
+        state = self.queryset.model.objects.filter(live=True).aggregate(n=Count("*"), last=Max("updated"))
         self._version = f"{state['n']}:{state['last']}"
         return self._version
 
     def cached(self, what, compute):
-        """Counts for this exact question and this version of the library, computed once.
+        """An answer for this exact question and this version of the library, computed once.
 
         Browsing pages without search words are the same for every reader, and their counts
-        scan the whole collection; a curator's edit changes the version and so the key.
+        scan the whole collection; a curator's edit changes the version and so the key. (Only
+        the order of the same matches can lag, until the next edit or the cache's expiry, when
+        the index task changes an item's words but not which items match.)
         """
-        question = repr((self.queryset.model._meta.label, self.words, sorted(self.selected.items()), self.version()))
+        selected = sorted(self.selected.items())
+        question = repr((self.queryset.model._meta.label, self.words, selected, self.version(), self.matches_digest()))
         key = f"library:{what}:{hashlib.sha1(question.encode()).hexdigest()}"
         value = cache.get(key)
         if value is None:
@@ -176,18 +240,34 @@ class Listing:
             cache.set(key, value, CACHE_SECONDS)
         return value
 
-    def scores(self):
-        """{pk: score} of the published items that match the words; computed once per listing."""
-        if not hasattr(self, "_scores"):
-            self._scores = match_scores(self.queryset.model, self.words) if self.searching else {}
-        return self._scores
+    def filters_fragment_key(self):
+        """Names the rendered filter panel: it shows the counts (see cached), the ticked values,
+        the words typed and the language; all are in the key, so a cached panel is never stale."""
+        state = repr((self.queryset.model._meta.label, self.raw_query, self.words, sorted(self.selected.items()),
+                      self.version(), self.matches_digest(), get_language()))
+        return hashlib.sha1(state.encode()).hexdigest()
+
+    def matched_ids(self):
+        """Ids of the items whose text has all the words (unscored); computed once per listing."""
+        if not hasattr(self, "_matched"):
+            self._matched = sorted(match_scores(self.queryset.model, self.words)) if self.searching else []
+        return self._matched
+
+    def matches_digest(self):
+        """Names the set of matching items. Part of every cached answer's key, because the search
+        index is updated by a background task after an edit is saved (after the version changed)."""
+        if not self.searching:
+            return ""
+        if not hasattr(self, "_matches_digest"):
+            self._matches_digest = hashlib.sha1(repr(self.matched_ids()).encode()).hexdigest()
+        return self._matches_digest
 
     def matching(self):
         """Published items that match the words (not yet filtered), unordered."""
         queryset = self.queryset if self.extra is None else self.queryset.filter(self.extra)
         if not self.searching:
             return queryset
-        return queryset.filter(pk__in=id_subquery(self.scores()))
+        return queryset.filter(pk__in=id_subquery(self.matched_ids()))
 
     def filtered(self, base=None, skip=None):
         queryset = self.matching() if base is None else base
@@ -199,24 +279,69 @@ class Listing:
     def results(self):
         """The filtered items in the order asked for (a queryset, or a ranked list when searching)."""
         if self.sort == "relevance" and self.searching:
-            scores = self.scores()
-            ids = sorted(self.filtered().order_by().values_list("pk", flat=True), key=lambda pk: (-scores[pk], -pk))
-            return Ranked(ids, self.queryset)
+            return Ranked(self.cached("ranked", self.ranked_ids), self.queryset)
         ordering = self.sorts.get(self.sort, self.sorts[self.default_sort])[1]
         return self.filtered().order_by(*ordering)
 
+    def ranked_ids(self):
+        """Ids of the filtered items, best match first (ties: newest id first)."""
+        ids = self.filtered_ids()
+        # Only the filtered items are scored: ranking is the costly part of a text search.
+        scores = match_scores(self.queryset.model, self.words, among=ids)
+        ids.sort(key=lambda pk: (-scores.get(pk, 0.0), -pk))
+        return ids
+
+    def facet_sets(self):
+        """When searching narrowed the items down: (the matching published ids, and for each
+        facet {key: ids of the items with that value}); else None. The filtered ids and the
+        facet counts are then set operations in memory instead of one query per facet."""
+        if not hasattr(self, "_facet_sets"):
+            self._facet_sets = None
+            if self.searching and self.extra is None and len(self.matched_ids()) <= MAX_READ_MATCHES:
+                published, by_value = facet_table(self.queryset, self.facets, self.version())
+                self._facet_sets = (published.intersection(self.matched_ids()), by_value)
+        return self._facet_sets
+
+    def passing(self, by_value):
+        """{param: ids that have one of the ticked values} for each facet with ticked values."""
+        empty = frozenset()
+        return {
+            param: frozenset().union(*(by_value[param].get(key, empty) for key in chosen))
+            for param, chosen in self.selected.items() if chosen
+        }
+
+    def filtered_ids(self):
+        sets = self.facet_sets()
+        if sets is None:
+            return list(self.filtered().order_by().values_list("pk", flat=True))
+        matched, by_value = sets
+        return sorted(matched.intersection(*self.passing(by_value).values()))
+
+    def count_facets(self):
+        """{param: {key: n}}: for each facet, the items each value would give with the other filters kept."""
+        sets = self.facet_sets()
+        if sets is None:
+            return {f.param: f.counts(self.filtered(base=self.matching(), skip=f.param)) for f in self.facets}
+        matched, by_value = sets
+        passing = self.passing(by_value)
+        counts = {}
+        for facet in self.facets:
+            others = [ids for param, ids in passing.items() if param != facet.param]
+            base = matched.intersection(*others)
+            tally = {key: len(base.intersection(ids)) for key, ids in by_value[facet.param].items()}
+            counts[facet.param] = {key: n for key, n in tally.items() if n}
+        return counts
+
     def facet_counts(self):
         """For each facet, how many results each value would give with the other filters kept."""
-        all_counts = self.cached(
-            "facets", lambda: {f.param: f.counts(self.filtered(base=self.matching(), skip=f.param)) for f in self.facets}
-        )
+        all_counts = self.cached("facets", self.count_facets)
         counted = []
         for facet in self.facets:
             counts = all_counts[facet.param]
             chosen = self.selected[facet.param]
             options = [
                 {"key": key, "label": label, "count": counts.get(key, 0), "selected": key in chosen}
-                for key, label in facet.options()
+                for key, label in facet.choices()
                 if counts.get(key) or key in chosen
             ]
             counted.append(FacetCounts(facet, options))
@@ -242,7 +367,9 @@ class Listing:
     def active_filters(self):
         chips = []
         for facet in self.facets:
-            labels = dict(facet.options())
+            if not self.selected[facet.param]:
+                continue  # no need to look up its options (some are a query)
+            labels = dict(facet.choices())
             for key in self.selected[facet.param]:
                 chips.append({"facet": facet.label, "param": facet.param, "key": key, "label": labels.get(key, key)})
         return chips

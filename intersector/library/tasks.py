@@ -27,3 +27,18 @@ def build_toolkit_pdf(progress, *, language="en"):
     pdf.build(language)
     return {"summary": _("The toolkit PDF is ready."), "url": reverse("library:toolkit_pdf"),
             "link_text": _("Download the toolkit PDF")}
+
+
+@job_task
+def refresh_case_vectors(progress):
+    """Store the vectors "cases like this one" compares, for every published case missing one."""
+    from django.utils.translation import gettext as _
+    from django.utils.translation import ngettext
+
+    from intersector.library import similar
+
+    progress.update(message=_("Reading the cases"))
+    stored = similar.store_missing_vectors(progress=progress)
+    message = ngettext("%(n)s case is ready to compare.", "%(n)s cases are ready to compare.", stored) % {"n": stored}
+    progress.update(message=message)
+    return {"summary": message}

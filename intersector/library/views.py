@@ -1,4 +1,5 @@
 import csv
+import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
@@ -18,6 +19,13 @@ from intersector.library.models import Briefing, Case, Resource, ResourceImport,
 from intersector.library.search import clean_query, query_problem
 
 
+def _shown_without_links(listing):
+    """The listing for a results page, which shows no sectors or other linked terms: it skips
+    the queries that fetch them for the API and the CSV export."""
+    listing.queryset = listing.queryset.prefetch_related(None)
+    return listing
+
+
 def _listing_context(listing, extra=None):
     page = listing.page()
     querystring = listing.querydict.copy()
@@ -26,7 +34,8 @@ def _listing_context(listing, extra=None):
         "listing": listing,
         "page": page,
         "results": [{"item": item, "snippet": listing.snippet(item)} for item in page.object_list],
-        "facets": listing.facet_counts(),
+        # Counted only if the template's cached filter panel is missing or out of date.
+        "facets": functools.cache(listing.facet_counts),
         "querystring": querystring.urlencode(),
         "sort_options": ([("relevance", _("Best match"))] if listing.searching else [])
         + [(key, label) for key, (label, _ordering) in listing.sorts.items()],
@@ -151,15 +160,18 @@ def toolkit_pdf_status(request):
 
 @require_safe
 def case_list(request):
-    listing = listings.case_listing(request.GET)
+    listing = _shown_without_links(listings.case_listing(request.GET))
     return render(request, "library/case_list.html", _listing_context(listing, {"description_form": DescriptionForm()}))
 
 
 @require_safe
 def case_detail(request, slug):
-    case = get_object_or_404(
-        listings.published_cases().prefetch_related("partners", "outcomes", "sources", "tools"), slug=slug
-    )
+    # No prefetching: the partners, outcomes, sources, sectors and tools are read only when the
+    # cached copy of the case's text is missing or out of date (see article_key).
+    case = get_object_or_404(listings.published_cases().prefetch_related(None), slug=slug)
+    preparing = similar.vectors_pending(case)
+    if preparing:
+        similar.schedule_refresh(from_page=True)  # e.g. cases published by a bulk change, which saves nothing
     return render(
         request,
         "library/case_detail.html",
@@ -167,10 +179,22 @@ def case_detail(request, slug):
             "case": case,
             "tools": case.tools.filter(live=True, stage__live=True).select_related("stage"),
             "example_for": case.example_for.filter(live=True),
-            "similar": similar.cases_like(case),
+            # Looked up only if the template's cached copy of the list is missing or out of date.
+            "similar": functools.cache(lambda: [] if preparing else similar.cases_like(case)),
+            "similar_key": None if preparing else similar.fragment_key(case),
+            "article_key": _case_article_key(case),
+            "preparing": preparing,
             "method": similar.method(),
         },
     )
+
+
+def _case_article_key(case):
+    """Names the rendered case: saving a case (its partners, outcomes and sources too) sets its
+    `updated`; the tools it lists change the toolkit's version; labels change with the language."""
+    from django.utils.translation import get_language
+
+    return repr((case.pk, case.updated.isoformat(), listings.toolkit_version(), get_language()))
 
 
 @require_safe
@@ -182,10 +206,13 @@ def cases_like_mine(request):
             matches = similar.cases_like_text(form.cleaned_data["description"])
         else:
             status = 400
+    pending = similar.cases_pending()
+    if pending:
+        similar.schedule_refresh(from_page=True)
     return render(
         request,
         "library/cases_like_mine.html",
-        {"form": form, "matches": matches, "method": similar.method()},
+        {"form": form, "matches": matches, "method": similar.method(), "pending": pending},
         status=status,
     )
 
@@ -195,7 +222,7 @@ def cases_like_mine(request):
 
 @require_safe
 def resource_list(request):
-    listing = listings.resource_listing(request.GET)
+    listing = _shown_without_links(listings.resource_listing(request.GET))
     querystring = request.GET.copy()
     querystring.pop("page", None)
     return render(
