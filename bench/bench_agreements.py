@@ -82,8 +82,13 @@ def main():
     analysis.vectorize(["warm the model"])
     print(f"model load (once per process): {time.perf_counter() - start:.2f} s; "
           f"{analysis.model_info().kind}")
+    start = time.perf_counter()
+    review.propose(card, split_clauses("1. Parties\n2. Purpose\n3. Vision\n"))
+    print(f"first review of a worker process (embeds the {len(card.elements)} element questions "
+          f"once): {time.perf_counter() - start:.2f} s")
     timings = []
     for _ in range(3):
+        review.forget_clause_vectors()   # every run embeds all 200 clauses afresh
         start = time.perf_counter()
         clauses = split_clauses(text)
         proposals, info = review.propose(card, clauses)
@@ -91,6 +96,17 @@ def main():
     print(f"review of a 20-page agreement ({len(text.split())} words, {len(clauses)} clauses, "
           f"{len(proposals)} elements): best {min(timings):.2f} s, median "
           f"{statistics.median(timings):.2f} s (target < 5 s)")
+    # A revised upload: one clause in ten rewritten; the unchanged ones are not embedded again.
+    rng = random.Random(11)
+    lines = text.splitlines()
+    for i in range(len(lines)):
+        if lines[i][:1].isdigit() and "." in lines[i].split()[0][:-1] and rng.random() < 0.1:
+            lines[i] = lines[i].split()[0] + " " + " ".join(sentence(rng) for _ in range(6))
+    revised = "\n".join(lines)
+    start = time.perf_counter()
+    review.propose(card, split_clauses(revised))
+    print(f"review of a revised upload of it (about 1 clause in 10 changed): "
+          f"{time.perf_counter() - start:.2f} s")
 
     rng = random.Random(9)
     agreement = services.create_agreement(

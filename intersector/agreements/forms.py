@@ -65,3 +65,13 @@ class ReviewForm(forms.Form):
                              initial=Agreement.Form.MOU)
     document = forms.FileField(label=_("Agreement file"), allow_empty_file=True,
                                help_text=_("A PDF, Word (.docx) or text file, up to 50 pages and 20 MB."))
+
+
+class GuestForm(forms.Form):
+    """A partner invites a named person (an adviser, a lawyer) to read or comment."""
+
+    name = forms.CharField(label=_("Their name"), max_length=200)
+    email = forms.EmailField(label=_("Their e-mail address"), max_length=254)
+    role = forms.ChoiceField(label=_("They can"), widget=forms.RadioSelect, initial="viewer",
+                             choices=[("viewer", _("read the agreement")),
+                                      ("commenter", _("read the agreement and comment on it"))])

@@ -240,3 +240,35 @@ class Proposal(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["review", "element"],
                                                name="agreements_one_proposal_per_element")]
+
+
+class Guest(models.Model):
+    """A named person a partner invited by e-mail (an adviser, a lawyer) to read the agreement,
+    and to comment when invited as a commenter. A guest never rates, publishes or signs."""
+
+    class Role(models.TextChoices):
+        VIEWER = "viewer", _("can read")
+        COMMENTER = "commenter", _("can read and comment")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="guests")
+    name = models.CharField(_("name"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    role = models.CharField(_("access"), max_length=20, choices=Role.choices, default=Role.VIEWER)
+    invited_by = models.ForeignKey(Partner, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
+    # The account that opened the link keeps access from any browser it signs in on.
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="agreement_guests")
+    secret = models.CharField(max_length=40, default=new_secret)
+    created = models.DateTimeField(auto_now_add=True)
+    revoked = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["agreement", "created", "pk"]
+
+    def __str__(self):
+        return f"{self.name} <{self.email}>"
+
+    @property
+    def can_comment(self):
+        return self.role == self.Role.COMMENTER and self.revoked is None

@@ -12,12 +12,14 @@ from django.utils.translation import gettext as _
 
 from intersector.agreements import scorecard as sc
 from intersector.agreements.models import (
-    RATINGS, Agreement, Comment, ElementText, Partner, Rating, ScorecardVersion, TextChange,
+    RATINGS, Agreement, Comment, ElementText, Guest, Partner, Rating, ScorecardVersion, TextChange,
+    new_secret,
 )
 from intersector.live import publish
 
 RATING_KEYS = {key for key, _label in RATINGS}
 INVITE_SALT = "agreements.invite"
+GUEST_SALT = "agreements.guest"
 MAX_TEXT = 20_000
 
 
@@ -285,3 +287,83 @@ def confirm_all_proposals(review):
     with transaction.atomic():
         return Proposal.objects.filter(review=review, confirmed="").update(
             confirmed=F("proposed"), confirmed_at=timezone.now())
+
+
+# --- Guests: named people a partner invites to read (and maybe comment) ----------------------
+
+
+def invite_guest(agreement, partner, *, name, email, role, link_for):
+    """A partner invites a named person by e-mail. `link_for(token)` gives the full link to mail.
+    Inviting the same address again renews the invitation (new link, new role)."""
+    name, email = name.strip(), email.strip().lower()
+    if not name or not email:
+        raise ValidationError(_("Give the person's name and e-mail address."))
+    if role not in Guest.Role.values:
+        raise ValidationError(_("Choose whether the person can read only, or read and comment."))
+    with transaction.atomic():
+        guest = Guest.objects.filter(agreement=agreement, email=email).first() or Guest(
+            agreement=agreement, email=email)
+        guest.name, guest.role, guest.invited_by = name[:200], role, partner
+        guest.revoked, guest.secret, guest.user = None, new_secret(), None
+        guest.save()
+    _send_guest_invite(agreement, partner, guest, link_for(guest_token(guest)))
+    return guest
+
+
+def _send_guest_invite(agreement, partner, guest, link):
+    from django.core.mail import send_mail
+
+    what = _("read and comment on") if guest.role == Guest.Role.COMMENTER else _("read")
+    body = _("Hello %(name)s,\n\n%(partner)s invites you to %(what)s the partnering agreement "
+             "\"%(agreement)s\" on Intersector.\n\nOpen this link to see it:\n%(link)s\n\n"
+             "The link is for you only. If you did not expect this message, ignore it.") % {
+        "name": guest.name, "partner": partner.name, "what": what, "agreement": agreement.name,
+        "link": link}
+    send_mail(_("Invitation to the agreement \"%(agreement)s\"") % {"agreement": agreement.name},
+              body, None, [guest.email])
+
+
+def guest_token(guest):
+    return signing.dumps({"g": guest.pk, "s": guest.secret}, salt=GUEST_SALT, compress=True)
+
+
+def guest_from_token(token):
+    """The guest a mailed link is for, or None if the link is wrong, renewed or revoked."""
+    try:
+        data = signing.loads(token, salt=GUEST_SALT)
+    except signing.BadSignature:
+        return None
+    guest = Guest.objects.select_related("agreement").filter(pk=data.get("g")).first()
+    if guest is None or guest.revoked is not None or guest.secret != data.get("s"):
+        return None
+    return guest
+
+
+def claim_guest(guest, user):
+    """A signed-in person who opens their invitation keeps access from their account."""
+    if user.is_authenticated and guest.user_id is None:
+        Guest.objects.filter(pk=guest.pk, user__isnull=True).update(user=user)
+
+
+def revoke_guest(agreement, guest_id):
+    """Any partner may withdraw an invitation; the link and the account's access stop at once."""
+    updated = Guest.objects.filter(agreement=agreement, pk=guest_id, revoked__isnull=True).update(
+        revoked=timezone.now(), secret=new_secret())
+    if not updated:
+        raise ValidationError(_("This invitation does not exist or was already withdrawn."))
+
+
+def add_guest_comment(agreement, guest, element, body):
+    if not guest.can_comment:
+        raise ValidationError(_("You were invited to read this agreement, not to comment."))
+    body = body.strip()
+    if not body:
+        raise ValidationError(_("Write a comment first."))
+    if element not in agreement.scorecard.card.elements:
+        raise ValidationError(_("This element is not on the scorecard."))
+    with transaction.atomic():
+        comment = Comment.objects.create(agreement=agreement, partner=None, element=element,
+                                         author=_("%(name)s (guest)") % {"name": guest.name[:180]},
+                                         body=body[:2000])
+        _changed(agreement, "comment.added")
+    return comment

@@ -13,9 +13,11 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 
 from intersector.agreements import queries, services
 from intersector.agreements import scorecard as sc
-from intersector.agreements.access import agreement_for, agreements_of, remember_partner
+from intersector.agreements.access import (
+    agreement_for, agreements_of, reader_for, remember_guest, remember_partner,
+)
 from intersector.agreements.forms import (
-    AgreementForm, CommentForm, ElementForm, FocusForm, PartnerFormSet, SignForm,
+    AgreementForm, CommentForm, ElementForm, FocusForm, GuestForm, PartnerFormSet, SignForm,
 )
 from intersector.agreements.models import RATINGS, ScorecardVersion
 from intersector.live.views import streams
@@ -178,12 +180,90 @@ def join(request, token):
     return redirect(partner.agreement)
 
 
+# --- Guests: people a partner invited by e-mail to read, or to read and comment --------------
+
+
+@require_safe
+def guest_join(request, token):
+    guest = services.guest_from_token(token)
+    if guest is None:
+        return render(request, "agreements/bad_link.html", status=404)
+    remember_guest(request, guest)
+    services.claim_guest(guest, request.user)
+    messages.success(request, _("Welcome, %(name)s. You can now read this agreement.") % {
+        "name": guest.name})
+    return redirect(guest.agreement)
+
+
+def _guest_page(request, agreement, guest, form=None, status=200):
+    from intersector.agreements.exports import document_sections
+
+    comments = {}
+    for item in agreement.comments.all():
+        comments.setdefault(item.element, []).append(item)
+    sections = [(family, [(element, text, comments.get(element.key, [])) for element, text in items])
+                for family, items in document_sections(agreement)]
+    return render(request, "agreements/guest.html", {
+        "agreement": agreement, "guest": guest, "sections": sections,
+        "partners": list(agreement.partners.all()), "form": form or CommentForm(),
+        "elements": agreement.scorecard.card.elements.values()}, status=status)
+
+
+def _guest_comment(request, agreement, guest, element):
+    if not guest.can_comment:
+        return render(request, "agreements/guest_refused.html", {"agreement": agreement}, status=403)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        return _guest_page(request, agreement, guest, form=form, status=400)
+    try:
+        services.add_guest_comment(agreement, guest, element, form.cleaned_data["body"])
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return _guest_page(request, agreement, guest, form=form, status=400)
+    messages.success(request, _("Comment added."))
+    return redirect(reverse("agreements:detail", args=[agreement.pk]) + f"#element-{element}")
+
+
+@require_http_methods(["GET", "HEAD", "POST"])
+def guests(request, pk):
+    """A partner's people see who else is invited, invite someone, or withdraw an invitation."""
+    agreement, partner = agreement_for(request, pk)
+    form, status = GuestForm(), 200
+    if request.method == "POST":
+        form = GuestForm(request.POST)
+        if form.is_valid():
+            guest = services.invite_guest(
+                agreement, partner, **form.cleaned_data,
+                link_for=lambda token: request.build_absolute_uri(
+                    reverse("agreements:guest_join", args=[token])))
+            messages.success(request, _("Invitation sent to %(email)s.") % {"email": guest.email})
+            return redirect("agreements:guests", pk=agreement.pk)
+        status = 400
+    return render(request, "agreements/guests.html", {
+        "agreement": agreement, "partner": partner, "form": form,
+        "guests": agreement.guests.select_related("invited_by")}, status=status)
+
+
+@require_POST
+def guest_revoke(request, pk, guest_id):
+    agreement, _partner = agreement_for(request, pk)
+    try:
+        services.revoke_guest(agreement, guest_id)
+    except ValidationError as exc:
+        messages.error(request, " ".join(exc.messages))
+        return redirect("agreements:guests", pk=agreement.pk)
+    messages.success(request, _("The invitation is withdrawn: that person can no longer open the agreement."))
+    return redirect("agreements:guests", pk=agreement.pk)
+
+
 # --- An agreement -------------------------------------------------------------------------
 
 
 @require_safe
 def detail(request, pk):
-    agreement, partner = agreement_for(request, pk)
+    agreement, partner, guest = reader_for(request, pk)
+    if guest is not None:
+        return _guest_page(request, agreement, guest)
     result, _ratings = queries.score_for(agreement, partner)
     partners = list(agreement.partners.all())
     invites = [(p, request.build_absolute_uri(reverse("agreements:join", args=[services.invite_token(p)])))
@@ -289,7 +369,9 @@ def publish(request, pk):
 
 @require_POST
 def comment(request, pk, element):
-    agreement, partner = agreement_for(request, pk)
+    agreement, partner, guest = reader_for(request, pk)
+    if guest is not None:
+        return _guest_comment(request, agreement, guest, element)
     form = CommentForm(request.POST)
     if not form.is_valid():
         messages.error(request, _("Write a comment first."))

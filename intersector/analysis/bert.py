@@ -134,6 +134,9 @@ class SentenceEncoder:
         for i in range(n_layers):
             p = f"encoder.layer.{i}"
             q, k, v = (linear(f"{p}.attention.self.{n}") for n in ("query", "key", "value"))
+            # Scaling the query by 1/sqrt(head size) here saves a pass over every score matrix.
+            scale = np.float32(1.0 / math.sqrt(self.hidden // self.heads))
+            q = (q[0] * scale, q[1] * scale)
             out_w, out_b = linear(f"{p}.attention.output.dense")
             up_w, up_b = linear(f"{p}.intermediate.dense")
             down_w, down_b = linear(f"{p}.output.dense")
@@ -203,10 +206,13 @@ class SentenceEncoder:
     def _layer(self, x, bias, layer: Layer, batch: int, length: int):
         heads, size = self.heads, self.hidden // self.heads
         flat = x.reshape(batch * length, self.hidden)
-        qkv = flat @ layer.qkv_w + layer.qkv_b
+        qkv = flat @ layer.qkv_w
+        qkv += layer.qkv_b  # in place: no second (rows x 1152) array
         qkv = qkv.reshape(batch, length, 3, heads, size).transpose(2, 0, 3, 1, 4)
         q, k, v = qkv[0], qkv[1], qkv[2]  # (batch, heads, length, size)
-        scores = q @ k.transpose(0, 1, 3, 2) * np.float32(1.0 / math.sqrt(size)) + bias
+        # The 1/sqrt(size) scale is folded into the query weights when they are read.
+        scores = q @ k.transpose(0, 1, 3, 2)
+        scores += bias
         scores -= scores.max(axis=-1, keepdims=True)
         np.exp(scores, out=scores)
         scores /= scores.sum(axis=-1, keepdims=True)
