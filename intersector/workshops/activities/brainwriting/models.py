@@ -39,7 +39,12 @@ class Note(models.Model):
         app_label = "workshops"
         ordering = ["created", "pk"]
         constraints = [models.UniqueConstraint(fields=["participant", "key"], name="note_saved_once")]
-        indexes = [models.Index(fields=["item", "round"])]
+        indexes = [
+            models.Index(fields=["item", "round"]),
+            # A phone in build-on mode reads the sheet it holds: without this, every refresh
+            # read all the notes of earlier rounds (hundreds of phones at once, after a change).
+            models.Index(fields=["sheet", "item", "round"], name="note_sheet_round"),
+        ]
 
     def __str__(self):
         return self.text
