@@ -317,7 +317,8 @@ def main():
         for profile, (latency, kbits) in PROFILES.items() if not args.redis else ():
             slow = load_on_slow_3g(servers[0], workshop.code, cookies[0], latency, kbits)
             if slow:
-                print(f"  phone page in Chromium on {profile}: DOM ready {slow[0]:.0f} ms, loaded {slow[1]:.0f} ms")
+                print(f"  phone page in Chromium on {profile}: first paint {slow[3]:.0f} ms, DOM ready (scripts run, "
+                      f"live) {slow[0]:.0f} ms, loaded {slow[1]:.0f} ms, {slow[2] / 1024:.1f} KB transferred")
         result = asyncio.run(asyncio.wait_for(measure(servers, workshop, cookies, tables, board_cookie, args),
                                               args.seconds + 180))
         report(result, servers, weight, args)
@@ -386,7 +387,9 @@ def load_on_slow_3g(server, code, cookie, latency=400, kbits=400):
             "uploadThroughput": kbits * 1024 / 8})
         page.goto(f"{server.url}/w/{code}/", wait_until="load")
         timing = page.evaluate("() => { const t = performance.getEntriesByType('navigation')[0];"
-                               " return [t.domContentLoadedEventEnd, t.loadEventEnd, t.transferSize]; }")
+                               " const p = performance.getEntriesByName('first-contentful-paint')[0];"
+                               " return [t.domContentLoadedEventEnd, t.loadEventEnd, t.transferSize,"
+                               " p ? p.startTime : NaN]; }")
         browser.close()
     return timing
 

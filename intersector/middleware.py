@@ -2,7 +2,8 @@
 
 from intersector.views import method_not_allowed
 
-# Our pages load scripts and styles only from our own static files; no inline script.
+# Our pages load scripts and styles only from our own static files, and a few of our own small
+# bundles written into the page by their hash (intersector/inline.py); never 'unsafe-inline'.
 SITE_POLICY = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; "
     "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
@@ -16,6 +17,21 @@ CMS_POLICY = (
 )
 
 
+def site_policy():
+    """SITE_POLICY plus the hashes of our inline bundles (intersector/inline.py)."""
+    global _site_policy
+    if _site_policy is None:
+        from intersector.inline import sources
+
+        _site_policy = SITE_POLICY.replace(
+            "script-src 'self'", f"script-src 'self' {sources('script')}"
+        ).replace("style-src 'self'", f"style-src 'self' {sources('style')}")
+    return _site_policy
+
+
+_site_policy = None
+
+
 class SecurityHeadersMiddleware:
     """Content-Security-Policy and Permissions-Policy on every response."""
 
@@ -26,7 +42,7 @@ class SecurityHeadersMiddleware:
         response = self.get_response(request)
         if "Content-Security-Policy" not in response:
             cms = request.path.startswith("/cms/")
-            response["Content-Security-Policy"] = CMS_POLICY if cms else SITE_POLICY
+            response["Content-Security-Policy"] = CMS_POLICY if cms else site_policy()
         response.setdefault("Permissions-Policy", "camera=(), microphone=(), geolocation=()")
         return response
 

@@ -13,6 +13,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
 
 from intersector.accounts.models import Sector
@@ -59,6 +60,7 @@ def screen_context(workshop, participant, fragment=False):
     return context
 
 
+@gzip_page  # the phone's first load: its style and scripts are in the page (intersector/inline.py)
 @never_cache
 @require_http_methods(["GET", "HEAD", "POST"])
 def join(request, code):
