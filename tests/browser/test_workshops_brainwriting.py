@@ -131,7 +131,8 @@ def test_a_whole_brainwriting_from_joining_to_the_report(server, new_page, facil
     console.get_by_role("button", name="Make themes").click()
     console.get_by_text("Progress").first.wait_for()
     run_worker()
-    console.reload()
+    # No reload here: the page loads the themes by itself when the job finishes.
+    console.locator("section.theme").first.wait_for()
     themes = console.locator("section.theme")
     assert themes.count() >= 2
     before = themes.count()

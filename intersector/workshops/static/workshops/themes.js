@@ -26,4 +26,16 @@
     dragged = null;
     form.submit();
   });
+
+  // Themes are made by a background job whose status polls every second. When a run that was
+  // going on as the page loaded finishes, load the page again to show its themes and grid (the
+  // live event that does this with Redis does not reach this page on a single server).
+  var running = !!document.querySelector("#job-status[hx-get]");
+  document.addEventListener("htmx:afterSettle", function () {
+    var status = document.getElementById("job-status");
+    if (running && status && !status.hasAttribute("hx-get")) {
+      running = false;
+      window.location.reload();
+    }
+  });
 })();
