@@ -228,6 +228,15 @@ async def follow_the_facilitator(servers, workshop, clients, board_cookie, chang
     return changed
 
 
+def cpu_seconds(servers):
+    """CPU time the server processes have used (user + system), from /proc."""
+    total = 0.0
+    for server in servers:
+        fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
 async def one_change(servers, workshop, item, phones, board_cookie, action):
     limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
@@ -254,8 +263,10 @@ async def one_change(servers, workshop, item, phones, board_cookie, action):
                 return at - t0, time.monotonic() - t0, 0
             return at - t0, time.monotonic() - t0, page.status_code
 
+        cpu_before = cpu_seconds(servers)
         results = await asyncio.gather(*(phone(c) for c in phones))
-    return [r for r in results if r is not None]
+        cpu = cpu_seconds(servers) - cpu_before
+    return [(*r, cpu) for r in results if r is not None]
 
 
 def weigh_phone_page(server, code, cookie):
@@ -293,7 +304,8 @@ def report(result, servers, weight, args):
         print(f"  console change {n} -> every phone: heard by {len(results)} phones "
               f"p50 {percentile(heard, .5):.0f} p95 {percentile(heard, .95):.0f} max {max(heard, default=float('nan')):.0f} ms; "
               f"new screen loaded p50 {percentile(loaded, .5):.0f} p95 {percentile(loaded, .95):.0f} "
-              f"max {max(loaded, default=float('nan')):.0f} ms; failed loads {failed}")
+              f"max {max(loaded, default=float('nan')):.0f} ms; failed loads {failed}; "
+              f"server CPU for it {results[0][3] if results else float('nan'):.1f} s")
     for server, (idle, connected, after) in zip(servers, result["rss"]):
         print(f"  {server.name} memory (MiB): idle {idle:.0f}, streams open {connected:.0f}, after posting {after:.0f}")
     print(f"  phone page first load: {weight['raw'] / 1024:.1f} KB uncompressed, {weight['gzip'] / 1024:.1f} KB gzipped, "
