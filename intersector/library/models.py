@@ -8,6 +8,7 @@ filter on the database. Only published (live) items are ever shown to the public
 import hashlib
 import uuid
 
+from django.conf import settings
 from django.contrib.contenttypes.fields import GenericRelation
 from django.db import models, transaction
 from django.urls import reverse
@@ -537,6 +538,36 @@ class Subscriber(models.Model):
     @property
     def is_active(self):
         return self.confirmed is not None and self.unsubscribed is None
+
+
+class NewsletterIssue(models.Model):
+    """One newsletter sent to the confirmed subscribers: which briefings, when, to how many."""
+
+    key = models.CharField(max_length=64, unique=True)  # the form's one-time key: a double click sends once
+    subject = models.CharField(_("subject"), max_length=200)
+    briefings = models.ManyToManyField(Briefing, related_name="+", verbose_name=_("briefings"))
+    created = models.DateTimeField(_("created"), auto_now_add=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    finished = models.DateTimeField(_("sent"), null=True, blank=True)
+    recipients = models.PositiveIntegerField(_("recipients"), default=0)
+
+    class Meta:
+        ordering = ["-created"]
+
+    def __str__(self):
+        return self.subject
+
+
+class NewsletterDelivery(models.Model):
+    """A subscriber has been sent an issue: written before the mail goes, so no one gets it twice."""
+
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="deliveries")
+    subscriber = models.ForeignKey(Subscriber, on_delete=models.CASCADE, related_name="+")
+    sent = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issue", "subscriber"], name="issue_sent_once")]
 
 
 class StarterRecord(models.Model):

@@ -20,7 +20,9 @@ from django.utils.translation import gettext as _
 from wagtail.search.index import insert_or_update_object
 
 from intersector.library import vocab
-from intersector.library.models import Resource, ResourceImport, Subscriber, Term
+from intersector.library.models import (
+    Briefing, NewsletterDelivery, NewsletterIssue, Resource, ResourceImport, Subscriber, Term,
+)
 
 # --- Shared helpers --------------------------------------------------------------------------
 
@@ -352,3 +354,91 @@ def send_newsletter_mail(subscriber, subject, template, context):
         headers={"List-Unsubscribe": f"<{unsubscribe_url}>", "List-Unsubscribe-Post": "List-Unsubscribe=One-Click"},
     )
     message.send()
+
+
+# --- Newsletter issues: curators send briefings to the confirmed subscribers --------------------
+
+
+class IssueProblem(Exception):
+    """What is wrong with a newsletter issue, in words for the curator."""
+
+
+def active_subscribers():
+    return Subscriber.objects.filter(confirmed__isnull=False, unsubscribed__isnull=True)
+
+
+def briefings_for_next_issue():
+    """Published briefings, newest first, and the ids of those no issue has carried yet."""
+    briefings = list(Briefing.objects.filter(live=True).order_by("-date", "-pk")[:30])
+    carried = set(NewsletterIssue.briefings.through.objects.values_list("briefing_id", flat=True))
+    return briefings, {b.pk for b in briefings if b.pk not in carried}
+
+
+def clean_issue(subject, briefing_ids):
+    subject = " ".join((subject or "").split())
+    if not subject:
+        raise IssueProblem(_("Give the e-mail a subject."))
+    if len(subject) > 200:
+        raise IssueProblem(_("Keep the subject under 200 characters."))
+    ids = [int(i) for i in briefing_ids or [] if str(i).isdigit()]
+    briefings = list(Briefing.objects.filter(live=True, pk__in=ids).order_by("-date", "-pk"))
+    if not briefings:
+        raise IssueProblem(_("Tick at least one published briefing to send."))
+    return subject, briefings
+
+
+def issue_text(subject, briefings):
+    """The e-mail's body without the unsubscribe line (each mail adds its own)."""
+    base = settings.WAGTAILADMIN_BASE_URL.rstrip("/")
+    return render_to_string("library/email/issue.txt", {
+        "subject": subject, "briefings": [(b, base + b.get_absolute_url()) for b in briefings]})
+
+
+def send_issue(user, key, subject, briefing_ids):
+    """Record the issue and start the job that mails it. The form's key makes a second click
+    return the first issue instead of sending again."""
+    from intersector.jobs.services import start_job
+    from intersector.library.tasks import send_newsletter_issue
+
+    subject, briefings = clean_issue(subject, briefing_ids)
+    if not re.fullmatch(r"[A-Za-z0-9_-]{8,64}", key or ""):
+        raise IssueProblem(_("This form is out of date. Reload the page and try again."))
+    existing = NewsletterIssue.objects.filter(key=key).first()
+    if existing is not None:
+        return existing
+    try:
+        with transaction.atomic():
+            issue = NewsletterIssue.objects.create(key=key, subject=subject, created_by=user)
+            issue.briefings.set(briefings)
+    except IntegrityError:
+        return NewsletterIssue.objects.get(key=key)
+    job = start_job(send_newsletter_issue, label=_("Sending “%(subject)s”") % {"subject": subject},
+                    owner=user, kind="library.newsletter", issue_id=issue.pk)
+    NewsletterIssue.objects.filter(pk=issue.pk).update(job=job)
+    issue.job = job
+    return issue
+
+
+def deliver_issue(issue, progress):
+    """Mail the issue to every confirmed subscriber who has not had it yet. Each delivery is
+    written before its mail goes, so a re-run or a second worker never sends one twice."""
+    briefings = list(issue.briefings.order_by("-date", "-pk"))
+    body = issue_text(issue.subject, briefings)
+    waiting = active_subscribers().exclude(pk__in=NewsletterDelivery.objects.filter(issue=issue).values("subscriber"))
+    total = waiting.count()
+    progress.update(total=total, done=0, message=_("Sending to %(n)s subscribers") % {"n": total}, force=True)
+    sent = 0
+    for subscriber in waiting.iterator():
+        try:
+            with transaction.atomic():
+                NewsletterDelivery.objects.create(issue=issue, subscriber=subscriber)
+        except IntegrityError:
+            continue  # another run got there first
+        send_newsletter_mail(subscriber, issue.subject, "library/email/issue_wrapper.txt", {"body": body})
+        sent += 1
+        progress.update(done=sent)
+    recipients = NewsletterDelivery.objects.filter(issue=issue).count()
+    NewsletterIssue.objects.filter(pk=issue.pk).update(finished=timezone.now(), recipients=recipients)
+    return {"summary": _("Sent to %(n)s subscribers.") % {"n": recipients},
+            "url": reverse("library:newsletter_issues"), "link_text": _("Back to the newsletter")}
+

@@ -42,3 +42,13 @@ def refresh_case_vectors(progress):
     message = ngettext("%(n)s case is ready to compare.", "%(n)s cases are ready to compare.", stored) % {"n": stored}
     progress.update(message=message)
     return {"summary": message}
+
+
+@job_task
+def send_newsletter_issue(progress, *, issue_id):
+    from intersector.library.models import NewsletterIssue
+
+    issue = NewsletterIssue.objects.filter(pk=issue_id).first()
+    if issue is None:
+        raise JobFailed("This newsletter issue no longer exists.")
+    return services.deliver_issue(issue, progress)

@@ -25,6 +25,7 @@ urlpatterns = [
     path("briefings/", views.briefing_list, name="briefings"),
     path("briefings/feed.atom", views.briefings_feed, name="briefings_feed"),
     path("briefings/newsletter/", views.newsletter_signup, name="newsletter_signup"),
+    path("briefings/newsletter/issues/", views.newsletter_issues, name="newsletter_issues"),
     path("briefings/newsletter/confirm/<str:token>/", views.newsletter_confirm, name="newsletter_confirm"),
     path("briefings/newsletter/unsubscribe/<str:token>/", views.newsletter_unsubscribe, name="newsletter_unsubscribe"),
     path("briefings/<slug:slug>/", views.briefing_detail, name="briefing"),

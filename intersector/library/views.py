@@ -15,7 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from intersector.jobs.services import start_job
 from intersector.library import listings, services, similar, vocab
 from intersector.library.forms import DescriptionForm, ImportForm, NewsletterForm
-from intersector.library.models import Briefing, Case, Resource, ResourceImport, Stage, Tool
+from intersector.library.models import Briefing, Case, NewsletterIssue, Resource, ResourceImport, Stage, Tool
 from intersector.library.search import clean_query, query_problem
 
 
@@ -431,3 +431,33 @@ def site_search(request):
          "kind_links": [(g["key"], g["label"], g["count"], "?" + urlencode({"q": raw, "kind": g["key"]})) for g in groups]},
         status=200,
     )
+
+
+@staff_member_required(login_url="accounts:login")
+@require_http_methods(["GET", "HEAD", "POST"])
+def newsletter_issues(request):
+    """Curators: pick briefings, preview the e-mail, send it to the confirmed subscribers (a job),
+    and see the issues sent before."""
+    import secrets as _secrets
+
+    briefings, new = services.briefings_for_next_issue()
+    context = {
+        "briefings": briefings, "chosen": new, "subject": _("Research briefings from Intersector"),
+        "key": _secrets.token_urlsafe(16), "issues": NewsletterIssue.objects.prefetch_related("briefings")[:20],
+        "subscribers": services.active_subscribers().count(),
+    }
+    status = 200
+    if request.method == "POST":
+        subject, ids = request.POST.get("subject"), request.POST.getlist("briefings")
+        context.update(subject=subject or "", chosen={int(i) for i in ids if str(i).isdigit()},
+                       key=request.POST.get("key") or context["key"])
+        try:
+            if request.POST.get("action") == "send":
+                issue = services.send_issue(request.user, request.POST.get("key"), subject, ids)
+                return redirect(issue.job) if issue.job_id else redirect("library:newsletter_issues")
+            clean_subject, chosen = services.clean_issue(subject, ids)
+            context["preview"] = services.issue_text(clean_subject, chosen)
+        except services.IssueProblem as problem:
+            context["problem"], status = str(problem), 400
+    return render(request, "library/newsletter_issues.html", context, status=status)
+

@@ -2,6 +2,7 @@
 and preview, grouped under one "Learn" menu."""
 
 from django.utils.translation import gettext_lazy as _
+from wagtail import hooks
 from wagtail.snippets.models import register_snippet
 from wagtail.snippets.views.snippets import SnippetViewSet, SnippetViewSetGroup
 
@@ -66,3 +67,13 @@ class LearnGroup(SnippetViewSetGroup):
 
 
 register_snippet(LearnGroup)
+
+
+@hooks.register("register_admin_menu_item")
+def newsletter_menu_item():
+    # Sending the briefings newsletter is a page of its own; this takes curators there from /cms/.
+    from django.urls import reverse
+    from wagtail.admin.menu import MenuItem
+
+    return MenuItem(_("Send the newsletter"), reverse("library:newsletter_issues"), icon_name="mail", order=910)
+

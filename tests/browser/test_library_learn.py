@@ -105,3 +105,28 @@ def test_a_curator_imports_resources_from_a_csv_with_a_bad_row(live_server, page
     check_accessibility(page)
     page.goto(live_server.url + "/resources/?q=partnering")
     assert page.get_by_role("link", name="Partnering guide").is_visible()
+
+
+def test_a_curator_previews_and_sends_the_newsletter(live_server, page, library, curator, client, run_worker):
+    from django.core import mail
+    from django.utils import timezone
+
+    from intersector.library.models import Subscriber
+
+    Subscriber.objects.create(email="reader@example.org", confirmed=timezone.now())
+    client.force_login(curator)
+    page.context.add_cookies([{"name": "sessionid", "value": client.cookies["sessionid"].value, "url": live_server.url}])
+    page.goto(live_server.url + "/briefings/newsletter/issues/")
+    page.get_by_label("Subject").fill("October briefings")
+    page.get_by_role("button", name="Preview the e-mail").click()
+    page.get_by_role("heading", name="Preview").wait_for()
+    assert "September round-up" in page.locator(".mail-preview").inner_text()
+    screenshot(page, "learn-newsletter-preview")
+    check_accessibility(page)
+    page.get_by_role("button", name="Send to 1 subscriber").click()
+    page.get_by_text("Status:").wait_for()
+    run_worker()
+    assert [m.to for m in mail.outbox[-1:]] == [["reader@example.org"]]
+    page.goto(live_server.url + "/briefings/newsletter/issues/")
+    assert page.get_by_role("cell", name="October briefings").is_visible()
+    screenshot(page, "learn-newsletter-sent")
