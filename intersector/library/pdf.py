@@ -46,4 +46,13 @@ def build(language=None):
             partial = path.with_suffix(".part")
             partial.write_bytes(render_toolkit_pdf())
             partial.replace(path)  # readers never see a half-written file
+            remove_older(path)
     return path
+
+
+def remove_older(current):
+    """Delete this language's PDFs of earlier toolkit versions: nobody can ask for them again."""
+    language = current.name.split("-")[1]
+    for old in current.parent.glob(f"toolkit-{language}-*.pdf"):
+        if old != current:
+            old.unlink(missing_ok=True)

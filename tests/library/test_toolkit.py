@@ -76,3 +76,18 @@ def test_editing_a_tool_makes_a_new_pdf(library, settings, tmp_path):
     tool.title = "Choose a manager"
     tool.save()
     assert pdf.pdf_path() != before
+
+
+def test_a_new_pdf_removes_the_pdf_of_the_old_toolkit_only(library, settings, tmp_path):
+    from intersector.library import pdf
+
+    settings.MEDIA_ROOT = tmp_path
+    first = pdf.build("en")
+    other_language = first.with_name(first.name.replace("toolkit-en-", "toolkit-es-"))
+    other_language.write_bytes(b"%PDF kept")
+    tool = Tool.objects.get(slug="pick-a-manager")
+    tool.title = "Choose a manager"
+    tool.save()
+    second = pdf.build("en")
+    assert second != first and second.exists() and not first.exists()
+    assert other_language.exists()  # each language's newest stays
