@@ -130,3 +130,44 @@ def test_a_curator_previews_and_sends_the_newsletter(live_server, page, library,
     page.goto(live_server.url + "/briefings/newsletter/issues/")
     assert page.get_by_role("cell", name="October briefings").is_visible()
     screenshot(page, "learn-newsletter-sent")
+
+
+def test_reading_a_briefing_and_subscribing_to_the_newsletter(live_server, page, phone_page, library):
+    from django.core import mail
+
+    page.goto(live_server.url + "/briefings/")
+    page.get_by_role("link", name="What backbone organisations do").first.click()
+    page.get_by_role("heading", name="What backbone organisations do").wait_for()
+    screenshot(page, "learn-briefing")
+    check_accessibility(page)
+    phone_page.goto(live_server.url + "/briefings/")
+    phone_page.get_by_label("Your e-mail address").fill("reader@example.org")
+    phone_page.get_by_role("button", name="Sign up").click()
+    phone_page.wait_for_load_state()
+    screenshot(phone_page, "learn-newsletter-signed-up-phone")
+    check_accessibility(phone_page)
+    fits(phone_page)
+    link = next(line for line in mail.outbox[-1].body.splitlines() if "/newsletter/confirm/" in line).strip()
+    phone_page.goto(link.replace("http://127.0.0.1:8000", live_server.url))
+    phone_page.get_by_role("button", name="Yes, subscribe me").click()
+    phone_page.wait_for_load_state()
+    from intersector.library.models import Subscriber
+
+    assert Subscriber.objects.get(email="reader@example.org").is_active
+
+
+def test_the_header_search_groups_results_and_helps_with_odd_queries(live_server, page, library):
+    page.goto(live_server.url + "/")
+    page.get_by_label("Search Learn").fill("backbone")
+    page.get_by_label("Search Learn").press("Enter")
+    page.get_by_role("status").first.wait_for()
+    assert "result" in page.get_by_role("status").first.inner_text()
+    assert page.locator("h2[id^=group-]").count() >= 1
+    screenshot(page, "learn-search")
+    check_accessibility(page)
+    for query, message in [("", "What are you looking for?"), ("a", "Type at least two letters"),
+                           ("qzxqzxqzx", "Nothing found")]:
+        page.goto(f"{live_server.url}/search/?q={query}")
+        assert page.get_by_role("heading", name=message).is_visible()
+    screenshot(page, "learn-search-nothing")
+    check_accessibility(page)
