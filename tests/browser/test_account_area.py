@@ -37,7 +37,7 @@ def signed_in(live_server, new_page, django_user_model):
 def test_account_page_shows_organisations(live_server, signed_in):
     page, _ = signed_in(width=360, height=740)
     page.get_by_role("link", name="Your account").click()
-    assert page.get_by_role("cell", name="Riverton Parks Department").is_visible()
+    page.get_by_role("cell", name="Riverton Parks Department").wait_for()  # the click may still be loading the page
     assert page.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(page, "account-phone")
     check_accessibility(page)
@@ -62,7 +62,7 @@ def test_create_and_revoke_an_api_token(live_server, signed_in):
     assert response.ok and response.json()["username"] == "lena"
 
     page.get_by_role("link", name="I have copied it").click()
-    assert page.get_by_role("heading", name="Nightly report script").is_visible()
+    page.get_by_role("heading", name="Nightly report script").wait_for()  # the click may still be loading the page
     screenshot(page, "token-list")
     page.get_by_role("link", name="Revoke").first.click()
     page.get_by_role("button", name="Revoke the token").click()

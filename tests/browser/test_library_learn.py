@@ -18,18 +18,18 @@ def test_walking_the_toolkit_from_the_learn_page(live_server, page, phone_page, 
     screenshot(page, "learn-hub")
     check_accessibility(page)
     page.get_by_role("link", name="The toolkit").click()
-    assert page.get_by_role("heading", name="1. Diagnosis").is_visible()
+    page.get_by_role("heading", name="1. Diagnosis").wait_for()  # the click may still be loading the page
     check_accessibility(page)
     page.get_by_role("link", name="Diagnosis").first.click()
     page.get_by_role("link", name="Map the partners").click()
-    assert page.get_by_role("heading", name="Guiding questions").is_visible()
+    page.get_by_role("heading", name="Guiding questions").wait_for()  # the click may still be loading the page
     screenshot(page, "learn-tool")
     check_accessibility(page)
     page.get_by_role("link", name="Build shared facts →").click()
     assert page.get_by_role("heading", level=1).inner_text() == "Build shared facts"
     page.get_by_role("link", name="← Map the partners").click()
     page.get_by_role("link", name="River clean-up partnership").first.click()
-    assert page.get_by_role("heading", name="Cases like this one").is_visible()
+    page.get_by_role("heading", name="Cases like this one").wait_for()  # the click may still be loading the page
     screenshot(page, "learn-case")
     check_accessibility(page)
 
@@ -91,7 +91,7 @@ def test_a_curator_imports_resources_from_a_csv_with_a_bad_row(live_server, page
     check_accessibility(page)
     page.get_by_label("CSV file").set_input_files(str(csv_file))
     page.get_by_role("button", name="Upload and preview").click()
-    assert page.get_by_text("2 new resources").is_visible()
+    page.get_by_text("2 new resources").wait_for()  # the click may still be loading the page
     assert page.get_by_text("The type is empty").first.is_visible()
     screenshot(page, "learn-import-preview")
     check_accessibility(page)
@@ -99,7 +99,7 @@ def test_a_curator_imports_resources_from_a_csv_with_a_bad_row(live_server, page
     page.wait_for_url("**/jobs/**")
     run_worker()
     page.get_by_role("link", name="See the import report").click(timeout=15_000)
-    assert page.get_by_text("2 new, 0 updated, 1 rejected.").is_visible()
+    page.get_by_text("2 new, 0 updated, 1 rejected.").wait_for()  # the click only starts loading the report
     assert page.get_by_role("cell", name="No type here").is_visible()
     screenshot(page, "learn-import-report")
     check_accessibility(page)

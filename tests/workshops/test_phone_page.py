@@ -73,10 +73,11 @@ def test_chromium_runs_the_inline_scripts_under_the_real_policy(browser, site_se
         page.get_by_label("Government").check()
         page.get_by_role("button", name="Join").click()
         page.locator("[data-timer]").wait_for()
-        # The scripts ran: the timer counts down and the live state is set (stream or polling).
-        page.wait_for_function("document.getElementById('live').dataset.liveState === 'live'")
+        # The scripts ran: the stream is live and the timer counts down. (Locator waits only:
+        # wait_for_function evaluates strings, which this page's policy rightly forbids.)
+        page.locator("#live[data-live-state='live']").wait_for(state="attached")
         first = page.locator(".timer-value").inner_text()
-        page.wait_for_function("v => document.querySelector('.timer-value').textContent !== v", arg=first)
+        page.locator(".timer-value").filter(has_not_text=first).wait_for()
         # The style applied: the note button is the full-width brand button, not a bare one.
         assert page.evaluate("getComputedStyle(document.querySelector('.topbar')).display") == "flex"
     finally:
