@@ -128,6 +128,7 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "intersector.middleware.FriendlyErrorsMiddleware",
+    "intersector.refusals.RefusalMiddleware",
     "intersector.accounts.middleware.StaffOnlyCmsMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]

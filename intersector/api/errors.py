@@ -9,6 +9,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from ninja.errors import AuthenticationError, HttpError, ValidationError
 
+from intersector.refusals import Refused, refusal_response
+
 logger = logging.getLogger(__name__)
 
 # Plain words for the validation problems people meet most; pydantic's own text otherwise.
@@ -77,6 +79,10 @@ def install(api):
             422,
             errors=problems,
         )
+
+    @api.exception_handler(Refused)
+    def refused(request, exc):
+        return refusal_response(request, exc)
 
     @api.exception_handler(Http404)
     def not_found_error(request, exc):

@@ -3,12 +3,13 @@
 import functools
 
 from django.contrib.auth.views import redirect_to_login
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from intersector.workshops.models import Workshop, normalise_code
-from intersector.workshops.services import Refused, workshop_and_participant
+from intersector.refusals import Refused, refusal_response, wants_fragment  # noqa: F401
+from intersector.workshops.services import workshop_and_participant
 
 
 def cookie_name(workshop):
@@ -31,24 +32,8 @@ def facilitated(view):
     return wrapper
 
 
-def wants_fragment(request):
-    return request.headers.get("X-Convene") == "fetch" or bool(getattr(request, "htmx", False))
-
-
 def refused(request, refusal, template="workshops/refused.html"):
-    if wants_fragment(request):
-        response = HttpResponse(
-            f'<p class="problem" role="alert">{_escape(refusal.message)}</p>', status=refusal.status
-        )
-        response["HX-Reswap"] = "none"  # htmx keeps the page as it is; the message goes to #problem
-        return response
-    return render(request, template, {"message": refusal.message}, status=refusal.status)
-
-
-def _escape(text):
-    from django.utils.html import escape
-
-    return escape(text)
+    return refusal_response(request, refusal, template)
 
 
 def joined(view):

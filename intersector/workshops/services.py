@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from intersector.accounts.models import Sector
 from intersector.live import publish
+from intersector.refusals import Refused  # noqa: F401  (kinds and views import it from here)
 from intersector.workshops.activities import get_kind, kind_choices
 from intersector.workshops.models import AgendaItem, Facilitator, Participant, Table, Workshop
 from intersector.workshops.starter import starter_agenda
@@ -19,15 +20,6 @@ from intersector.workshops.starter import starter_agenda
 TOKEN_SALT = "workshops.participant"
 MAX_TABLES = 100
 MAX_ITEMS = 40
-
-
-class Refused(Exception):
-    """An action that cannot be done; the message is for the person, the status for the reply."""
-
-    def __init__(self, message, status=400):
-        super().__init__(str(message))
-        self.message = str(message)
-        self.status = status
 
 
 def announce(workshop, event, phones=False, **ids):
