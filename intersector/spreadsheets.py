@@ -19,13 +19,25 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 BOM = "\ufeff"  # spreadsheet programs read UTF-8 (accents) correctly with this mark
 
 
+def _needs_mark(text):
+    # Text that already starts with apostrophes before a formula start gets one more, so that
+    # plain_cell can take exactly one away and a re-import gives back what was written.
+    return text.lstrip("'").startswith(FORMULA_STARTS)
+
+
 def safe_cell(value):
     if value is None:
         return ""
     if isinstance(value, Number) and not isinstance(value, bool):
         return value
     text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
+    return "'" + text if _needs_mark(text) else text
+
+
+def plain_cell(text):
+    """The text safe_cell was given, from a cell it wrote (a file exported here, edited, and
+    imported again): the one apostrophe it added before =, +, -, @, tab or CR comes off."""
+    return text[1:] if text.startswith("'") and _needs_mark(text[1:]) else text
 
 
 def safe_row(values):

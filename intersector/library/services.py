@@ -20,6 +20,8 @@ from django.utils.translation import gettext as _
 from wagtail.search.index import insert_or_update_object
 
 from intersector.library import vocab
+from intersector.refusals import Refused
+from intersector.spreadsheets import plain_cell
 from intersector.library.models import (
     Briefing, NewsletterDelivery, NewsletterIssue, Resource, ResourceImport, Subscriber, Term,
 )
@@ -88,8 +90,8 @@ def resource_row(resource):
     }
 
 
-class ImportProblem(Exception):
-    """A whole file that can't be read: said once, in plain words."""
+class ImportProblem(Refused):
+    """A whole file that can't be read: said once, in plain words (shown in the upload form)."""
 
 
 def read_csv(data):
@@ -103,11 +105,7 @@ def read_csv(data):
             except UnicodeDecodeError as exc:
                 raise ImportProblem(_("This file is not text we can read. Save it as CSV (UTF-8) and try again.")) from exc
     data = data.lstrip("\ufeff")
-    try:
-        dialect = csv.Sniffer().sniff(data[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(data), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(data), delimiter=_delimiter(data))
     if not reader.fieldnames:
         raise ImportProblem(_("This file is empty."))
     columns = [(name or "").strip().lower().replace(" ", "_") for name in reader.fieldnames]
@@ -120,7 +118,7 @@ def read_csv(data):
     rows = []
     try:
         for row in reader:
-            rows.append({key: (value or "").strip() if isinstance(value, str) else "" for key, value in row.items() if key})
+            rows.append({key: _cell(value) for key, value in row.items() if key})
             if len(rows) > MAX_IMPORT_ROWS:
                 raise ImportProblem(
                     _("This file has more than %(max)s rows. Split it into smaller files.") % {"max": MAX_IMPORT_ROWS}
@@ -128,6 +126,22 @@ def read_csv(data):
     except csv.Error as exc:
         raise ImportProblem(_("This file is not valid CSV: %(problem)s") % {"problem": exc}) from exc
     return rows
+
+
+def _delimiter(data):
+    """Comma, semicolon (spreadsheets in many European languages) or tab: whichever the header
+    line uses most. Only the header is looked at: guessing from the rows (csv.Sniffer) can take
+    the apostrophe our export puts before a formula-like title for a quote mark."""
+    header = data.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in ",;\t"}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","
+
+
+def _cell(value):
+    """A cell as written, without the apostrophe our export puts before =, +, -, @ (so that
+    spreadsheets don't run it): export, edit, re-import gives back the same titles."""
+    return plain_cell(value.strip()).strip() if isinstance(value, str) else ""
 
 
 def _term_keys(value, vocabulary, problems, column):
@@ -359,8 +373,8 @@ def send_newsletter_mail(subscriber, subject, template, context):
 # --- Newsletter issues: curators send briefings to the confirmed subscribers --------------------
 
 
-class IssueProblem(Exception):
-    """What is wrong with a newsletter issue, in words for the curator."""
+class IssueProblem(Refused):
+    """What is wrong with a newsletter issue, in words for the curator (shown above the form)."""
 
 
 def active_subscribers():

@@ -1,11 +1,10 @@
-import csv
 import functools
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.admin.views.decorators import staff_member_required
 from django.core.exceptions import ValidationError
-from django.http import FileResponse, Http404, HttpResponse, StreamingHttpResponse
+from django.http import FileResponse, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
@@ -17,6 +16,8 @@ from intersector.library import listings, services, similar, vocab
 from intersector.library.forms import DescriptionForm, ImportForm, NewsletterForm
 from intersector.library.models import Briefing, Case, NewsletterIssue, Resource, ResourceImport, Stage, Tool
 from intersector.library.search import clean_query, query_problem
+from intersector.refusals import Refused
+from intersector.spreadsheets import csv_response
 
 
 def _shown_without_links(listing):
@@ -238,26 +239,12 @@ def resource_detail(request, slug):
     return render(request, "library/resource_detail.html", {"resource": resource})
 
 
-class _Echo:
-    def write(self, value):
-        return value
-
-
 @require_safe
 def resources_csv(request):
     """The filtered list as CSV, in the columns the import reads (so it can be edited and re-imported)."""
     listing = listings.resource_listing(request.GET)
-    writer = csv.DictWriter(_Echo(), fieldnames=services.CSV_COLUMNS)
-
-    def rows():
-        yield "\ufeff"  # spreadsheet programs read UTF-8 correctly with this mark
-        yield writer.writeheader()
-        for resource in listing.results().iterator(chunk_size=500):
-            yield writer.writerow(services.resource_row(resource))
-
-    response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="resources.csv"'
-    return response
+    rows = (services.resource_row(resource) for resource in listing.results().iterator(chunk_size=500))
+    return csv_response("resources.csv", services.CSV_COLUMNS, rows, stream=True)
 
 
 @staff_member_required(login_url="accounts:login")
@@ -373,7 +360,7 @@ def newsletter_signup(request):
 def _subscriber_or_404(token):
     subscriber = services.subscriber_for(token)
     if subscriber is None:
-        raise Http404(_("This link is not valid. It may have been copied incompletely."))
+        raise Refused(_("This link is not valid. It may have been copied incompletely."), status=404)
     return subscriber
 
 

@@ -68,6 +68,7 @@ def test_signing_up_again_sends_no_second_mail_to_an_active_subscriber(client, d
 def test_a_bad_address_or_a_forged_link_gets_a_clear_answer(client, db):
     response = client.post("/briefings/newsletter/", {"email": "not-an-address"})
     assert response.status_code == 400 and "name@example.org" in response.content.decode()
-    assert client.get("/briefings/newsletter/confirm/forged-token/").status_code == 404
+    forged = client.get("/briefings/newsletter/confirm/forged-token/")
+    assert forged.status_code == 404 and "copied incompletely" in forged.content.decode()
     assert client.post("/briefings/newsletter/unsubscribe/forged-token/").status_code == 404
     assert not Subscriber.objects.exists()

@@ -109,3 +109,74 @@ def test_someone_elses_upload_is_not_found(client, library, curator, django_user
     theirs = ResourceImport.objects.create(owner=other, filename="x.csv", data="title,type\nA,book\n")
     client.force_login(curator)
     assert client.get(f"/resources/import/{theirs.pk}/").status_code == 404
+
+
+FORMULA_TITLES = ['=HYPERLINK("http://x","y")', "+1", "@SUM", "-2", "-Partners'", "'=quoted"]
+
+
+def add_formula_resources():
+    from intersector.library import services
+
+    services.ensure_terms()
+    for number, title in enumerate(FORMULA_TITLES):
+        services.save_resource({
+            "slug": f"formula-{number}", "title": title, "authors": "=cmd' /C calc'!A0", "publisher": "",
+            "year": 2020, "type": "report", "url": "", "summary": "-sum of parts", "sectors": [],
+            "partnership_models": [], "issue_areas": [],
+        })
+
+
+def exported(client, query="?type=report"):
+    response = client.get("/resources/export.csv" + query)
+    assert response.status_code == 200 and response["Content-Type"].startswith("text/csv")
+    return b"".join(response.streaming_content).decode("utf-8-sig")
+
+
+def test_the_export_never_hands_a_spreadsheet_a_formula(client, library):
+    add_formula_resources()
+    rows = {row["slug"]: row for row in csv.DictReader(io.StringIO(exported(client)))}
+    for number, title in enumerate(FORMULA_TITLES):
+        row = rows[f"formula-{number}"]
+        # A leading apostrophe makes spreadsheet programs read the cell as text, not run it.
+        assert row["title"] == "'" + title
+        assert row["authors"].startswith("'=") and row["summary"] == "'-sum of parts"
+        assert row["year"] == "2020"  # our own numbers stay numbers
+    assert rows["formula-0"]["title"] == "'=HYPERLINK(\"http://x\",\"y\")"
+
+
+@pytest.mark.django_db(transaction=True)
+def test_export_edit_and_reimport_keeps_every_title_exactly(client, curator, run_worker):
+    from intersector.library.content import load_library
+    from tests.library.conftest import FIXTURES
+
+    load_library(FIXTURES)
+    add_formula_resources()
+    before = {r.slug: (r.title, r.authors, r.summary) for r in Resource.objects.all()}
+    # The curator edits one summary in the file (as a spreadsheet saves it) and imports it again.
+    rows = list(csv.DictReader(io.StringIO(exported(client, ""))))
+    for row in rows:
+        if row["slug"] == "formula-1":
+            row["summary"] = "'=1+1 is two"
+    edited = io.StringIO()
+    writer = csv.DictWriter(edited, fieldnames=list(rows[0]))
+    writer.writeheader()
+    writer.writerows(rows)
+
+    client.force_login(curator)
+    preview_url = upload(client, edited.getvalue())["Location"]
+    assert "0 rows will be left out" in client.get(preview_url).content.decode()
+    client.post(preview_url)
+    run_worker()
+    assert ResourceImport.objects.get().job.result["updated"] == len(before)
+    after = {r.slug: (r.title, r.authors, r.summary) for r in Resource.objects.all()}
+    assert after.keys() == before.keys()
+    for slug, (title, authors, summary) in before.items():
+        expected_summary = "=1+1 is two" if slug == "formula-1" else summary
+        assert after[slug] == (title, authors, expected_summary), slug
+
+
+def test_a_stored_file_that_can_no_longer_be_read_gets_a_message_not_an_error(client, curator):
+    broken = ResourceImport.objects.create(owner=curator, filename="x.csv", data="")
+    client.force_login(curator)
+    response = client.get(f"/resources/import/{broken.pk}/")
+    assert response.status_code == 400 and "This file is empty." in response.content.decode()
