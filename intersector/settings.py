@@ -230,6 +230,9 @@ vars().update(dj_email_url.parse(EMAIL_URL))
 DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Intersector <no-reply@localhost>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
+# --- Agree: an invitation (a partner's or a guest's) works for this many days after it is sent.
+AGREEMENT_INVITE_DAYS = int(env("AGREEMENT_INVITE_DAYS", "14"))
+
 # --- Internationalisation: English first, Spanish second.
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]

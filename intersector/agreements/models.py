@@ -1,12 +1,13 @@
 """Agree: scorecard versions, agreements written by several partners, and reviews of documents."""
 
-import secrets
 import uuid
 
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from intersector import tokens
 
 RATINGS = [
     ("not-relevant", _("Not relevant")),
@@ -79,7 +80,8 @@ class Agreement(models.Model):
 
 
 def new_secret():
-    return secrets.token_urlsafe(18)
+    """Kept for the migrations that name it; new code uses intersector.tokens.new_secret."""
+    return tokens.new_secret()
 
 
 class Partner(models.Model):

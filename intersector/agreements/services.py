@@ -2,24 +2,35 @@
 
 import hashlib
 import json
+from datetime import timedelta
 
-from django.core import signing
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intersector import tokens
 from intersector.agreements import scorecard as sc
 from intersector.agreements.models import (
     RATINGS, Agreement, Comment, ElementText, Guest, Partner, Rating, ScorecardVersion, TextChange,
-    new_secret,
 )
 from intersector.live import publish
 
 RATING_KEYS = {key for key, _label in RATINGS}
 INVITE_SALT = "agreements.invite"
 GUEST_SALT = "agreements.guest"
+
+
+def invite_age():
+    return timedelta(days=settings.AGREEMENT_INVITE_DAYS)
+
+
+# A partner's and a guest's invitation: expire after AGREEMENT_INVITE_DAYS; a new secret on the
+# record withdraws them.
+INVITE = tokens.Kind(INVITE_SALT, max_age=invite_age)
+GUEST = tokens.Kind(GUEST_SALT, max_age=invite_age)
 MAX_TEXT = 20_000
 
 
@@ -96,17 +107,16 @@ def set_focus_families(agreement, families):
 
 
 def invite_token(partner):
-    return signing.dumps({"p": partner.pk, "s": partner.secret}, salt=INVITE_SALT, compress=True)
+    return INVITE.make({"p": partner.pk, "s": partner.secret})
 
 
 def partner_from_token(token):
-    """The partner an invite link is for, or None if the link is wrong or was cancelled."""
-    try:
-        data = signing.loads(token, salt=INVITE_SALT)
-    except signing.BadSignature:
+    """The partner an invite link is for, or None if the link is wrong, expired or cancelled."""
+    data = INVITE.read(token)
+    if not isinstance(data, dict):
         return None
     partner = Partner.objects.select_related("agreement").filter(pk=data.get("p")).first()
-    if partner is None or partner.secret != data.get("s"):
+    if partner is None or not tokens.same_secret(partner.secret, data.get("s")):
         return None
     return partner
 
@@ -304,7 +314,7 @@ def invite_guest(agreement, partner, *, name, email, role, link_for):
         guest = Guest.objects.filter(agreement=agreement, email=email).first() or Guest(
             agreement=agreement, email=email)
         guest.name, guest.role, guest.invited_by = name[:200], role, partner
-        guest.revoked, guest.secret, guest.user = None, new_secret(), None
+        guest.revoked, guest.secret, guest.user = None, tokens.new_secret(), None
         guest.save()
     _send_guest_invite(agreement, partner, guest, link_for(guest_token(guest)))
     return guest
@@ -324,17 +334,16 @@ def _send_guest_invite(agreement, partner, guest, link):
 
 
 def guest_token(guest):
-    return signing.dumps({"g": guest.pk, "s": guest.secret}, salt=GUEST_SALT, compress=True)
+    return GUEST.make({"g": guest.pk, "s": guest.secret})
 
 
 def guest_from_token(token):
-    """The guest a mailed link is for, or None if the link is wrong, renewed or revoked."""
-    try:
-        data = signing.loads(token, salt=GUEST_SALT)
-    except signing.BadSignature:
+    """The guest a mailed link is for, or None if the link is wrong, expired, renewed or revoked."""
+    data = GUEST.read(token)
+    if not isinstance(data, dict):
         return None
     guest = Guest.objects.select_related("agreement").filter(pk=data.get("g")).first()
-    if guest is None or guest.revoked is not None or guest.secret != data.get("s"):
+    if guest is None or guest.revoked is not None or not tokens.same_secret(guest.secret, data.get("s")):
         return None
     return guest
 
@@ -348,7 +357,7 @@ def claim_guest(guest, user):
 def revoke_guest(agreement, guest_id):
     """Any partner may withdraw an invitation; the link and the account's access stop at once."""
     updated = Guest.objects.filter(agreement=agreement, pk=guest_id, revoked__isnull=True).update(
-        revoked=timezone.now(), secret=new_secret())
+        revoked=timezone.now(), secret=tokens.new_secret())
     if not updated:
         raise ValidationError(_("This invitation does not exist or was already withdrawn."))
 

@@ -6,7 +6,6 @@ import re
 from datetime import date
 
 from django.conf import settings
-from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.mail import EmailMultiAlternatives
 from django.core.validators import URLValidator, validate_email
@@ -19,6 +18,7 @@ from django.utils.text import slugify
 from django.utils.translation import gettext as _
 from wagtail.search.index import insert_or_update_object
 
+from intersector import tokens
 from intersector.library import vocab
 from intersector.refusals import Refused
 from intersector.spreadsheets import plain_cell
@@ -307,19 +307,25 @@ def _messages(exc):
 # --- Newsletter: double opt-in -----------------------------------------------------------------
 
 SIGNING_SALT = "library.newsletter"
+# One kind for the confirm and the unsubscribe links (as before). It never expires: the
+# unsubscribe link in a newsletter must work for as long as the person keeps the mail.
+# The subscriber's own token is the revocable part: a new one stops the old links.
+NEWSLETTER = tokens.Kind(SIGNING_SALT, max_age=None)
 
 
 def newsletter_link(name, subscriber):
-    token = signing.dumps(str(subscriber.token), salt=SIGNING_SALT)
+    token = NEWSLETTER.make(str(subscriber.token))
     return settings.WAGTAILADMIN_BASE_URL.rstrip("/") + reverse(name, args=[token])
 
 
 def subscriber_for(signed_token):
-    try:
-        token = signing.loads(signed_token, salt=SIGNING_SALT)
-    except signing.BadSignature:
+    token = NEWSLETTER.read(signed_token)
+    if not isinstance(token, str):
         return None
-    return Subscriber.objects.filter(token=token).first()
+    try:
+        return Subscriber.objects.filter(token=token).first()
+    except ValidationError:  # not a UUID (only a token we signed could carry one)
+        return None
 
 
 def subscribe(email):

@@ -2,14 +2,15 @@
 
 import time
 from collections import Counter, defaultdict
+from datetime import timedelta
 
 from django.contrib.auth import get_user_model
-from django.core import signing
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intersector import tokens
 from intersector.accounts.models import Sector
 from intersector.live import publish
 from intersector.refusals import Refused  # noqa: F401  (kinds and views import it from here)
@@ -18,6 +19,9 @@ from intersector.workshops.models import AgendaItem, Facilitator, Participant, T
 from intersector.workshops.starter import starter_agenda
 
 TOKEN_SALT = "workshops.participant"
+# A phone's pass: as long as its cookie lives (public_views.TOKEN_MAX_AGE); a new
+# participant.secret withdraws it.
+PASS = tokens.Kind(TOKEN_SALT, max_age=timedelta(days=7))
 MAX_TABLES = 100
 MAX_ITEMS = 40
 
@@ -303,16 +307,14 @@ def join(workshop, display_name, sector, organisation=""):
 
 
 def token_for(participant):
-    return signing.dumps([participant.workshop_id, participant.pk, participant.secret], salt=TOKEN_SALT)
+    return PASS.make([participant.workshop_id, participant.pk, participant.secret])
 
 
 def _token_ids(token):
     """(workshop id, participant id, secret) from a pass, or None if it is not one of ours."""
-    if not token:
-        return None
     try:
-        workshop_id, participant_id, secret = signing.loads(token, salt=TOKEN_SALT)
-    except (signing.BadSignature, ValueError, TypeError):
+        workshop_id, participant_id, secret = PASS.read(token)
+    except (ValueError, TypeError):  # None, or not three values
         return None
     return workshop_id, participant_id, secret
 
@@ -330,7 +332,7 @@ def workshop_and_participant(code, token):
         participant = (Participant.objects.select_related("workshop__current_item", "table")
                        .filter(pk=participant_id, workshop_id=workshop_id, workshop__code=normalise_code(code))
                        .first())
-        if (participant is not None and signing.constant_time_compare(participant.secret, secret)
+        if (participant is not None and tokens.same_secret(participant.secret, secret)
                 and not participant.workshop.code_expired()):
             return participant.workshop, participant
     workshop = find_workshop(code)
@@ -346,7 +348,7 @@ def participant_from_token(workshop, token):
     if workshop_id != workshop.pk:
         return None
     participant = Participant.objects.filter(pk=participant_id, workshop=workshop).select_related("table").first()
-    if participant is None or not signing.constant_time_compare(participant.secret, secret):
+    if participant is None or not tokens.same_secret(participant.secret, secret):
         return None
     return participant
 
