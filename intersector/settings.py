@@ -203,6 +203,11 @@ LIVE_REDIS_TTL_SECONDS = int(env("LIVE_REDIS_TTL_SECONDS", str(7 * 24 * 3600)))
 
 # --- Background tasks: stored in the database, run by `manage.py db_worker`.
 TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend")}}
+# A running job's worker writes a sign of life this often (seconds). A job with no sign of life
+# for the lease is taken as orphaned (its worker died) and marked failed, so no page says
+# "running" forever. Keep the lease several heartbeats long.
+JOB_HEARTBEAT_SECONDS = float(env("JOB_HEARTBEAT_SECONDS", "10"))
+JOB_LEASE_SECONDS = float(env("JOB_LEASE_SECONDS", "60"))
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"

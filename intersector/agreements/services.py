@@ -260,6 +260,13 @@ def create_review(*, owner, upload, title="", form="mou"):
     return review
 
 
+def review_follows_new_job(old_job, new_job):
+    """"Try again" on a review's job: the review waits for the new job's proposals."""
+    from intersector.agreements.models import Review
+
+    Review.objects.filter(job=old_job).update(job=new_job, status=Review.Status.WAITING)
+
+
 def store_proposals(review, proposals, method):
     """All proposals of a review in one transaction: a review is never half-proposed."""
     from intersector.agreements.models import Proposal, Review

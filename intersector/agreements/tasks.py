@@ -8,7 +8,7 @@ from intersector.agreements.models import Review
 from intersector.jobs.services import JobFailed, job_task
 
 
-@job_task
+@job_task(on_retry=services.review_follows_new_job)
 def propose_ratings(progress, *, review_id):
     review = Review.objects.filter(pk=review_id).select_related("scorecard").first()
     if review is None:

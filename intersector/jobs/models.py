@@ -52,6 +52,19 @@ class Job(models.Model):
     # A plain sentence for the person; tracebacks go to the log, never here.
     error = models.TextField(_("error"), blank=True)
     task_result_id = models.CharField(_("task result id"), max_length=64, blank=True)
+    # What "Try again" queues: the task's import path and its keyword arguments (plain JSON).
+    task_path = models.CharField(_("task"), max_length=200, blank=True)
+    arguments = models.JSONField(_("arguments"), default=dict, blank=True)
+    # The worker's last sign of life while the job runs; a stale one means the worker is gone.
+    heartbeat = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self",
+        verbose_name=_("a new try of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+    )
     created = models.DateTimeField(_("created"), default=timezone.now)
     started = models.DateTimeField(_("started"), null=True, blank=True)
     finished = models.DateTimeField(_("finished"), null=True, blank=True)
@@ -60,7 +73,15 @@ class Job(models.Model):
 
     class Meta:
         ordering = ["-created"]
-        indexes = [models.Index(fields=["owner", "-created"], name="jobs_owner_recent")]
+        indexes = [
+            models.Index(fields=["owner", "-created"], name="jobs_owner_recent"),
+            # The sweep for orphaned jobs reads only the few unfinished ones.
+            models.Index(
+                fields=["status", "heartbeat"],
+                name="jobs_unfinished",
+                condition=models.Q(status__in=["queued", "running"]),
+            ),
+        ]
         verbose_name = _("background job")
         verbose_name_plural = _("background jobs")
 
@@ -154,4 +175,5 @@ class Job(models.Model):
             "started": self.started.isoformat() if self.started else None,
             "finished": self.finished.isoformat() if self.finished else None,
             "url": self.get_absolute_url(),
+            "retry_of": str(self.retry_of_id) if self.retry_of_id else None,
         }

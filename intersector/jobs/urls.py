@@ -9,4 +9,5 @@ urlpatterns = [
     path("<uuid:job_id>/", views.job_detail, name="detail"),
     path("<uuid:job_id>/status", views.job_status, name="status"),
     path("<uuid:job_id>.json", views.job_json, name="json"),
+    path("<uuid:job_id>/retry", views.job_retry, name="retry"),
 ]

@@ -1,26 +1,28 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.views import redirect_to_login
 from django.http import HttpResponse, JsonResponse
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_safe
+from django.views.decorators.http import require_POST, require_safe
 
+from intersector.jobs import services
 from intersector.jobs.models import Job
 
 RECENT_JOBS = 50
 
 
 def _job_for(request, job_id):
-    """The job if this person may see it; 404 otherwise, so others can't tell it exists."""
-    return get_object_or_404(Job.objects.visible_to(request.user), pk=job_id)
+    """The job if this person may see it; 404 otherwise, so others can't tell it exists.
+    A job whose worker has gone is marked failed here, so no page says it is still running."""
+    return services.check_lease(get_object_or_404(Job.objects.visible_to(request.user), pk=job_id))
 
 
 @require_safe
 @login_required
 def job_list(request):
-    jobs = Job.objects.filter(owner=request.user)[:RECENT_JOBS]
+    jobs = [services.check_lease(job) for job in Job.objects.filter(owner=request.user)[:RECENT_JOBS]]
     return render(request, "jobs/job_list.html", {"jobs": jobs})
 
 
@@ -55,3 +57,11 @@ def job_json(request, job_id):
         return JsonResponse({"detail": _("Sign in to see this job.")}, status=401)
     job = _job_for(request, job_id)
     return JsonResponse(job.as_dict())
+
+
+@require_POST
+@login_required
+def job_retry(request, job_id):
+    """Try again: the same work as a new job, then that job's page."""
+    job = _job_for(request, job_id)
+    return redirect(services.retry_job(job, request.user))

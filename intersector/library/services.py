@@ -439,6 +439,17 @@ def send_issue(user, key, subject, briefing_ids):
     return issue
 
 
+def issue_follows_new_job(old_job, new_job):
+    """"Try again" on a newsletter's job: the issue's page follows the new one. Whoever already
+    had the issue is skipped by deliver_issue, so nobody gets it twice."""
+    NewsletterIssue.objects.filter(job=old_job).update(job=new_job)
+
+
+def import_follows_new_job(old_job, new_job):
+    """"Try again" on an import's job: the upload's report reads the new job's result."""
+    ResourceImport.objects.filter(job=old_job).update(job=new_job)
+
+
 def deliver_issue(issue, progress):
     """Mail the issue to every confirmed subscriber who has not had it yet. Each delivery is
     written before its mail goes, so a re-run or a second worker never sends one twice."""

@@ -5,7 +5,7 @@ from intersector.library import services
 from intersector.library.models import ResourceImport
 
 
-@job_task
+@job_task(on_retry=services.import_follows_new_job)
 def import_resources(progress, *, upload_id):
     upload = ResourceImport.objects.filter(pk=upload_id).first()
     if upload is None:
@@ -44,7 +44,7 @@ def refresh_case_vectors(progress):
     return {"summary": message}
 
 
-@job_task
+@job_task(on_retry=services.issue_follows_new_job)
 def send_newsletter_issue(progress, *, issue_id):
     from intersector.library.models import NewsletterIssue
 

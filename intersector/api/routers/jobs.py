@@ -8,6 +8,7 @@ from ninja.errors import HttpError
 
 from intersector.api.routers.me import ErrorOut
 from intersector.jobs.models import Job
+from intersector.jobs.services import check_lease
 
 router = Router(tags=["jobs"])
 
@@ -42,4 +43,4 @@ def job_progress(request, id: UUID):  # noqa: A002 - the address says {id}
     if job is None:
         # The same answer whether the job exists or not, so ids can't be probed.
         raise HttpError(404, _("We could not find that job."))
-    return job.as_dict()
+    return check_lease(job).as_dict()

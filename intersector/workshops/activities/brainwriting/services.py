@@ -413,6 +413,14 @@ def clean_theme_count(value):
     return count
 
 
+def themes_follow_new_job(old_job, new_job):
+    """"Try again" on a themes job: the themes page follows the new one, unless the facilitator
+    has asked for themes again meanwhile."""
+    item = AgendaItem.objects.filter(pk=new_job.arguments.get("item_id")).first()
+    if item is not None and item.state.get("themes_job") == str(old_job.pk):
+        remember_job(item, new_job, item.state.get("theme_count"))
+
+
 def remember_job(item, job, count=None):
     """The themes page shows the progress of the latest run and keeps the count asked for."""
     with transaction.atomic():

@@ -11,7 +11,13 @@ class NoProgress:
         pass
 
 
-@job_task
+def _themes_follow_new_job(old_job, new_job):
+    from intersector.workshops.activities.brainwriting import services
+
+    services.themes_follow_new_job(old_job, new_job)
+
+
+@job_task(on_retry=_themes_follow_new_job)
 def make_themes(progress, *, item_id, count=None):
     from intersector.workshops.models import AgendaItem
 
