@@ -19,6 +19,8 @@ def test_cases_api_is_paginated_with_links(client, library):
     missing = client.get("/api/cases", {"page": 9})
     assert missing.status_code == 404 and "last page is 1" in missing.json()["detail"]
     assert client.get("/api/cases", {"page": "two"}).status_code == 422
+    zero = client.get("/api/cases", {"page": 0})
+    assert zero.status_code == 422 and zero.json() == {"detail": "The page number starts at 1."}
 
 
 def test_resources_api_filters_by_type_and_lists_terms(client, library):

@@ -10,11 +10,11 @@ from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
-from ninja.errors import HttpError
 
 from intersector.api.routers.me import ErrorOut
 from intersector.library import listings, vocab
 from intersector.library.models import Stage, Tool
+from intersector.refusals import Refused
 
 router = Router(tags=["learn"])
 MAX_PAGE_SIZE = 100
@@ -126,7 +126,7 @@ def _term(term):
 
 def _page(request, listing, filters, serialise):
     if filters.page < 1:
-        raise HttpError(422, _("The page number starts at 1."))
+        raise Refused(_("The page number starts at 1."), status=422)
     listing.page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
     from django.core.paginator import EmptyPage, Paginator
 
@@ -134,8 +134,8 @@ def _page(request, listing, filters, serialise):
     try:
         page = paginator.page(filters.page)
     except EmptyPage:
-        raise HttpError(404, _("There is no page %(n)s: the last page is %(last)s.") % {
-            "n": filters.page, "last": paginator.num_pages}) from None
+        raise Refused(_("There is no page %(n)s: the last page is %(last)s.") % {
+            "n": filters.page, "last": paginator.num_pages}, status=404) from None
 
     def link(number):
         query = request.GET.copy()
