@@ -1,0 +1,155 @@
+"""Who may use each address: one rule per URL name (workshops, jobs, agreements, API tokens) and
+per API operation ("GET /api/..."). A new address without a rule fails the matrix.
+
+A rule names its holders (who get in) and what everyone else gets: a visitor without an account
+(`anonymous`: LOGIN is a redirect to the sign-in page) and a signed-in person who is not a holder
+(`others`). Methods the address does not take answer 405 to everyone.
+"""
+
+from dataclasses import dataclass, field
+
+from tests.security.permission_world import PERSONAS, SIGNED_IN
+
+LOGIN = "login"
+EVERYONE = frozenset(PERSONAS)
+ACCOUNTS = frozenset(SIGNED_IN)
+FACILITATOR = frozenset({"facilitator"})
+PHONES = frozenset({"participant", "co_participant"})
+PARTNERS = frozenset({"partner_a", "partner_b"})
+READERS = PARTNERS | {"guest"}
+JOB = frozenset({"job_owner", "staff"})
+
+
+@dataclass(frozen=True)
+class Rule:
+    holders: frozenset
+    methods: tuple = ("GET",)
+    anonymous: object = LOGIN  # what a non-holder without an account gets
+    others: object = 404  # what a signed-in non-holder gets
+    params: dict = field(default_factory=dict)  # URL parameter -> key in World.ids
+    fixed: dict = field(default_factory=dict)  # URL parameter -> its value here
+    post: dict = field(default_factory=dict)  # what a refused POST carries (harmful if it got in)
+    expect: dict = field(default_factory=dict)  # persona -> status, where one differs
+    stream: bool = False  # a live event stream: only its status is read
+
+
+def facilitator(methods=("GET",), **options):
+    return Rule(FACILITATOR, methods, **options)
+
+
+def phone(holders=PHONES, **options):
+    return Rule(holders, ("POST",), anonymous=403, others=403, **options)
+
+
+def partner(methods=("GET",), holders=PARTNERS, **options):
+    options.setdefault("params", {"pk": "pk_agreement"})
+    return Rule(holders, methods, anonymous=404, others=404, **options)
+
+
+def public(methods=("GET",), **options):
+    return Rule(EVERYONE, methods, **options)
+
+
+def account(methods=("GET",), **options):
+    return Rule(ACCOUNTS, methods, **options)
+
+
+NOTE = {"text": "Hijacked note", "key": "key-intruder-01", "prompt": "0", "about": "government"}
+REVIEW = {"pk": "review_pk"}
+
+RULES = {
+    # --- Convene: the facilitator's back office ---
+    "workshops:index": public(),
+    "workshops:new": account(("GET", "POST"), post={"title": "Intruder's workshop"}),
+    "workshops:console": facilitator(),
+    "workshops:console_panel": facilitator(),
+    "workshops:control": facilitator(("POST",), post={"action": "end"}),
+    "workshops:tables": facilitator(("POST",), post={"action": "count", "count": "9"}),
+    "workshops:agenda": facilitator(("GET", "POST"), post={"title": "Intruder item", "kind": "pause",
+                                                           "minutes": "5"}),
+    "workshops:agenda_item": facilitator(("POST",), post={"action": "delete"}),
+    "workshops:duplicate": facilitator(("POST",)),
+    "workshops:invite": facilitator(("POST",), post={"who": "signed_in"}),
+    "workshops:live": facilitator(stream=True),
+    "workshops:live_poll": facilitator(),
+    "workshops:results": facilitator(),
+    "workshops:notes_csv": facilitator(),
+    "workshops:report": facilitator(("POST",)),
+    "workshops:report_pdf": facilitator(),
+    "workshops:bw_settings": facilitator(("POST",), post={"prompts": "Hijacked", "mode": "open"}),
+    "workshops:bw_round": facilitator(("POST",), post={"action": "close"}),
+    "workshops:bw_themes": facilitator(),
+    "workshops:bw_themes_panel": facilitator(),
+    "workshops:bw_themes_make": facilitator(("POST",), post={"count": "3"}),
+    "workshops:bw_themes_edit": facilitator(("POST",), post={"action": "rename", "label": "Hijacked"}),
+    # --- Convene: the room's side (phones by their pass, the projector by its facilitator) ---
+    "workshops:enter_code": public(),
+    # Anyone with the code sees the join form; a pass from another workshop is not recognised.
+    "workshops:join": public(("GET", "POST"), expect={"outsider_phone": 400}),
+    "workshops:now": Rule(PHONES, anonymous=403, others=403),
+    "workshops:phone_live": Rule(PHONES | FACILITATOR, anonymous=403, others=403, stream=True),
+    "workshops:phone_live_poll": Rule(PHONES | FACILITATOR, anonymous=403, others=403),
+    "workshops:projector": facilitator(),
+    "workshops:projector_now": facilitator(anonymous=404),
+    "workshops:qr": public(),
+    "workshops:bw_add": phone(post=NOTE),
+    "workshops:bw_vote": phone(post={"theme": "1"}),
+    # Only the writer changes a note; another phone of the same workshop is told it is not theirs.
+    "workshops:bw_edit": phone({"participant"}, post=NOTE, expect={"co_participant": 404}),
+    "workshops:bw_delete": phone({"participant"}, expect={"co_participant": 404}),
+    # --- Background jobs: their owner and staff ---
+    "jobs:list": account(),
+    "jobs:detail": Rule(JOB),
+    "jobs:status": Rule(JOB),
+    "jobs:json": Rule(JOB, anonymous=401),
+    # --- Agree ---
+    "agreements:index": public(),
+    "agreements:scorecard": public(("GET", "POST")),
+    "agreements:scorecard_reset": public(("POST",)),
+    "agreements:scorecard_csv": public(),
+    "agreements:scorecard_versions": Rule(frozenset({"staff"}), ("GET", "POST"), anonymous=404),
+    "agreements:scorecard_yaml": Rule(frozenset({"staff"}), anonymous=404),
+    "agreements:new": public(("GET", "POST")),
+    # Invitation links: a forged one opens nothing, for anyone.
+    "agreements:join": Rule(frozenset(), anonymous=404),
+    "agreements:guest_join": Rule(frozenset(), anonymous=404),
+    "agreements:detail": partner(holders=READERS),
+    "agreements:guests": partner(("GET", "POST"), post={"name": "Eve", "email": "eve@example.org",
+                                                        "role": "commenter"}),
+    "agreements:guest_revoke": partner(("POST",)),
+    "agreements:focus": partner(("POST",), post={"families": ["why"]}),
+    "agreements:write": partner(),
+    "agreements:save_element": partner(("POST",), post={"text": "Hijacked text", "rating": "fully",
+                                                        "comment": "Hijacked"}),
+    "agreements:compare": partner(),
+    "agreements:publish": partner(("POST",), post={"published": "yes"}),
+    "agreements:comment": partner(("POST",), holders=READERS, post={"body": "Intruder's comment"}),
+    "agreements:sign": partner(("POST",), post={"name": "Mallory"}),
+    "agreements:new_version": partner(("POST",)),
+    "agreements:live": partner(stream=True),
+    "agreements:live_poll": partner(),
+    "agreements:changed": partner(),
+    "agreements:history": partner(),
+    "agreements:export": partner(),
+    "agreements:export_scorecard": partner(fixed={"kind": "csv"}),
+    "agreements:review_new": account(("GET", "POST")),
+    "agreements:review": Rule(frozenset({"job_owner"}), anonymous=404, params=REVIEW),
+    "agreements:review_confirm": Rule(frozenset({"job_owner"}), ("POST",), anonymous=404, params=REVIEW,
+                                      post={"rating": "fully"}),
+    "agreements:review_confirm_all": Rule(frozenset({"job_owner"}), ("POST",), anonymous=404,
+                                          params=REVIEW),
+    # --- API tokens (the pages where people manage them) ---
+    "api_tokens:list": account(),
+    "api_tokens:create": account(("GET", "POST")),
+    "api_tokens:revoke": Rule(frozenset({"signed_in"}), ("GET", "POST")),
+    # --- The API: operations by method and path, as /api/openapi.json lists them ---
+    "GET /api/me": Rule(ACCOUNTS, anonymous=401),
+    "GET /api/jobs/{id}": Rule(JOB, anonymous=401),
+    "GET /api/cases": public(),
+    "GET /api/resources": public(),
+    "GET /api/toolkit": public(),
+    "GET /api/agreements/scorecard": public(),
+}
+
+# The namespaces whose every address the matrix must cover.
+NAMESPACES = ("workshops", "jobs", "agreements", "api_tokens")

@@ -1,0 +1,246 @@
+"""The world the permission matrix runs in: two workshops, two agreements, a review, jobs, and one
+client per kind of visitor, with marker strings planted in everything private.
+
+Everything is made the way people make it (services, or the real URL where the flow is one, such
+as opening an invitation link), so the matrix sees the site as its users do.
+"""
+
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import SimpleNamespace
+
+import yaml
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+
+from intersector.workshops.access import cookie_name
+
+SCORECARD = Path(__file__).resolve().parent.parent / "agreements" / "fixtures" / "scorecard.yaml"
+ELEMENT = "vision"
+
+# Private content, each only for the personas named in VISIBLE_TO below. Plain letters and
+# hyphens, so that HTML escaping can't hide one from the check.
+NOTE = "marker-note-of-ana-q7"  # a brainwriting note in workshop A
+REPORT = "marker-report-pdf-k2"  # workshop A's PDF report
+RATING_A = "marker-private-rating-of-partner-a-x9"  # partner A's unpublished rating comment
+RATING_B = "marker-private-rating-of-partner-b-v4"  # partner B's unpublished rating comment
+TEXT = "marker-agreement-text-m5"  # the agreement's text
+COMMENT = "marker-partner-comment-c8"  # partner B's comment on an element
+REVIEW = "marker-review-clause-r3"  # the text of a reviewed agreement
+JOB = "marker-job-result-j6"  # a finished job's result
+
+# Who may ever see each marker. A participant's own note shows on their phone, and notes of a
+# workshop reach its other phones when they build on them or vote.
+VISIBLE_TO = {
+    NOTE: {"facilitator", "participant", "co_participant"},
+    REPORT: {"facilitator"},
+    RATING_A: {"partner_a"},
+    RATING_B: {"partner_b"},
+    TEXT: {"partner_a", "partner_b", "guest"},
+    COMMENT: {"partner_a", "partner_b", "guest"},
+    REVIEW: {"job_owner"},
+    JOB: {"job_owner", "staff"},
+}
+
+PERSONAS = [
+    "anonymous",
+    "participant",  # joined workshop A on a phone (its holder on the phone side)
+    "co_participant",  # another phone in workshop A
+    "outsider_phone",  # joined workshop B, and tries its pass on workshop A too
+    "facilitator",  # runs workshop A
+    "other_facilitator",  # runs workshop B
+    "partner_a",
+    "partner_b",
+    "guest",  # invited by partner A to read and comment (no account)
+    "withdrawn_guest",  # was invited, opened the link, then the invitation was withdrawn
+    "staff",
+    "job_owner",  # owns the job and the agreement review
+    "signed_in",  # any other account
+]
+SIGNED_IN = {"facilitator", "other_facilitator", "partner_a", "partner_b", "staff", "job_owner",
+             "signed_in"}
+
+
+@dataclass
+class World:
+    clients: dict = field(default_factory=dict)
+    ids: dict = field(default_factory=dict)  # what fills the URLs' parameters
+    crossed: list = field(default_factory=list)  # (persona, url name, params): another's object
+    secrets: list = field(default_factory=list)  # strings no response may ever contain
+    seen: list = field(default_factory=list)  # markers shown to someone allowed to see them
+
+
+def build(django_user_model, mailoutbox):
+    world = World()
+    users = {}
+    for name in SIGNED_IN:
+        users[name] = django_user_model.objects.create_user(
+            name, f"{name}@example.org", "a-long-pass-phrase-42", is_staff=(name == "staff"))
+    for name in PERSONAS:
+        world.clients[name] = Client()
+        if name in users:
+            world.clients[name].force_login(users[name])
+    _workshops(world, users)
+    _jobs(world, users)
+    _agreements(world, users, mailoutbox)
+    _api(world, users)
+    return world
+
+
+# --- Convene ---------------------------------------------------------------------------------
+
+
+def _workshops(world, users):
+    from intersector.workshops import services
+    from intersector.workshops.activities.brainwriting import services as bw
+    from intersector.workshops.models import Report
+
+    mine = services.create_workshop(users["facilitator"], "Riverside workshop", "starter")
+    theirs = services.create_workshop(users["other_facilitator"], "Hillside workshop", "starter")
+    item = running_brainwriting(mine)
+    ana = services.join(mine, "Ana", "government")
+    carl = services.join(mine, "Carl", "business")
+    olga = services.join(theirs, "Olga", "non-profit")
+    note = bw.add_note(item, ana, 0, "government", NOTE, "key-marker-note-1")[0]
+    carl_note = bw.add_note(item, carl, 0, "business", "Carl's own note", "key-carl-note-1")[0]
+    report = Report.objects.create(workshop=mine, pdf=b"%PDF-1.4 " + REPORT.encode())
+    _phone(world.clients["participant"], mine, ana)
+    _phone(world.clients["co_participant"], mine, carl)
+    outsider = world.clients["outsider_phone"]
+    _phone(outsider, theirs, olga)
+    # Its pass from workshop B, sent as if it were a pass for workshop A.
+    outsider.cookies[cookie_name(mine)] = services.token_for(olga)
+    world.ids.update(pk=mine.pk, item_pk=item.pk, code=mine.code, note_pk=note.pk,
+                     report_pk=report.pk, name="now")
+    other_item = theirs.items.get(kind="brainwriting")
+    # Workshop B runs its brainwriting too, so its phone gets as far as looking for the note.
+    running_brainwriting(theirs)
+    world.crossed += [
+        # Another workshop's facilitator asks for this workshop's items and report under their own.
+        *[("other_facilitator", name, {"pk": theirs.pk}, 404) for name in (
+            "workshops:agenda_item", "workshops:report_pdf", "workshops:bw_settings",
+            "workshops:bw_round", "workshops:bw_themes", "workshops:bw_themes_panel",
+            "workshops:bw_themes_make", "workshops:bw_themes_edit")],
+        # A phone of another workshop, through its own workshop's address, at Ana's note.
+        ("outsider_phone", "workshops:bw_edit", {"code": theirs.code}, 404),
+        ("outsider_phone", "workshops:bw_delete", {"code": theirs.code}, 404),
+        # Ana at Carl's note.
+        ("participant", "workshops:bw_edit", {"note_pk": carl_note.pk}, 404),
+        ("participant", "workshops:bw_delete", {"note_pk": carl_note.pk}, 404),
+    ]
+    world.secrets.append(services.token_for(ana))
+
+
+def running_brainwriting(workshop):
+    from intersector.workshops import services
+    from intersector.workshops.activities.brainwriting import services as bw
+    from intersector.workshops.models import AgendaItem
+
+    item = workshop.items.get(kind="brainwriting")
+    services.go_to_item(workshop, item)
+    bw.open_round(item)
+    return AgendaItem.objects.select_related("workshop").get(pk=item.pk)
+
+
+def _phone(client, workshop, participant):
+    from intersector.workshops import services
+
+    client.cookies[cookie_name(workshop)] = services.token_for(participant)
+
+
+# --- Jobs ------------------------------------------------------------------------------------
+
+
+def _jobs(world, users):
+    from intersector.jobs.models import Job
+
+    job = Job.objects.create(owner=users["job_owner"], label="Importing the marker list", kind="test.matrix",
+                             status=Job.Status.DONE, done=1, total=1,
+                             result={"summary": JOB, "url": "/learn/", "link_text": "Open"})
+    world.ids["job_id"] = job.pk
+    world.ids["id"] = job.pk  # the API's /api/jobs/{id}
+
+
+# --- Agree -----------------------------------------------------------------------------------
+
+
+def _agreements(world, users, mailoutbox):
+    from intersector.agreements import services
+
+    services.import_scorecard(yaml.safe_load(SCORECARD.read_text(encoding="utf-8")), note="matrix")
+    partners = [
+        {"name": "City of Riverton", "sector": "government", "representative": "Ana Ruiz", "alternate": ""},
+        {"name": "Riverton Energy", "sector": "business", "representative": "Chen Li", "alternate": ""},
+        {"name": "Clean Air Now", "sector": "non-profit", "representative": "Dana Smith", "alternate": ""},
+    ]
+    agreement = services.create_agreement(name="Riverton clean air", purpose="Cleaner air together.",
+                                          form="mou", partners=[dict(p) for p in partners])
+    city, energy, _ngo = agreement.partners.all()
+    join_as_partner(world.clients["partner_a"], city)
+    join_as_partner(world.clients["partner_b"], energy)
+    city.refresh_from_db()
+    energy.refresh_from_db()
+    services.save_element(agreement, city, ELEMENT, text=TEXT, rating="partially", comment=RATING_A,
+                          author="Ana Ruiz")
+    services.rate(energy, ELEMENT, "fully", RATING_B)
+    services.add_comment(agreement, energy, ELEMENT, "Chen Li", COMMENT)
+    guest_link = invite_guest(world.clients["partner_a"], agreement, mailoutbox, "gia@example.org")
+    assert world.clients["guest"].get(guest_link).status_code == 302
+    gone_link = invite_guest(world.clients["partner_a"], agreement, mailoutbox, "wes@example.org")
+    assert world.clients["withdrawn_guest"].get(gone_link).status_code == 302
+    gone = agreement.guests.get(email="wes@example.org")
+    services.revoke_guest(agreement, gone.pk)
+    guest = agreement.guests.get(email="gia@example.org")
+    # Partner B also runs an agreement of its own, and tries to withdraw agreement X's guest from it.
+    own = services.create_agreement(name="Energy side deal", purpose="Ours.", form="mou",
+                                    partners=[dict(partners[1]), dict(partners[2])])
+    join_as_partner(world.clients["partner_b"], own.partners.first())
+    # It is told there is no such invitation (on its own agreement's page); nothing is withdrawn.
+    world.crossed.append(("partner_b", "agreements:guest_revoke", {"pk": own.pk}, 302))
+    world.ids.update(pk_agreement=agreement.pk, guest_id=guest.pk, element=ELEMENT, kind="docx",
+                     token="forged-token", number=1)
+    world.secrets += [guest_link.rstrip("/").rsplit("/", 1)[-1],
+                      services.invite_token(_ngo)]  # nobody opened the third partner's link
+    _review(world, users)
+
+
+def join_as_partner(client, partner):
+    """The partner's person opens their invitation link, signed in (how the current flow works)."""
+    from intersector.agreements import services
+
+    response = client.get(f"/agreements/join/{services.invite_token(partner)}/")
+    assert response.status_code == 302, response.content[:300]
+
+
+def invite_guest(partner_client, agreement, mailoutbox, email):
+    response = partner_client.post(f"/agreements/{agreement.pk}/guests/",
+                                   {"name": "Guest " + email[:3], "email": email, "role": "commenter"})
+    assert response.status_code == 302, response.content[:300]
+    return re.search(r"http://testserver(/agreements/guest/\S+/)", mailoutbox[-1].body).group(1)
+
+
+def _review(world, users):
+    from intersector.agreements import services
+
+    text = ("1. Purpose\nThe partners work together on clean air. " + REVIEW + "\n\n"
+            "2. Governance\nA steering group of one person per partner meets monthly.\n")
+    review = services.create_review(owner=users["job_owner"],
+                                    upload=SimpleUploadedFile("deal.txt", text.encode()), title="Deal")
+    # What the review job stores when it has read the document (the job itself is tested in
+    # tests/agreements): one proposal resting on the first clause.
+    first = review.clauses.first()
+    services.store_proposals(review, [SimpleNamespace(element=ELEMENT, rating="partially", score=0.5,
+                                                      passages=[(first.position, 0.5)])], "test")
+    world.ids["review_pk"] = review.pk
+
+
+# --- API -------------------------------------------------------------------------------------
+
+
+def _api(world, users):
+    from intersector.api.services import create_token
+
+    token, secret = create_token(users["signed_in"], "Report script")
+    world.ids["token_id"] = token.pk
+    world.secrets.append(secret)
