@@ -102,6 +102,7 @@ RULES = {
     "jobs:detail": Rule(JOB),
     "jobs:status": Rule(JOB),
     "jobs:json": Rule(JOB, anonymous=401),
+    "jobs:retry": Rule(JOB, ("POST",)),
     # --- Agree ---
     "agreements:index": public(),
     "agreements:scorecard": public(("GET", "POST")),
