@@ -165,7 +165,7 @@ def test_the_owner_reads_a_jobs_progress(client, alice, alice_secret):
 def test_another_persons_job_is_not_found(client, alice, bob, alice_secret):
     job = start_job(tasks.count_to, label="Bob's private job", owner=bob, n=1)
     response = client.get(f"/api/jobs/{job.pk}", headers=bearer(alice_secret))
-    assert response.status_code == 404
+    assert response.status_code == 404 and response.json() == {"detail": "We could not find that job."}
     assert "Bob" not in response.content.decode()
     unknown = client.get("/api/jobs/00000000-0000-4000-8000-000000000000", headers=bearer(alice_secret))
     assert unknown.status_code == 404 and unknown.json() == response.json()

@@ -4,11 +4,11 @@ from uuid import UUID
 
 from django.utils.translation import gettext as _
 from ninja import Router, Schema
-from ninja.errors import HttpError
 
 from intersector.api.routers.me import ErrorOut
 from intersector.jobs.models import Job
 from intersector.jobs.services import check_lease
+from intersector.refusals import Refused
 
 router = Router(tags=["jobs"])
 
@@ -42,5 +42,5 @@ def job_progress(request, id: UUID):  # noqa: A002 - the address says {id}
     job = Job.objects.visible_to(request.auth).filter(pk=id).first()
     if job is None:
         # The same answer whether the job exists or not, so ids can't be probed.
-        raise HttpError(404, _("We could not find that job."))
+        raise Refused(_("We could not find that job."), status=404)
     return check_lease(job).as_dict()
