@@ -10,6 +10,21 @@ import subprocess
 import sys
 
 
+def uvicorn_command(host, port):
+    """The start of every uvicorn command line: `make run`, the tests' servers, the deploy guide.
+
+    `--no-proxy-headers`: uvicorn would otherwise take the client's address (and scheme) from
+    X-Forwarded-For for any connection from 127.0.0.1, so anyone on the host, or a proxy that
+    passes the header on, could pick their own address. One place decides instead: the site
+    reads X-Forwarded-For only when TRUSTED_PROXIES says proxies stand in front
+    (intersector.limits.client_address), and X-Forwarded-Proto with SECURE_PROXY_SSL_HEADER.
+    """
+    return [
+        sys.executable, "-m", "uvicorn", "intersector.asgi:application",
+        "--host", host, "--port", str(port), "--no-proxy-headers",
+    ]
+
+
 def main():
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
@@ -17,11 +32,7 @@ def main():
     print(f"\nIntersector is running at http://{host}:{port}/  (press Ctrl+C to stop)\n", flush=True)
     try:
         server = subprocess.run(
-            [
-                sys.executable, "-m", "uvicorn", "intersector.asgi:application",
-                "--host", host, "--port", port, "--proxy-headers",
-                "--timeout-graceful-shutdown", "5", "--lifespan", "off",
-            ]
+            uvicorn_command(host, port) + ["--timeout-graceful-shutdown", "5", "--lifespan", "off"]
         )
         code = server.returncode
     except KeyboardInterrupt:

@@ -224,10 +224,30 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
-LOGIN_RATE_LIMIT = int(env("LOGIN_RATE_LIMIT", "5"))  # failed attempts ...
-LOGIN_RATE_WINDOW = int(env("LOGIN_RATE_WINDOW", "900"))  # ... per this many seconds
-# Behind N reverse proxies, the client's address is the Nth from the right of X-Forwarded-For.
-LOGIN_RATE_TRUSTED_PROXIES = int(env("LOGIN_RATE_TRUSTED_PROXIES", "0"))
+
+# --- Limits (intersector/limits.py): counted in the cache, so shared by all servers on Redis.
+# Proxies in front of uvicorn (nginx alone: 1). The visitor's address is then the hop the
+# proxy wrote in X-Forwarded-For; with 0 that header is ignored, since anyone can write it.
+TRUSTED_PROXIES = int(env("TRUSTED_PROXIES", env("LOGIN_RATE_TRUSTED_PROXIES", "0")))
+# Wrong passwords: per account from one address (a stranger elsewhere cannot lock the owner
+# out), per address over all accounts, and a far higher ceiling per account over all
+# addresses, against guessing spread over many machines.
+SIGN_IN_LIMIT = int(env("SIGN_IN_LIMIT", env("LOGIN_RATE_LIMIT", "5")))
+SIGN_IN_WINDOW = int(env("SIGN_IN_WINDOW", env("LOGIN_RATE_WINDOW", "900")))  # seconds
+SIGN_IN_ADDRESS_LIMIT = int(env("SIGN_IN_ADDRESS_LIMIT", "20"))  # in SIGN_IN_WINDOW
+SIGN_IN_ACCOUNT_LIMIT = int(env("SIGN_IN_ACCOUNT_LIMIT", "50"))
+SIGN_IN_ACCOUNT_WINDOW = int(env("SIGN_IN_ACCOUNT_WINDOW", "3600"))
+# Password-reset mails: per e-mail address asked for, and per visitor's address.
+PASSWORD_RESET_LIMIT = int(env("PASSWORD_RESET_LIMIT", "3"))
+PASSWORD_RESET_ADDRESS_LIMIT = int(env("PASSWORD_RESET_ADDRESS_LIMIT", "10"))
+PASSWORD_RESET_WINDOW = int(env("PASSWORD_RESET_WINDOW", "3600"))
+# Wrong API tokens per address.
+API_TOKEN_FAILURE_LIMIT = int(env("API_TOKEN_FAILURE_LIMIT", "20"))
+API_TOKEN_FAILURE_WINDOW = int(env("API_TOKEN_FAILURE_WINDOW", "900"))
+# Convene, per minute: joins per address (a conference Wi-Fi puts hundreds of phones behind
+# one), notes per participant (far above fast writing, far below a script).
+CONVENE_JOIN_LIMIT = int(env("CONVENE_JOIN_LIMIT", "300"))
+CONVENE_NOTE_LIMIT = int(env("CONVENE_NOTE_LIMIT", "20"))
 
 # --- E-mail: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587
 EMAIL_URL = env("EMAIL_URL", "console://")

@@ -1,97 +1,116 @@
-"""Slow down password guessing: a few failed sign-ins per account name, and per address.
+"""Accounts' limits, on the site's one limiter (intersector/limits.py).
 
-After settings.LOGIN_RATE_LIMIT failures within LOGIN_RATE_WINDOW seconds for one account (or
-from one client address), sign-in attempts for it are refused until the window ends. Counters
-live in Django's cache, so several servers share them when the cache is Redis.
+Wrong passwords are counted three ways, each in a fixed window opened by the first failure:
 
-The window is fixed, not sliding: it starts at the first failure and its length is not extended
-by later attempts, so a person locked out knows exactly how long to wait.
+- per account *from one address* (SIGN_IN_LIMIT per SIGN_IN_WINDOW, 5 per 15 minutes): stops
+  guessing one account's password, and only that address is paused for it, so a stranger's
+  wrong passwords never lock the owner out from where the owner is;
+- per address over all accounts (SIGN_IN_ADDRESS_LIMIT, 20 per 15 minutes): stops one machine
+  trying a common password on many accounts; high enough for an office behind one address;
+- per account over all addresses (SIGN_IN_ACCOUNT_LIMIT per SIGN_IN_ACCOUNT_WINDOW, 50 per
+  hour): a ceiling against guessing spread over many machines. One address can never reach it
+  alone (at most 20 an hour for one account), so reaching it takes a deliberate attack from
+  several machines; then the account is paused for everyone for up to an hour. That is the
+  price of having any ceiling at all; a password reset by e-mail lifts it.
+
+A successful sign-in forgets that account's failures from that address (not the others).
+
+Password-reset mails are counted per e-mail address asked for (PASSWORD_RESET_LIMIT an hour)
+and per visitor's address (PASSWORD_RESET_ADDRESS_LIMIT an hour), whether or not an account
+uses the e-mail: the answer past a limit is the same for both, so it tells nobody which
+addresses have accounts.
 """
 
-import hashlib
-import math
-import time
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
-from django.conf import settings
-from django.core.cache import cache
-
+from intersector import limits
 from intersector.accounts.backends import find_account
+from intersector.refusals import Refused
 
-PREFIX = "login-failures"
-
-
-def _limit():
-    return settings.LOGIN_RATE_LIMIT
-
-
-def _window():
-    return settings.LOGIN_RATE_WINDOW
+FROM_ADDRESS = limits.Limit("sign-in", "SIGN_IN_LIMIT", "SIGN_IN_WINDOW")
+ADDRESS = limits.Limit("sign-in-address", "SIGN_IN_ADDRESS_LIMIT", "SIGN_IN_WINDOW")
+ACCOUNT = limits.Limit("sign-in-account", "SIGN_IN_ACCOUNT_LIMIT", "SIGN_IN_ACCOUNT_WINDOW")
+RESET_MAILS = limits.Limit("reset-mail", "PASSWORD_RESET_LIMIT", "PASSWORD_RESET_WINDOW")
+RESET_ADDRESS = limits.Limit("reset-address", "PASSWORD_RESET_ADDRESS_LIMIT", "PASSWORD_RESET_WINDOW")
 
 
-def client_ip(request):
-    """The visitor's address. Behind N trusted proxies, the Nth address from the right of
-    X-Forwarded-For (LOGIN_RATE_TRUSTED_PROXIES); otherwise every visitor would share the
-    proxy's address and one person's typos would lock out everyone."""
-    proxies = getattr(settings, "LOGIN_RATE_TRUSTED_PROXIES", 0)
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
-    if proxies and forwarded:
-        hops = [hop.strip() for hop in forwarded.split(",") if hop.strip()]
-        if len(hops) >= proxies:
-            return hops[-proxies]
-    return request.META.get("REMOTE_ADDR", "") or "unknown"
-
-
-def _account_key(name):
-    # The same account counts once whether it was typed as a user name or an e-mail address.
+def account_key(name):
+    """The same account counts once whether it was typed as a user name or an e-mail address;
+    a name without an account counts as itself."""
     user = find_account(name)
     if user is not None:
-        return f"{PREFIX}:user:{user.pk}"
-    digest = hashlib.sha256((name or "").strip().lower().encode()).hexdigest()
-    return f"{PREFIX}:name:{digest}"
+        return f"user:{user.pk}"
+    return "name:" + (name or "").strip().lower()
 
 
-def _keys(request, name):
-    keys = [f"{PREFIX}:ip:{client_ip(request)}"]
+def _counters(request, name):
+    address = limits.client_address(request)
+    counters = [(ADDRESS, (address,))]
     if (name or "").strip():
-        keys.append(_account_key(name))
-    return keys
+        account = account_key(name)
+        counters += [(FROM_ADDRESS, (account, address)), (ACCOUNT, (account,))]
+    return counters
 
 
-def seconds_to_wait(request, name):
-    """0 if this attempt may go ahead, else how many seconds until it may."""
-    keys = _keys(request, name)
-    stored = cache.get_many(keys + [key + ":until" for key in keys])
-    now = time.time()
-    wait = 0
-    for key in keys:
-        if stored.get(key, 0) >= _limit():
-            until = stored.get(key + ":until", now + _window())
-            wait = max(wait, math.ceil(until - now), 1)
-    return wait
-
-
-def _count(key, window):
-    now = time.time()
-    # The first failure opens the window; `add` does nothing when the key is already there.
-    # The count is written before its end time, so it never outlives it.
-    if cache.add(key, 1, window):
-        count = 1
-    else:
-        try:
-            count = cache.incr(key)  # keeps the key's expiry, in locmem and in Redis
-        except ValueError:  # it expired between `add` and `incr`
-            cache.set(key, 1, window)
-            count = 1
-    cache.add(key + ":until", now + window, window)
-    return count
+def refuse_if_paused(request, name):
+    """Before checking a password: refuse while any of its counters is full."""
+    wait = max(limit.wait(*who) for limit, who in _counters(request, name))
+    if wait:
+        n = limits.minutes(wait)
+        raise Refused(
+            ngettext(
+                "For your safety, signing in is paused after several wrong passwords. "
+                "Please wait %(minutes)d minute, then try again.",
+                "For your safety, signing in is paused after several wrong passwords. "
+                "Please wait %(minutes)d minutes, then try again.",
+                n,
+            ) % {"minutes": n},
+            status=429, title=_("Too many attempts to sign in"), retry_after=wait,
+        )
 
 
 def record_failure(request, name):
-    for key in _keys(request, name):
-        _count(key, _window())
+    for limit, who in _counters(request, name):
+        limit.hit(*who)
 
 
-def clear_account(user):
-    """A successful sign-in forgets that account's failures (the address's stay counted)."""
-    key = f"{PREFIX}:user:{user.pk}"
-    cache.delete_many([key, key + ":until"])
+def signed_in(request, user):
+    """The owner got in from here: that address may try this account afresh."""
+    FROM_ADDRESS.clear(f"user:{user.pk}", limits.client_address(request))
+
+
+def password_reset(request, user):
+    """A new password chosen through the mailed link proves the mailbox: it lifts the account's
+    pauses (everywhere, and for this address)."""
+    ACCOUNT.clear(f"user:{user.pk}")
+    signed_in(request, user)
+
+
+def count_reset_mail(request, email):
+    """Before sending a reset mail: count it, and refuse it past either limit."""
+    wait = RESET_ADDRESS.hit(limits.client_address(request))
+    if wait:
+        n = limits.minutes(wait)
+        message = ngettext(
+            "Many password reset links were asked for from your network. "
+            "Please wait %(minutes)d minute, then try again.",
+            "Many password reset links were asked for from your network. "
+            "Please wait %(minutes)d minutes, then try again.",
+            n,
+        ) % {"minutes": n}
+    else:
+        wait = RESET_MAILS.hit((email or "").strip().lower())
+        if not wait:
+            return
+        n = limits.minutes(wait)
+        message = ngettext(
+            "Several links were already asked for this e-mail address. If it belongs to an "
+            "account here, they are on their way: look in your inbox and spam folder, or wait "
+            "%(minutes)d minute and ask again.",
+            "Several links were already asked for this e-mail address. If it belongs to an "
+            "account here, they are on their way: look in your inbox and spam folder, or wait "
+            "%(minutes)d minutes and ask again.",
+            n,
+        ) % {"minutes": n}
+    raise Refused(message, status=429, title=_("Please wait before asking again"), retry_after=wait)

@@ -1,5 +1,3 @@
-import math
-
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -9,11 +7,9 @@ from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
-from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
 
 from intersector.accounts import forms, ratelimit, services
-from intersector.views import error_page
 
 
 class BadInputIs400:
@@ -31,13 +27,11 @@ class SignInView(BadInputIs400, auth_views.LoginView):
     redirect_authenticated_user = True
 
     def post(self, request, *args, **kwargs):
-        wait = ratelimit.seconds_to_wait(request, request.POST.get("username", ""))
-        if wait:
-            return too_many_attempts(request, wait)
+        ratelimit.refuse_if_paused(request, request.POST.get("username", ""))
         return super().post(request, *args, **kwargs)
 
     def form_valid(self, form):
-        ratelimit.clear_account(form.get_user())
+        ratelimit.signed_in(self.request, form.get_user())
         return super().form_valid(form)
 
     def form_invalid(self, form):
@@ -45,25 +39,6 @@ class SignInView(BadInputIs400, auth_views.LoginView):
         if form.data.get("username", "").strip() and form.data.get("password"):
             ratelimit.record_failure(self.request, form.data["username"])
         return super().form_invalid(form)
-
-
-def too_many_attempts(request, seconds):
-    minutes = max(1, math.ceil(seconds / 60))
-    response = error_page(
-        request,
-        429,
-        _("Too many attempts to sign in"),
-        ngettext(
-            "For your safety, signing in is paused after several wrong passwords. "
-            "Please wait %(minutes)d minute, then try again.",
-            "For your safety, signing in is paused after several wrong passwords. "
-            "Please wait %(minutes)d minutes, then try again.",
-            minutes,
-        )
-        % {"minutes": minutes},
-    )
-    response["Retry-After"] = str(seconds)
-    return response
 
 
 @require_http_methods(["GET", "HEAD", "POST"])
@@ -86,6 +61,11 @@ class PasswordResetView(BadInputIs400, auth_views.PasswordResetView):
     extra_email_context = {"site_name": "Intersector"}
     success_url = reverse_lazy("accounts:password_reset_sent")
 
+    def form_valid(self, form):
+        # Counted whether or not an account uses the address, so a refusal reveals nothing.
+        ratelimit.count_reset_mail(self.request, form.cleaned_data["email"])
+        return super().form_valid(form)
+
 
 class PasswordResetSentView(auth_views.PasswordResetDoneView):
     template_name = "accounts/password_reset_sent.html"
@@ -95,6 +75,11 @@ class PasswordResetConfirmView(BadInputIs400, auth_views.PasswordResetConfirmVie
     form_class = forms.SetNewPasswordForm
     template_name = "accounts/password_reset_confirm.html"
     success_url = reverse_lazy("accounts:password_reset_complete")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        ratelimit.password_reset(self.request, form.user)
+        return response
 
 
 class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):

@@ -1,13 +1,10 @@
 """Public side: joining by code, the phone screen, the projector view and the QR code."""
 
 import io
-import os
-import time
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -16,8 +13,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
 
+from intersector import limits
 from intersector.accounts.models import Sector
-from intersector.accounts.ratelimit import client_ip
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
 from intersector.workshops import services
@@ -25,7 +22,7 @@ from intersector.workshops.access import cookie_name, joined, refused
 from intersector.workshops.models import Workshop, normalise_code
 
 # Joins per address per minute: a conference Wi-Fi puts hundreds of phones behind one address.
-JOIN_LIMIT = int(os.environ.get("CONVENE_JOIN_LIMIT", "300"))
+JOINS = limits.Limit("convene-join", "CONVENE_JOIN_LIMIT", 60)
 TOKEN_MAX_AGE = 7 * 24 * 3600
 
 
@@ -81,16 +78,12 @@ def join(request, code):
 
 
 def join_post(request, workshop, context):
-    key = f"convene:join:{client_ip(request)}:{int(time.time() // 60)}"
-    cache.add(key, 0, 90)
-    try:
-        joins = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.set(key, 1, 90)
-        joins = 1
-    if joins > JOIN_LIMIT:
+    wait = JOINS.hit(limits.client_address(request))
+    if wait:
         context["error"] = _("Too many people are joining from this network at once. Wait a minute and try again.")
-        return render(request, "workshops/phone/join.html", context, status=429)
+        response = render(request, "workshops/phone/join.html", context, status=429)
+        response["Retry-After"] = str(wait)
+        return response
     try:
         participant = services.join(workshop, request.POST.get("display_name"), request.POST.get("sector"),
                                     request.POST.get("organisation"))

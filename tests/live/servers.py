@@ -9,11 +9,12 @@ import os
 import secrets
 import socket
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
 from pathlib import Path
+
+from intersector.serve import uvicorn_command
 
 ROOT = Path(__file__).resolve().parents[2]
 VAR = ROOT / "var"
@@ -64,11 +65,9 @@ class Server:
         VAR.mkdir(exist_ok=True)
         log = open(self.log_path, "wb")  # a file, not a pipe: a full pipe would stall the server
         self.process = subprocess.Popen(
-            [
-                sys.executable, "-m", "uvicorn", "intersector.asgi:application",
-                "--host", HOST, "--port", str(self.port),
-                "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "1",
-            ],
+            # The command line `make run` uses (intersector/serve.py), plus quiet logs.
+            uvicorn_command(HOST, self.port)
+            + ["--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "1"],
             cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
         )
         log.close()

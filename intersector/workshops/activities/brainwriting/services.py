@@ -1,15 +1,15 @@
 """Brainwriting actions. Each validates, saves in a transaction, then announces ids only."""
 
-import os
 import re
 from collections import Counter
 
-from django.core.cache import cache
+from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intersector import limits
 from intersector.accounts.models import Sector
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
 from intersector.workshops.models import AgendaItem
@@ -17,7 +17,7 @@ from intersector.workshops.services import Refused, announce, start_timer
 
 MODES = ("blind", "build-on")
 # Notes a participant may post per minute: far above fast writing, far below a script.
-NOTE_LIMIT = int(os.environ.get("CONVENE_NOTE_LIMIT", "20"))
+NOTE_LIMIT = settings.CONVENE_NOTE_LIMIT
 # A round whose countdown ran out still takes notes for a few seconds (a tap in flight).
 GRACE_SECONDS = 5
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
@@ -117,18 +117,15 @@ def round_is_open(item, now=None):
 # --- Notes -----------------------------------------------------------------------------------
 
 
+# A fixed one-minute window that opens with the first note (NOTE_LIMIT read at each note).
+NOTES = limits.Limit("convene-notes", lambda: NOTE_LIMIT, 60)
+
+
 def check_rate(participant):
     """Refuse a participant who posts faster than NOTE_LIMIT notes a minute."""
-    # A fixed one-minute window that opens with the first note.
-    key = f"convene:notes:{participant.workshop_id}:{participant.pk}"
-    cache.add(key, 0, 60)
-    try:
-        count = cache.incr(key)
-    except ValueError:
-        cache.set(key, 1, 60)
-        count = 1
-    if count > NOTE_LIMIT:
-        raise Refused(_("You are posting very fast. Wait a moment, then try again."), status=429)
+    wait = NOTES.hit(participant.workshop_id, participant.pk)
+    if wait:
+        raise Refused(_("You are posting very fast. Wait a moment, then try again."), status=429, retry_after=wait)
 
 
 def clean_text(text):
