@@ -105,12 +105,12 @@ def count_reset_mail(request, email):
             return
         n = limits.minutes(wait)
         message = ngettext(
-            "Several links were already asked for this e-mail address. If it belongs to an "
-            "account here, they are on their way: look in your inbox and spam folder, or wait "
-            "%(minutes)d minute and ask again.",
-            "Several links were already asked for this e-mail address. If it belongs to an "
-            "account here, they are on their way: look in your inbox and spam folder, or wait "
-            "%(minutes)d minutes and ask again.",
+            "Links to this e-mail address have been asked for several times already. If it "
+            "belongs to an account here, they are on their way: look in your inbox and spam "
+            "folder, or wait %(minutes)d minute and ask again.",
+            "Links to this e-mail address have been asked for several times already. If it "
+            "belongs to an account here, they are on their way: look in your inbox and spam "
+            "folder, or wait %(minutes)d minutes and ask again.",
             n,
         ) % {"minutes": n}
     raise Refused(message, status=429, title=_("Please wait before asking again"), retry_after=wait)

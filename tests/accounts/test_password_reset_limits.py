@@ -33,7 +33,7 @@ def test_three_links_an_hour_per_email_address_then_a_neutral_wait(client, alice
     assert 3500 <= int(refused["Retry-After"]) <= 3600
     html = refused.content.decode()
     assert "Please wait before asking again" in html
-    assert "Several links were already asked for this e-mail address." in html
+    assert "Links to this e-mail address have been asked for several times already." in html
     assert "wait 60 minutes and ask again" in html
     assert len(mailoutbox) == 3  # nothing sent past the limit
 
@@ -68,4 +68,4 @@ def test_a_script_asking_for_json_gets_json(client, alice):
     response = client.post(RESET, {"email": "alice@example.org"}, REMOTE_ADDR="192.0.2.9",
                            HTTP_ACCEPT="application/json")
     assert response.status_code == 429 and response["Retry-After"]
-    assert response.json()["detail"].startswith("Several links were already asked for")
+    assert response.json()["detail"].startswith("Links to this e-mail address have been asked for")
