@@ -132,3 +132,11 @@ def test_the_spanish_pack_has_the_same_keys_and_limits():
     assert [p.minutes for p in spanish.phases] == [p.minutes for p in english.phases]
     assert [q.key for q in spanish.debrief] == [q.key for q in english.debrief]
     assert pair_elements(casepacks.tensions(spanish)) == pair_elements(casepacks.tensions(english))
+    for tension in casepacks.tensions(spanish):
+        brief = " ".join(spanish.role(tension.wants).brief.split())
+        assert spanish.role(tension.refuses).organisation.split(" (")[0] in brief
+    assert "caso docente adaptado de una colaboración regional real" in spanish.source.lower()
+    for text in [s.text for s in spanish.background] + [r.brief for r in spanish.roles]:
+        assert not re.search(r"\b(19|20)\d\d\b", text), text[:80]
+    assert casepacks.load(casepacks.export(spanish)) == spanish
+    assert "¿Cómo se siente" in casepacks.export(spanish)      # written as text, not escaped
