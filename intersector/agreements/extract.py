@@ -1,25 +1,36 @@
 """Read the text of an uploaded agreement (PDF, Word .docx or plain text), with plain refusals."""
 
-import io
-import zipfile
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from intersector import uploads
+from intersector.refusals import Refused
+
 MAX_PAGES = 50
 WORDS_PER_PAGE = 500   # for Word and text files, which have no fixed pages
+# What a 50-page Word agreement may unpack to. 50 pages are about 25,000 words. python-docx
+# writes ~12 bytes of XML per word; Word, with a run, formatting and revision marks around
+# every few words, writes 50 to 150, and 260 when every word has its own formatted run. 400
+# bytes a word gives 10 MB for the main text (word/document.xml), room for any real 50-page
+# document. Nothing else is unpacked but the package's list of parts: pictures, embedded files,
+# styles and headers never are (the review reads the body's text only).
+WORD_LIMITS = {"member_bytes": 10 * uploads.MB, "total_bytes": 11 * uploads.MB}
 
 
 def max_bytes():
     return int(getattr(settings, "AGREEMENTS_MAX_UPLOAD_BYTES", 20 * 1024 * 1024))
 
 
-class DocumentError(Exception):
-    """The file cannot be reviewed; the message tells the person why and what to do."""
+class DocumentError(Refused):
+    """The file cannot be reviewed; the message tells the person why and what to do.
 
-    def __init__(self, message):
-        super().__init__(message)
-        self.message = str(message)
+    A `Refused` (400, or 413 when too large): the review form shows it beside the file field,
+    and anywhere else the site answers it like every other refusal.
+    """
+
+    def __init__(self, message, status=400):
+        super().__init__(message, status)
 
 
 def read_document(upload):
@@ -29,7 +40,8 @@ def read_document(upload):
         raise DocumentError(_("The file is empty (0 bytes). Choose the file again."))
     if size > max_bytes():
         raise DocumentError(_("The file is too large (%(size)s MB). The limit is %(limit)s MB; an agreement of up to 50 pages fits well within it.")
-                            % {"size": round(size / 1048576), "limit": round(max_bytes() / 1048576)})
+                            % {"size": round(size / 1048576), "limit": round(max_bytes() / 1048576)},
+                            status=413)
     name = (upload.name or "").lower()
     head = upload.read(5)
     upload.seek(0)
@@ -74,23 +86,22 @@ def _read_pdf(upload):
 
 
 def _read_docx(upload):
-    data = upload.read()
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        raise DocumentError(_("The file is not a Word document, although its name ends in .docx."))
-    with zipfile.ZipFile(io.BytesIO(data)) as archive:
-        if "word/document.xml" not in archive.namelist():
-            raise DocumentError(_("The file is a zip archive, not a Word document. Open it in Word and save it as .docx."))
-    from docx import Document
+    from lxml.etree import LxmlError
 
+    from intersector.agreements import word
+
+    data = upload.read()
+    if not uploads.is_zip(data):
+        raise DocumentError(_("The file is not a Word document, although its name ends in .docx."))
     try:
-        document = Document(io.BytesIO(data))
-    except Exception:
-        raise DocumentError(_("The Word document could not be read. It may be damaged; try saving it again."))
-    lines = [p.text for p in document.paragraphs]
-    for table in document.tables:
-        for row in table.rows:
-            lines.append(" | ".join(cell.text for cell in row.cells))
-    text = "\n\n".join(line for line in lines if line.strip())
+        lines = word.read(data, WORD_LIMITS)
+    except word.NotWord:
+        raise DocumentError(_("The file is a zip archive, not a Word document. Open it in Word and save it as .docx.")) from None
+    except Refused as refusal:
+        raise DocumentError(refusal.message, refusal.status) from None
+    except LxmlError:
+        raise DocumentError(_("The Word document could not be read. It may be damaged; try saving it again.")) from None
+    text = "\n\n".join(lines)
     if len(text.split()) < 20:
         raise DocumentError(_("The Word document has almost no text to review."))
     pages = max(1, len(text.split()) // WORDS_PER_PAGE + 1)

@@ -515,6 +515,7 @@ def review_new(request):
                                                 form=form.cleaned_data["form"])
             except DocumentError as error:
                 form.add_error("document", error.message)
+                status = error.status
             else:
                 messages.success(request, _("The document was read. The proposals are being prepared."))
                 return redirect(review)

@@ -156,7 +156,7 @@ def test_bad_files_get_a_clear_message_and_nothing_is_kept(client, reviewer, rea
 def test_a_file_over_the_size_limit_is_refused_before_it_is_read(client, reviewer, real_scorecard):
     with override_settings(AGREEMENTS_MAX_UPLOAD_BYTES=1000):
         response = upload(client, "big.txt", b"word " * 400)
-    assert response.status_code == 400 and "too large" in response.content.decode()
+    assert response.status_code == 413 and "too large" in response.content.decode()
     assert not Review.objects.exists()
 
 
