@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from wagtail.search.index import insert_or_update_object
 
 from intersector import tokens
+from intersector import limits
 from intersector.library import vocab
 from intersector.refusals import Refused
 from intersector.spreadsheets import plain_cell
@@ -328,11 +329,21 @@ def subscriber_for(signed_token):
         return None
 
 
-def subscribe(email):
+# Confirmation mails: a stranger must not turn the sign-up form into a way to flood an inbox.
+SIGNUP_MAILS = limits.Limit("newsletter-mail", times=3, seconds=3600)      # per e-mail address
+SIGNUP_ADDRESS = limits.Limit("newsletter-address", times=10, seconds=3600)  # per visitor
+
+
+def subscribe(email, address=None):
     """Record the address (unconfirmed) and e-mail the confirmation link. Always the same answer,
-    so the form never tells a stranger whether an address is already on the list."""
+    so the form never tells a stranger whether an address is already on the list; past the
+    limits nothing is sent and the person is asked to wait."""
     email = email.strip().lower()
     validate_email(email)
+    wait = max(SIGNUP_ADDRESS.hit(address) if address else 0, SIGNUP_MAILS.hit(email))
+    if wait:
+        raise Refused(_("Many confirmation mails were asked for just now. Please try again in "
+                        "%(n)s minutes.") % {"n": limits.minutes(wait)}, status=429, retry_after=wait)
     with transaction.atomic():
         subscriber, _created = Subscriber.objects.get_or_create(email=email)
         if subscriber.unsubscribed:

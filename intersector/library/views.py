@@ -16,6 +16,7 @@ from intersector.library import listings, services, similar, vocab
 from intersector.library.forms import DescriptionForm, ImportForm, NewsletterForm
 from intersector.library.models import Briefing, Case, NewsletterIssue, Resource, ResourceImport, Stage, Tool
 from intersector.library.search import clean_query, query_problem
+from intersector.limits import client_address
 from intersector.refusals import Refused
 from intersector.spreadsheets import csv_response
 
@@ -350,7 +351,7 @@ def newsletter_signup(request):
     if not form.is_valid():
         return render(request, "library/newsletter.html", {"form": form, "step": "form"}, status=400)
     try:
-        services.subscribe(form.cleaned_data["email"])
+        services.subscribe(form.cleaned_data["email"], address=client_address(request))
     except ValidationError:
         form.add_error("email", _("Enter an e-mail address like name@example.org."))
         return render(request, "library/newsletter.html", {"form": form, "step": "form"}, status=400)

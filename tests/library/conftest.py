@@ -8,6 +8,14 @@ from intersector.library.content import load_library
 FIXTURES = Path(__file__).parent / "fixtures"
 
 
+@pytest.fixture(autouse=True)
+def fresh_limits():
+    """Each test starts with no sign-ups counted against the one test address."""
+    from django.core.cache import cache
+
+    cache.clear()
+
+
 @pytest.fixture
 def library(db):
     """The small test library from tests/library/fixtures (3 cases, 3 tools, 2 resources, 3 briefings)."""

@@ -65,6 +65,20 @@ def test_signing_up_again_sends_no_second_mail_to_an_active_subscriber(client, d
     assert response.status_code == 200 and len(mail.outbox) == 1
 
 
+def test_the_sign_up_form_cannot_flood_an_inbox(client, db):
+    for _attempt in range(3):
+        assert client.post("/briefings/newsletter/", {"email": "target@example.org"}).status_code == 200
+    refused = client.post("/briefings/newsletter/", {"email": "Target@Example.org"})
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "try again in" in refused.content.decode()
+    assert len(mail.outbox) == 3  # nothing sent past the limit
+    # One visitor signing up many addresses is limited too.
+    for number in range(6):  # the refused try above counted too: 10 tries from this address
+        client.post("/briefings/newsletter/", {"email": f"other{number}@example.org"})
+    assert client.post("/briefings/newsletter/", {"email": "last@example.org"}).status_code == 429
+    assert len(mail.outbox) == 9
+
+
 def test_a_bad_address_or_a_forged_link_gets_a_clear_answer(client, db):
     response = client.post("/briefings/newsletter/", {"email": "not-an-address"})
     assert response.status_code == 400 and "name@example.org" in response.content.decode()
