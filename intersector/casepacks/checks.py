@@ -26,9 +26,12 @@ class Where:
         return Where(self.path + [name], mapping if mapping is not None else self.mapping)
 
     def line(self, field=None):
-        if isinstance(self.mapping, p.yamlfile.Located):
-            return self.mapping.line_of(field) if field else self.mapping.line
-        return None
+        """The field's line; for a missing field, where its mapping starts (none at the top)."""
+        if not isinstance(self.mapping, p.yamlfile.Located):
+            return None
+        if field and field not in self.mapping.lines and not self.path:
+            return None
+        return self.mapping.line_of(field) if field else self.mapping.line
 
 
 class Checker:
@@ -265,6 +268,8 @@ class Checker:
         found = []
         for index, item in enumerate(self.items(raw, name, where), 1):
             spot = where.at(f"{name} {index}", item if isinstance(item, dict) else raw)
+            if isinstance(item, str):    # a plain sentence: an item about no particular element
+                item = {"text": item}
             fields = ["text", "element", "against"] if name == "must_get" else ["text", "element"]
             if self.mapping(item, spot, fields) is None:
                 continue

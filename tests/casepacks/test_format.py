@@ -277,3 +277,19 @@ def test_too_many_roles_are_refused():
 def test_located_mappings_remember_their_lines():
     data = yamlfile.parse("a: 1\nb:\n  c: 2\n")
     assert data.line_of("b") == 2 and data["b"].line_of("c") == 3
+
+
+def test_items_may_be_plain_sentences_and_come_back_as_text_items():
+    text = SMALL.replace('      - {text: "Volunteers."}', '      - "Volunteers."')
+    pack = casepacks.load(text)
+    assert pack.role("friends").can_give == [casepacks.Item("Volunteers.")]
+    assert casepacks.load(casepacks.export(pack)) == pack
+
+
+def test_a_missing_field_is_named_by_the_place_it_belongs():
+    text = SMALL.replace('title: "Harbour clean-up"\n', "").replace(
+        '    organisation: "Shipping Line"\n', "")
+    found = problems(text)
+    assert "title: this field is missing or empty." in found
+    assert (f"Line {line(text, 'key: shipper')}, roles › shipper › organisation: this field is "
+            "missing or empty.") in found
