@@ -5,16 +5,9 @@ from django.utils.translation import gettext as _
 
 from intersector.jobs.services import JobFailed, job_task, start_job
 
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def safe_cell(value):
-    # A note starting with "=" must not run as a formula when the CSV opens in a spreadsheet.
-    text = str(value)
-    return "'" + text if text.startswith(FORMULA_STARTS) else text
-
-
 def note_rows(workshop):
+    """The header, then one row per note. Written by intersector.spreadsheets, which makes a note
+    starting with "=" text rather than a formula."""
     from intersector.workshops.activities.brainwriting.models import Note
     from intersector.workshops.activities.brainwriting.services import sector_label
 
@@ -24,13 +17,13 @@ def note_rows(workshop):
              .select_related("item", "participant", "table", "theme").order_by("item__order", "round", "pk"))
     for note in notes:
         prompts = note.item.config.get("prompts") or []
-        yield [safe_cell(v) for v in (
+        yield [
             note.item.title, note.round,
             prompts[note.prompt] if note.prompt < len(prompts) else note.prompt,
             sector_label(note.about), sector_label(note.participant.sector),
             note.table.number if note.table else "", note.theme.label if note.theme else "",
             note.text, note.created.isoformat(timespec="seconds"),
-        )]
+        ]
 
 
 @job_task

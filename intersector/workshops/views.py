@@ -1,7 +1,5 @@
 """Back office: the facilitator's pages (accounts only; each person sees the workshops they run)."""
 
-import csv
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -12,6 +10,7 @@ from django.views.decorators.http import require_POST, require_safe
 
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
+from intersector.spreadsheets import csv_response
 from intersector.workshops import services
 from intersector.workshops.access import facilitated, item_of
 from intersector.workshops.activities import kind_choices
@@ -198,13 +197,7 @@ def results(request, workshop):
 @require_safe
 @facilitated
 def notes_csv(request, workshop):
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="workshop-{workshop.code}-notes.csv"'
-    response.write("\ufeff")  # spreadsheet programs then read the accents right
-    writer = csv.writer(response)
-    for row in note_rows(workshop):
-        writer.writerow(row)
-    return response
+    return csv_response(f"workshop-{workshop.code}-notes.csv", None, note_rows(workshop))
 
 
 @require_POST
