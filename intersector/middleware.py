@@ -1,5 +1,8 @@
-"""Site-wide middleware: security headers and friendly pages for bare error responses."""
+"""Site-wide middleware: security headers, friendly pages for bare error responses, and the one
+check of the text every request carries."""
 
+from intersector.inputs import check_request
+from intersector.refusals import Refused, refusal_response
 from intersector.views import method_not_allowed
 
 # Our pages load scripts and styles only from our own static files, and a few of our own small
@@ -67,3 +70,21 @@ class FriendlyErrorsMiddleware:
                 friendly["Allow"] = response["Allow"]
             return friendly
         return response
+
+
+class InputCheckMiddleware:
+    """Refuse, before any view runs, a request carrying text that cannot be saved: control
+    characters, broken characters, or a value made only of invisible marks (intersector/inputs.py).
+
+    The refusal is answered like any other (a page, an htmx/phone fragment, or JSON under /api/),
+    so the person sees which field to fix."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        try:
+            check_request(request)
+        except Refused as refusal:
+            return refusal_response(request, refusal)
+        return self.get_response(request)

@@ -130,6 +130,8 @@ MIDDLEWARE = [
     "intersector.middleware.FriendlyErrorsMiddleware",
     "intersector.refusals.RefusalMiddleware",
     "intersector.accounts.middleware.StaffOnlyCmsMiddleware",
+    # Text that cannot be saved (control characters, invisible-only) is refused before any view.
+    "intersector.middleware.InputCheckMiddleware",
     "wagtail.contrib.redirects.middleware.RedirectMiddleware",
 ]
 

@@ -15,6 +15,14 @@ from intersector.api.docs import BundledSwagger
 from intersector.api.routers import jobs, me
 
 
+REFUSED_TEXT = {
+    "description": "Text that cannot be saved: a control character, or only invisible characters",
+    "content": {"application/json": {"schema": {
+        "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+    }}},
+}
+
+
 class IntersectorAPI(NinjaAPI):
     """NinjaAPI whose every answer, including unknown addresses and wrong methods, is JSON."""
 
@@ -26,6 +34,15 @@ class IntersectorAPI(NinjaAPI):
         urls.append(path("", self.root, name="api-root"))
         urls.append(re_path(r"^.*$", errors.not_found, name="api-not-found"))
         return urls
+
+    def get_openapi_schema(self, **kwargs):
+        """Every operation may answer 400: text with control characters, or made only of
+        invisible characters, is refused before any route runs (intersector/inputs.py)."""
+        schema = super().get_openapi_schema(**kwargs)
+        for operations in schema.get("paths", {}).values():
+            for operation in operations.values():
+                operation.setdefault("responses", {}).setdefault("400", REFUSED_TEXT)
+        return schema
 
     def root(self, request, **kwargs):
         return JsonResponse({

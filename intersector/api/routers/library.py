@@ -9,9 +9,10 @@ from typing import List, Optional
 from django.http import Http404
 from django.utils.html import strip_tags
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Query, Router, Schema
 
 from intersector.api.routers.me import ErrorOut
+from intersector.api.routers.params import Text
 from intersector.library import listings, vocab
 from intersector.library.models import Stage, Tool
 from intersector.refusals import Refused
@@ -114,10 +115,27 @@ class ToolkitOut(Schema):
 
 
 class ListFilters(Schema):
-    q: str = ""
-    sort: str = ""
-    page: int = 1
-    page_size: int = 20
+    q: Text = Field("", description="Words to search for.")
+    sort: Text = Field("", description="relevance (when searching), newest, oldest or title; "
+                                       "anything else gives the default order.")
+    page: int = Field(1, ge=1, description="The page number, from 1.")
+    page_size: int = Field(20, description=f"Results per page, 1 to {MAX_PAGE_SIZE} (a larger "
+                                           f"number gives {MAX_PAGE_SIZE}).")
+
+
+class CaseFilters(ListFilters):
+    issue: List[Text] = Field([], description="Issue area keys.")
+    state: List[Text] = Field([], description="Two-letter state codes.")
+    sector: List[Text] = Field([], description="Sector keys.")
+    model: List[Text] = Field([], description="Partnership model keys.")
+    tool: List[Text] = Field([], description="Toolkit tool slugs.")
+
+
+class ResourceFilters(ListFilters):
+    type: List[Text] = Field([], description="Resource types.")
+    sector: List[Text] = Field([], description="Sector keys.")
+    model: List[Text] = Field([], description="Partnership model keys.")
+    issue: List[Text] = Field([], description="Issue area keys.")
 
 
 def _term(term):
@@ -125,8 +143,6 @@ def _term(term):
 
 
 def _page(request, listing, filters, serialise):
-    if filters.page < 1:
-        raise Refused(_("The page number starts at 1."), status=422)
     listing.page_size = max(1, min(filters.page_size, MAX_PAGE_SIZE))
     from django.core.paginator import EmptyPage, Paginator
 
@@ -195,7 +211,7 @@ FILTER_HELP = (
     description="Published cases. Filters: `issue` (issue area key), `state` (two letters), `sector`, "
     "`model` (partnership model key), `tool` (toolkit tool slug). " + FILTER_HELP,
 )
-def cases(request, filters: Query[ListFilters]):
+def cases(request, filters: Query[CaseFilters]):
     return _page(request, listings.case_listing(request.GET), filters, _case)
 
 
@@ -204,7 +220,7 @@ def cases(request, filters: Query[ListFilters]):
     description="Published resources. Filters: `type` (" + ", ".join(vocab.RESOURCE_TYPES) + "), `sector`, "
     "`model` (partnership model key), `issue` (issue area key). " + FILTER_HELP,
 )
-def resources(request, filters: Query[ListFilters]):
+def resources(request, filters: Query[ResourceFilters]):
     return _page(request, listings.resource_listing(request.GET), filters, _resource)
 
 
@@ -213,7 +229,7 @@ def resources(request, filters: Query[ListFilters]):
     description="The four stages in order, each with its tools. `q` keeps only the tools that match "
     "the words; `stage` (a stage slug) keeps one stage.",
 )
-def toolkit(request, q: str = "", stage: str = ""):
+def toolkit(request, q: Text = "", stage: Text = ""):
     listing = listings.tool_listing(request.GET)
     tools = list(listing.filtered().select_related("example_case").order_by("sort_order", "title"))
     stages = Stage.objects.filter(live=True)
