@@ -14,12 +14,17 @@ from intersector.refusals import Refused, refusal_response
 logger = logging.getLogger(__name__)
 
 # Plain words for the validation problems people meet most; pydantic's own text otherwise.
+# Each gets the problem's context (e.g. {"ge": 1}).
 FRIENDLY_PROBLEMS = {
-    "missing": lambda: _("This is required."),
-    "uuid_parsing": lambda: _("This must be an id like 123e4567-e89b-42d3-a456-426614174000."),
-    "uuid_type": lambda: _("This must be an id like 123e4567-e89b-42d3-a456-426614174000."),
-    "int_parsing": lambda: _("This must be a whole number."),
-    "json_invalid": lambda: _("The body is not valid JSON."),
+    "missing": lambda ctx: _("This is required."),
+    "uuid_parsing": lambda ctx: _("This must be an id like 123e4567-e89b-42d3-a456-426614174000."),
+    "uuid_type": lambda ctx: _("This must be an id like 123e4567-e89b-42d3-a456-426614174000."),
+    "int_parsing": lambda ctx: _("This must be a whole number."),
+    "json_invalid": lambda ctx: _("The body is not valid JSON."),
+    "greater_than_equal": lambda ctx: _("This must be %(n)s or more.") % {"n": ctx.get("ge")},
+    "less_than_equal": lambda ctx: _("This must be %(n)s or less.") % {"n": ctx.get("le")},
+    "string_pattern_mismatch": lambda ctx: _(
+        "This contains a character that cannot be saved, or only invisible characters."),
 }
 WHERE = {
     "path": gettext_lazy("in the address"),
@@ -41,7 +46,7 @@ def readable_problems(errors):
         problems.append({
             "field": field or where,
             "where": where,
-            "message": str(friendly() if friendly else error.get("msg", "")),
+            "message": str(friendly(error.get("ctx") or {}) if friendly else error.get("msg", "")),
         })
     return problems
 

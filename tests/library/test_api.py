@@ -20,7 +20,8 @@ def test_cases_api_is_paginated_with_links(client, library):
     assert missing.status_code == 404 and "last page is 1" in missing.json()["detail"]
     assert client.get("/api/cases", {"page": "two"}).status_code == 422
     zero = client.get("/api/cases", {"page": 0})
-    assert zero.status_code == 422 and zero.json() == {"detail": "The page number starts at 1."}
+    assert zero.status_code == 422
+    assert zero.json()["detail"] == "Some of what you sent is not valid. page (in the query): This must be 1 or more."
 
 
 def test_resources_api_filters_by_type_and_lists_terms(client, library):
