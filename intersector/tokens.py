@@ -22,7 +22,7 @@ Usage:
 
     try:                              # a page that tells the person which of the two it was
         data = INVITE.check(token)
-    except tokens.Expired: ...
+    except tokens.Expired as expired: ...   # expired.payload: whose it was
     except tokens.BadToken: ...
 
 `max_age` is seconds, a timedelta, a callable giving one of those (read on every check, e.g.
@@ -43,7 +43,12 @@ class BadToken(Exception):
 
 
 class Expired(BadToken):
-    """Ours and intact, but older than its kind's max age."""
+    """Ours and intact, but older than its kind's max age. `payload` says whose it was, e.g. to
+    let the person who already holds an invitation back in."""
+
+    def __init__(self, payload=None):
+        super().__init__("expired")
+        self.payload = payload
 
 
 class Kind:
@@ -73,7 +78,7 @@ class Kind:
         try:
             return signing.loads(token, salt=self.purpose, max_age=self.max_age)
         except signing.SignatureExpired as error:
-            raise Expired from error
+            raise Expired(signing.loads(token, salt=self.purpose)) from error
         except (signing.BadSignature, ValueError, TypeError) as error:
             # ValueError/TypeError: a forged-looking compressed or non-JSON body.
             raise BadToken from error

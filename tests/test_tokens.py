@@ -46,8 +46,9 @@ def test_a_token_for_another_purpose_is_refused():
 def test_an_old_token_expires_and_says_so():
     old = made_days_ago(INVITE, [1, "secret"], 15)
     assert INVITE.read(old) is None
-    with pytest.raises(tokens.Expired):
+    with pytest.raises(tokens.Expired) as expired:
         INVITE.check(old)
+    assert expired.value.payload == [1, "secret"]     # whose it was, for a kinder answer
     assert INVITE.read(made_days_ago(INVITE, [1, "secret"], 13)) == [1, "secret"]
 
 

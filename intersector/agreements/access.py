@@ -1,16 +1,65 @@
-"""Who may see an agreement: its partners' people only.
+"""Who may see an agreement: its partners' people and its invited guests, nobody else.
 
-A person acts for a partner when they opened that partner's invite link (kept in their session),
-when they are the partner's claimed user, or when they are a member of the partner's organisation
-on the site. Everyone else gets a 404, so they cannot tell the agreement exists.
+A person acts for a partner when they are the partner's account (`Partner.user`), a member of
+the partner's organisation on the site, or in the browser that claimed the partner's invitation:
+the session then holds the partner and a random browser key equal to `Partner.claimed_browser`.
+Everyone else gets a 404, so they cannot tell the agreement exists.
+
+`acting_partner` marks how the person was known (`partner.identified_by`: account,
+organisation or link); a sign-off records it.
 """
 
 from django.http import Http404
+from django.utils import timezone
 
-from intersector.agreements.models import Agreement, Guest, Partner
+from intersector import tokens
+from intersector.agreements.models import Agreement, Guest, Partner, SignOff
 
 SESSION_KEY = "agree_partners"
 GUEST_KEY = "agree_guests"
+BROWSER_KEY = "agree_browser"
+SEEN_KEY = "agree_seen"
+
+
+def browser_key(request, create=True):
+    """This browser's random key (in its session): an invitation opened without an account is
+    bound to it."""
+    key = request.session.get(BROWSER_KEY, "")
+    if not key and create:
+        key = request.session[BROWSER_KEY] = tokens.new_secret(24)
+    return key
+
+
+def holds(request, invitation):
+    """True when this browser or account is the one that claimed the invitation."""
+    user = request.user
+    if invitation.user_id is not None and user.is_authenticated and invitation.user_id == user.pk:
+        return True
+    return tokens.same_secret(invitation.claimed_browser, browser_key(request, create=False))
+
+
+def _held_in_session(request, key, agreement):
+    return request.session.get(key, {}).get(str(agreement.pk))
+
+
+def _kept_from_before(invitation):
+    """Held in a session from before claim-once invitations (migration 0004): nobody has
+    claimed it since, so the browser that holds it claims it now."""
+    return invitation.claimed_at is None and invitation.user_id is None and not invitation.claimed_browser
+
+
+def _keep_browser(request, model, invitation):
+    """Bind a held-from-before invitation to this browser; keep the session alive (a day's
+    writes at most) so a partner without an account does not lose the agreement."""
+    if _kept_from_before(invitation):
+        key = browser_key(request)
+        if model.objects.filter(pk=invitation.pk, claimed_at__isnull=True, user__isnull=True,
+                                claimed_browser="").update(claimed_browser=key,
+                                                           claimed_at=timezone.now()):
+            invitation.claimed_browser, invitation.claimed_at = key, timezone.now()
+    today = timezone.localdate().isoformat()
+    if request.session.get(SEEN_KEY) != today:
+        request.session[SEEN_KEY] = today
 
 
 def remember_partner(request, partner):
@@ -20,16 +69,24 @@ def remember_partner(request, partner):
 
 
 def acting_partner(request, agreement):
-    held = request.session.get(SESSION_KEY, {}).get(str(agreement.pk))
+    held = _held_in_session(request, SESSION_KEY, agreement)
     partners = list(agreement.partners.all())
     for partner in partners:
         if partner.pk == held:
-            return partner
+            _keep_browser(request, Partner, partner)
+            if tokens.same_secret(partner.claimed_browser, browser_key(request, create=False)):
+                partner.identified_by = SignOff.How.LINK
+                return partner
     user = request.user
     if user.is_authenticated:
+        for partner in partners:
+            if partner.user_id == user.pk:
+                partner.identified_by = SignOff.How.ACCOUNT
+                return partner
         org_ids = set(user.memberships.values_list("organisation_id", flat=True))
         for partner in partners:
-            if partner.user_id == user.pk or (partner.organisation_id in org_ids):
+            if partner.organisation_id in org_ids:
+                partner.identified_by = SignOff.How.ORGANISATION
                 return partner
     return None
 
@@ -46,22 +103,31 @@ def agreement_for(request, pk):
     return agreement, partner
 
 
+def _held_here(request, model, key, **live):
+    """Agreement ids of the invitations this browser holds and still may use."""
+    held = request.session.get(key, {})
+    if not held:
+        return set()
+    ours = browser_key(request, create=False)
+    rows = model.objects.filter(pk__in=list(held.values()), **live).only(
+        "pk", "agreement_id", "claimed_browser", "claimed_at", "user_id")
+    return {row.agreement_id for row in rows
+            if tokens.same_secret(row.claimed_browser, ours) or _kept_from_before(row)}
+
+
 def agreements_of(request):
     """Agreements this person may open (for the landing page)."""
-    ids = set(request.session.get(SESSION_KEY, {}).keys())
-    guest_ids = set(request.session.get(GUEST_KEY, {}).values())
-    invited = Guest.objects.filter(pk__in=guest_ids, revoked__isnull=True).values("agreement_id")
-    if request.user.is_authenticated:
-        invited = invited | Guest.objects.filter(user=request.user, revoked__isnull=True).values(
-            "agreement_id")
-    query = Agreement.objects.filter(pk__in=ids) | Agreement.objects.filter(pk__in=invited)
+    ids = _held_here(request, Partner, SESSION_KEY) | _held_here(
+        request, Guest, GUEST_KEY, revoked__isnull=True)
+    query = Agreement.objects.filter(pk__in=ids)
     user = request.user
     if user.is_authenticated:
         org_ids = list(user.memberships.values_list("organisation_id", flat=True))
         mine = Partner.objects.filter(user=user).values("agreement_id")
         theirs = Partner.objects.filter(organisation_id__in=org_ids).values("agreement_id")
+        invited = Guest.objects.filter(user=user, revoked__isnull=True).values("agreement_id")
         query = query | Agreement.objects.filter(pk__in=mine) | \
-            Agreement.objects.filter(pk__in=theirs)
+            Agreement.objects.filter(pk__in=theirs) | Agreement.objects.filter(pk__in=invited)
     return query.distinct().order_by("-updated")
 
 
@@ -77,11 +143,15 @@ def remember_guest(request, guest):
 def acting_guest(request, agreement):
     """The live (not revoked) invitation this person holds for this agreement, or None."""
     live = Guest.objects.filter(agreement=agreement, revoked__isnull=True)
-    held = request.session.get(GUEST_KEY, {}).get(str(agreement.pk))
+    held = _held_in_session(request, GUEST_KEY, agreement)
     guest = live.filter(pk=held).first() if held else None
-    if guest is None and request.user.is_authenticated:
-        guest = live.filter(user=request.user).first()
-    return guest
+    if guest is not None:
+        _keep_browser(request, Guest, guest)
+        if tokens.same_secret(guest.claimed_browser, browser_key(request, create=False)):
+            return guest
+    if request.user.is_authenticated:
+        return live.filter(user=request.user).first()
+    return None
 
 
 def reader_for(request, pk):

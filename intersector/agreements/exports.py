@@ -4,6 +4,7 @@ import io
 
 from django.template.loader import render_to_string
 from django.utils import timezone
+from django.utils.formats import date_format
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
@@ -28,6 +29,20 @@ def document_sections(agreement):
     return sections
 
 
+def signature_line(partner):
+    """How and when a partner signed on the platform, for the documents' signature table."""
+    if not partner.has_signed:
+        return ""
+    line = _("Signed on the platform, %(date)s") % {
+        "date": date_format(timezone.localtime(partner.signed_at), "j F Y, H:i")}
+    record = partner.signoff
+    if record is not None:
+        line += ". " + _("Identified by: %(how)s") % {"how": record.get_how_display()}
+        if record.user is not None:
+            line += " (" + _("account “%(account)s”") % {"account": record.user.get_username()} + ")"
+    return line
+
+
 def _pdf(html):
     from weasyprint import HTML
 
@@ -36,7 +51,7 @@ def _pdf(html):
 
 def agreement_pdf(agreement):
     html = render_to_string("agreements/document.html", {
-        "agreement": agreement, "partners": list(agreement.partners.all()),
+        "agreement": agreement, "partners": queries.with_signoffs(agreement, list(agreement.partners.all())),
         "sections": document_sections(agreement), "today": timezone.localdate()})
     return _pdf(html)
 
@@ -60,7 +75,7 @@ def agreement_docx(agreement):
     document.add_heading(_("Purpose"), level=1)
     document.add_paragraph(agreement.purpose)
     document.add_heading(_("Partners"), level=1)
-    partners = list(agreement.partners.all())
+    partners = queries.with_signoffs(agreement, list(agreement.partners.all()))
     for partner in partners:
         line = f"{partner.name} ({partner.get_sector_display()}) – {_('Representative')}: {partner.representative}"
         if partner.alternate:
@@ -84,8 +99,7 @@ def agreement_docx(agreement):
         cells = table.add_row().cells
         cells[0].text = partner.name
         cells[1].text = partner.signed_by if partner.has_signed else partner.representative
-        cells[2].text = (_("Signed %(date)s") % {"date": timezone.localtime(partner.signed_at).date()}
-                         if partner.has_signed else "")
+        cells[2].text = signature_line(partner)
     out = io.BytesIO()
     document.save(out)
     return out.getvalue()

@@ -1,5 +1,5 @@
 from django import forms
-from django.forms import formset_factory
+from django.forms import BaseFormSet, formset_factory
 from django.utils.translation import gettext_lazy as _
 
 from intersector.agreements.models import RATINGS, Agreement, Partner
@@ -23,10 +23,28 @@ class PartnerForm(forms.Form):
     sector = forms.ChoiceField(label=_("Sector"), choices=[("", _("Choose a sector"))] + list(SECTORS))
     representative = forms.CharField(label=_("Representative"), max_length=200)
     alternate = forms.CharField(label=_("Alternate"), max_length=200, required=False)
+    # The first partner (the person starting the agreement) needs none: it is theirs at once.
+    email = forms.EmailField(label=_("E-mail for the invitation"), max_length=254, required=False,
+                             help_text=_("The platform sends this partner's private invitation here."))
 
 
-PartnerFormSet = formset_factory(PartnerForm, extra=2, min_num=2, max_num=8, validate_min=True,
-                                 validate_max=True)
+class BasePartnerFormSet(BaseFormSet):
+    def clean(self):
+        """Every partner after the first needs the address its invitation goes to."""
+        for position, form in enumerate(self.forms):
+            data = getattr(form, "cleaned_data", None)
+            if position and data and not data.get("email") and "email" not in form.errors:
+                form.add_error("email", _("Give the e-mail address this partner's invitation goes to."))
+
+
+PartnerFormSet = formset_factory(PartnerForm, formset=BasePartnerFormSet, extra=2, min_num=2,
+                                 max_num=8, validate_min=True, validate_max=True)
+
+
+class PartnerInviteForm(forms.Form):
+    """Send a partner's invitation again (a new link), perhaps to a corrected address."""
+
+    email = forms.EmailField(label=_("E-mail for the invitation"), max_length=254)
 
 
 class FocusForm(forms.Form):

@@ -5,6 +5,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intersector import tokens
@@ -84,7 +85,40 @@ def new_secret():
     return tokens.new_secret()
 
 
-class Partner(models.Model):
+class Invitation(models.Model):
+    """What an invitation link needs. The link carries `secret`; a new secret withdraws it. The
+    first opening claims it: it is then bound to that account (`user`) or, for someone not signed
+    in, to that browser (`claimed_browser`, a random key kept in the browser's session), and any
+    other browser or account that opens it is refused."""
+
+    secret = models.CharField(max_length=40, default=new_secret)
+    invited_at = models.DateTimeField(_("invitation sent"), null=True, blank=True)
+    claimed_at = models.DateTimeField(_("invitation opened"), null=True, blank=True)
+    claimed_browser = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        abstract = True
+
+    @property
+    def claimed(self):
+        return self.claimed_at is not None
+
+    @property
+    def invite_expires(self):
+        from datetime import timedelta
+
+        if self.invited_at is None:
+            return None
+        return self.invited_at + timedelta(days=settings.AGREEMENT_INVITE_DAYS)
+
+    @property
+    def invite_expired(self):
+        from django.utils import timezone
+
+        return self.invite_expires is not None and self.invite_expires <= timezone.now()
+
+
+class Partner(Invitation):
     agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="partners")
     position = models.PositiveSmallIntegerField(default=0)
     name = models.CharField(_("organisation"), max_length=200)
@@ -98,8 +132,8 @@ class Partner(models.Model):
                                      on_delete=models.SET_NULL, related_name="+")
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="agreement_partners")
-    # Part of the invite link; changing it cancels old links.
-    secret = models.CharField(max_length=40, default=new_secret)
+    # Where the platform sends this partner's invitation (blank for the creator's own partner).
+    email = models.EmailField(_("e-mail for the invitation"), blank=True)
     ratings_published = models.BooleanField(_("ratings shown to the other partners"), default=False)
     signed_version = models.PositiveIntegerField(null=True, blank=True)
     signed_by = models.CharField(_("signed by"), max_length=200, blank=True)
@@ -244,7 +278,7 @@ class Proposal(models.Model):
                                                name="agreements_one_proposal_per_element")]
 
 
-class Guest(models.Model):
+class Guest(Invitation):
     """A named person a partner invited by e-mail (an adviser, a lawyer) to read the agreement,
     and to comment when invited as a commenter. A guest never rates, publishes or signs."""
 
@@ -261,7 +295,6 @@ class Guest(models.Model):
     # The account that opened the link keeps access from any browser it signs in on.
     user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
                              on_delete=models.SET_NULL, related_name="agreement_guests")
-    secret = models.CharField(max_length=40, default=new_secret)
     created = models.DateTimeField(auto_now_add=True)
     revoked = models.DateTimeField(null=True, blank=True)
 
@@ -274,3 +307,31 @@ class Guest(models.Model):
     @property
     def can_comment(self):
         return self.role == self.Role.COMMENTER and self.revoked is None
+
+
+class SignOff(models.Model):
+    """A record of one partner signing one version: the typed name, the account if any, how the
+    person was known to act for the partner, and when. Kept when the signature is withdrawn."""
+
+    class How(models.TextChoices):
+        ACCOUNT = "account", _("signed in with the partner's account")
+        ORGANISATION = "organisation", _("member of the partner's organisation on this site")
+        LINK = "link", _("the partner's invitation, opened in this browser")
+        UNRECORDED = "unrecorded", _("not recorded (signed before sign-off records were kept)")
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="signoffs")
+    partner = models.ForeignKey(Partner, on_delete=models.CASCADE, related_name="signoffs")
+    version = models.PositiveIntegerField()
+    name = models.CharField(_("signed by"), max_length=200)
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True,
+                             on_delete=models.SET_NULL, related_name="+")
+    how = models.CharField(_("identified by"), max_length=20, choices=How.choices)
+    signed_at = models.DateTimeField(_("signed"), default=timezone.now)
+    # The text changed after this signature, so it no longer counts.
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-signed_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.name} for {self.partner_id} (v{self.version})"

@@ -6,6 +6,16 @@ from intersector.agreements import scorecard as sc
 from intersector.agreements.models import Comment, ElementText, Rating
 
 
+def with_signoffs(agreement, partners):
+    """The partners, each with its sign-off record for the current version as `signoff`."""
+    records = {s.partner_id: s for s in agreement.signoffs.filter(
+        version=agreement.version, withdrawn_at__isnull=True).select_related("user")}
+    for partner in partners:
+        partner.agreement = agreement
+        partner.signoff = records.get(partner.pk) if partner.has_signed else None
+    return partners
+
+
 def texts_of(agreement):
     return dict(ElementText.objects.filter(agreement=agreement).values_list("element", "text"))
 

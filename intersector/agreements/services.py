@@ -2,35 +2,25 @@
 
 import hashlib
 import json
-from datetime import timedelta
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from intersector import tokens
 from intersector.agreements import scorecard as sc
+# Invitations live in invitations.py; these names stay here for code that starts drafts.
+from intersector.agreements.invitations import (  # noqa: F401
+    guest_token, invite_guest, invite_partner, invite_token, revoke_guest,
+)
 from intersector.agreements.models import (
-    RATINGS, Agreement, Comment, ElementText, Guest, Partner, Rating, ScorecardVersion, TextChange,
+    RATINGS, Agreement, Comment, ElementText, Partner, Rating, ScorecardVersion, SignOff, TextChange,
 )
 from intersector.live import publish
+from intersector.refusals import Refused
 
 RATING_KEYS = {key for key, _label in RATINGS}
-INVITE_SALT = "agreements.invite"
-GUEST_SALT = "agreements.guest"
-
-
-def invite_age():
-    return timedelta(days=settings.AGREEMENT_INVITE_DAYS)
-
-
-# A partner's and a guest's invitation: expire after AGREEMENT_INVITE_DAYS; a new secret on the
-# record withdraws them.
-INVITE = tokens.Kind(INVITE_SALT, max_age=invite_age)
-GUEST = tokens.Kind(GUEST_SALT, max_age=invite_age)
 MAX_TEXT = 20_000
 
 
@@ -71,9 +61,13 @@ def _changed(agreement, what):
 
 
 def create_agreement(*, name, purpose, form, partners, created_by=None, focus_families=None,
-                     scorecard=None):
+                     scorecard=None, creator_browser=""):
     """Start an agreement. `partners`: list of dicts with name, sector, representative,
-    alternate and optionally organisation / user. Works without any account."""
+    alternate and optionally email, organisation / user. Works without any account.
+
+    A partner given a `user` is bound to that account at once; with `creator_browser` (the
+    browser key of a creator who is not signed in) the first partner is bound to that browser.
+    The others wait for their invitation (`invitations.invite_partner`)."""
     scorecard = scorecard or current_scorecard()
     if scorecard is None:
         raise ValidationError(_("The scorecard has not been loaded on this site yet."))
@@ -87,7 +81,13 @@ def create_agreement(*, name, purpose, form, partners, created_by=None, focus_fa
         agreement = Agreement.objects.create(
             name=name.strip(), purpose=purpose.strip(), form=form, scorecard=scorecard,
             created_by=created_by if created_by and created_by.is_authenticated else None)
+        now = timezone.now()
         for position, data in enumerate(partners):
+            data = dict(data)
+            if data.get("user") is not None:
+                data["claimed_at"] = now
+            elif position == 0 and creator_browser:
+                data.update(claimed_browser=creator_browser, claimed_at=now)
             Partner.objects.create(agreement=agreement, position=position, **data)
         if focus_families:
             set_focus_families(agreement, focus_families)
@@ -104,27 +104,6 @@ def set_focus_families(agreement, families):
         agreement.focus_families = keys
         _changed(agreement, "focus.changed")
     return keys
-
-
-def invite_token(partner):
-    return INVITE.make({"p": partner.pk, "s": partner.secret})
-
-
-def partner_from_token(token):
-    """The partner an invite link is for, or None if the link is wrong, expired or cancelled."""
-    data = INVITE.read(token)
-    if not isinstance(data, dict):
-        return None
-    partner = Partner.objects.select_related("agreement").filter(pk=data.get("p")).first()
-    if partner is None or not tokens.same_secret(partner.secret, data.get("s")):
-        return None
-    return partner
-
-
-def claim_partner(partner, user):
-    """A signed-in person who opens an invite link keeps access from their account."""
-    if user.is_authenticated and partner.user_id is None:
-        Partner.objects.filter(pk=partner.pk, user__isnull=True).update(user=user)
 
 
 def save_element(agreement, partner, element, *, text=None, rating=None, comment="", author=""):
@@ -153,9 +132,12 @@ def save_element(agreement, partner, element, *, text=None, rating=None, comment
                 TextChange.objects.create(agreement=agreement, version=agreement.version,
                                           element=element, before=before, after=text,
                                           author=author[:200])
-                # A signature is for the text as it was: changing the text withdraws it.
+                # A signature is for the text as it was: changing the text withdraws it (the
+                # sign-off record stays, marked withdrawn).
                 Partner.objects.filter(agreement=agreement, signed_version__isnull=False).update(
                     signed_version=None, signed_by="", signed_at=None)
+                SignOff.objects.filter(agreement=agreement, version=agreement.version,
+                                       withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
                 saved.append("text")
         if rating:
             rate(partner, element, rating, comment)
@@ -197,15 +179,27 @@ def add_comment(agreement, partner, element, author, body):
     return comment
 
 
-def sign_off(agreement, partner, name):
-    """One partner signs the current version. When all have signed, the text is locked."""
+def sign_off(agreement, partner, name, *, user=None, how=SignOff.How.LINK):
+    """One partner signs the current version, on the record: the typed name, the account if
+    any, how the person was known to act for the partner (`how`), and when. When all have
+    signed, the text is locked."""
     name = name.strip()
     if not name:
         raise ValidationError(_("Type the name of the person signing."))
+    if how not in SignOff.How.values:
+        raise ValidationError(_("It is not known how the person signing acts for this partner."))
+    user = user if user is not None and user.is_authenticated else None
     with transaction.atomic():
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
+        now = timezone.now()
+        if agreement.locked:
+            raise Refused(_("All partners have already signed this version."), status=409)
+        SignOff.objects.filter(partner=partner, version=agreement.version,
+                               withdrawn_at__isnull=True).update(withdrawn_at=now)
+        SignOff.objects.create(agreement=agreement, partner=partner, version=agreement.version,
+                               name=name[:200], user=user, how=how, signed_at=now)
         Partner.objects.filter(pk=partner.pk).update(
-            signed_version=agreement.version, signed_by=name[:200], signed_at=timezone.now())
+            signed_version=agreement.version, signed_by=name[:200], signed_at=now)
         unsigned = agreement.partners.exclude(signed_version=agreement.version).exists()
         if not unsigned:
             agreement.locked = True
@@ -306,67 +300,7 @@ def confirm_all_proposals(review):
             confirmed=F("proposed"), confirmed_at=timezone.now())
 
 
-# --- Guests: named people a partner invites to read (and maybe comment) ----------------------
-
-
-def invite_guest(agreement, partner, *, name, email, role, link_for):
-    """A partner invites a named person by e-mail. `link_for(token)` gives the full link to mail.
-    Inviting the same address again renews the invitation (new link, new role)."""
-    name, email = name.strip(), email.strip().lower()
-    if not name or not email:
-        raise ValidationError(_("Give the person's name and e-mail address."))
-    if role not in Guest.Role.values:
-        raise ValidationError(_("Choose whether the person can read only, or read and comment."))
-    with transaction.atomic():
-        guest = Guest.objects.filter(agreement=agreement, email=email).first() or Guest(
-            agreement=agreement, email=email)
-        guest.name, guest.role, guest.invited_by = name[:200], role, partner
-        guest.revoked, guest.secret, guest.user = None, tokens.new_secret(), None
-        guest.save()
-    _send_guest_invite(agreement, partner, guest, link_for(guest_token(guest)))
-    return guest
-
-
-def _send_guest_invite(agreement, partner, guest, link):
-    from django.core.mail import send_mail
-
-    what = _("read and comment on") if guest.role == Guest.Role.COMMENTER else _("read")
-    body = _("Hello %(name)s,\n\n%(partner)s invites you to %(what)s the partnering agreement "
-             "\"%(agreement)s\" on Intersector.\n\nOpen this link to see it:\n%(link)s\n\n"
-             "The link is for you only. If you did not expect this message, ignore it.") % {
-        "name": guest.name, "partner": partner.name, "what": what, "agreement": agreement.name,
-        "link": link}
-    send_mail(_("Invitation to the agreement \"%(agreement)s\"") % {"agreement": agreement.name},
-              body, None, [guest.email])
-
-
-def guest_token(guest):
-    return GUEST.make({"g": guest.pk, "s": guest.secret})
-
-
-def guest_from_token(token):
-    """The guest a mailed link is for, or None if the link is wrong, expired, renewed or revoked."""
-    data = GUEST.read(token)
-    if not isinstance(data, dict):
-        return None
-    guest = Guest.objects.select_related("agreement").filter(pk=data.get("g")).first()
-    if guest is None or guest.revoked is not None or not tokens.same_secret(guest.secret, data.get("s")):
-        return None
-    return guest
-
-
-def claim_guest(guest, user):
-    """A signed-in person who opens their invitation keeps access from their account."""
-    if user.is_authenticated and guest.user_id is None:
-        Guest.objects.filter(pk=guest.pk, user__isnull=True).update(user=user)
-
-
-def revoke_guest(agreement, guest_id):
-    """Any partner may withdraw an invitation; the link and the account's access stop at once."""
-    updated = Guest.objects.filter(agreement=agreement, pk=guest_id, revoked__isnull=True).update(
-        revoked=timezone.now(), secret=tokens.new_secret())
-    if not updated:
-        raise ValidationError(_("This invitation does not exist or was already withdrawn."))
+# --- Guests: named people a partner invites to read (and maybe comment); see invitations.py --
 
 
 def add_guest_comment(agreement, guest, element, body):

@@ -61,6 +61,19 @@ def as_partner(client, django_user_model):
     return open_as
 
 
+def made_days_ago(kind, payload, days):
+    """A signed link of `kind` made `days` ago, as in an old e-mail."""
+    import time
+
+    from django.core import signing
+
+    class Then(signing.TimestampSigner):
+        def timestamp(self):
+            return signing.b62_encode(int(time.time() - days * 86400))
+
+    return Then(salt=kind.purpose).sign_object(payload, compress=True)
+
+
 @pytest.fixture
 def run_worker():
     def run():

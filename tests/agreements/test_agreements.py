@@ -19,24 +19,48 @@ def save(client, agreement, element, **data):
     return client.post(url(agreement, f"elements/{element}/"), data, HTTP_HX_REQUEST="true")
 
 
+NEW_AGREEMENT = {
+    "name": "Riverton clean air", "purpose": "Cleaner air for the east side.", "form": "mou",
+    "partner-TOTAL_FORMS": "3", "partner-INITIAL_FORMS": "0", "partner-MIN_NUM_FORMS": "2",
+    "partner-MAX_NUM_FORMS": "8",
+    "partner-0-name": "City of Riverton", "partner-0-sector": "government",
+    "partner-0-representative": "Ana Ruiz", "partner-0-alternate": "Ben Okafor",
+    "partner-1-name": "Riverton Energy", "partner-1-sector": "business",
+    "partner-1-representative": "Chen Li", "partner-1-email": "Chen@Energy.example",
+}
+
+
 @pytest.mark.django_db
-def test_someone_without_an_account_starts_an_agreement_and_gets_invite_links(client, scorecard):
-    response = client.post("/agreements/new/", {
-        "name": "Riverton clean air", "purpose": "Cleaner air for the east side.", "form": "mou",
-        "partner-TOTAL_FORMS": "3", "partner-INITIAL_FORMS": "0", "partner-MIN_NUM_FORMS": "2",
-        "partner-MAX_NUM_FORMS": "8",
-        "partner-0-name": "City of Riverton", "partner-0-sector": "government",
-        "partner-0-representative": "Ana Ruiz", "partner-0-alternate": "Ben Okafor",
-        "partner-1-name": "Riverton Energy", "partner-1-sector": "business",
-        "partner-1-representative": "Chen Li",
-    })
+def test_someone_without_an_account_starts_an_agreement_and_the_platform_mails_the_invitations(
+        client, scorecard, mailoutbox):
+    response = client.post("/agreements/new/", NEW_AGREEMENT)
     agreement = Agreement.objects.get()
-    assert response.status_code == 302 and response["Location"] == url(agreement)
+    assert response.status_code == 302 and response["Location"] == url(agreement, "invitations/")
     assert agreement.scorecard == scorecard and agreement.partners.count() == 2
+    city, energy = agreement.partners.all()
+    assert city.claimed and city.claimed_browser and city.user is None   # bound to this browser
+    assert not energy.claimed and energy.email == "chen@energy.example" and energy.invited_at
+    [mail] = mailoutbox
+    assert mail.to == ["chen@energy.example"] and "Riverton Energy" in mail.subject + mail.body
+    link = re.search(r"http://testserver(/agreements/join/\S+/)", mail.body).group(1)
+    shown = client.get(url(agreement, "invitations/"))
+    assert link in shown.content.decode() and "will not be shown again" in shown.content.decode()
+    assert "no-store" in shown["Cache-Control"]
+    assert "/agreements/join/" not in client.get(url(agreement, "invitations/")).content.decode()
     html = client.get(url(agreement)).content.decode()
-    assert "You are taking part as City of Riverton" in html
-    assert html.count("/agreements/join/") == 2
-    assert "Ben Okafor" in html
+    assert "You are taking part as City of Riverton" in html and "Ben Okafor" in html
+    assert "/agreements/join/" not in html and "chen@energy.example" in html
+
+
+@pytest.mark.django_db
+def test_every_partner_after_the_first_needs_an_invitation_address(client, scorecard, mailoutbox):
+    data = dict(NEW_AGREEMENT, **{"partner-1-email": ""})
+    response = client.post("/agreements/new/", data)
+    assert response.status_code == 400
+    assert "invitation goes to" in response.content.decode()
+    response = client.post("/agreements/new/", dict(data, **{"partner-1-email": "not-an-address"}))
+    assert response.status_code == 400 and "valid email" in response.content.decode()
+    assert not Agreement.objects.exists() and not mailoutbox
 
 
 @pytest.mark.django_db

@@ -91,20 +91,58 @@ def test_a_commenter_cannot_rate_or_sign_either(agreement, city, mailoutbox):
 def test_a_withdrawn_invitation_stops_the_link_and_the_open_session(agreement, city, mailoutbox,
                                                                     django_user_model):
     link = invite(city, agreement, mailoutbox)
-    guest = as_guest(link)
     account = django_user_model.objects.create_user("lee")
-    signed_in = Client()
+    signed_in, elsewhere = Client(), Client()
     signed_in.force_login(account)
-    assert signed_in.get(link).status_code == 302           # the account keeps access too
-    assert signed_in.get(url(agreement)).status_code == 200
+    elsewhere.force_login(account)
+    assert signed_in.get(link).status_code == 302           # claimed by the account ...
+    assert elsewhere.get(url(agreement)).status_code == 200  # ... which keeps access anywhere
     invited = Guest.objects.get()
     assert city.post(url(agreement, f"guests/{invited.pk}/withdraw/")).status_code == 302
-    assert guest.get(url(agreement)).status_code == 404
     assert signed_in.get(url(agreement)).status_code == 404
+    assert elsewhere.get(url(agreement)).status_code == 404
     assert Client().get(link).status_code == 404
     assert "Withdrawn" in city.get(url(agreement, "guests/")).content.decode()
     again = city.post(url(agreement, f"guests/{invited.pk}/withdraw/"), follow=True)
     assert "already withdrawn" in again.content.decode()
+
+
+def test_a_guest_link_works_only_in_the_browser_that_opened_it_first(agreement, city, mailoutbox):
+    link = invite(city, agreement, mailoutbox)
+    guest = as_guest(link)
+    assert guest.get(link).status_code == 302               # its holder may open it again
+    stranger = Client()
+    response = stranger.get(link)
+    html = response.content.decode()
+    assert response.status_code == 403 and "already opened" in html
+    assert "Riverton clean air" not in html and "Clean air in every school" not in html
+    assert stranger.get(url(agreement)).status_code == 404
+    assert "no-store" in response["Cache-Control"] and "no-store" in guest.get(link)["Cache-Control"]
+    assert Guest.objects.get().claimed_browser
+
+
+def test_a_partner_cannot_take_a_guests_invitation(agreement, city, mailoutbox):
+    link = invite(city, agreement, mailoutbox)
+    response = city.get(link)
+    assert response.status_code == 409 and "for someone else" in response.content.decode()
+    assert not Guest.objects.get().claimed
+    assert as_guest(link).get(url(agreement)).status_code == 200   # still works for the guest
+
+
+def test_an_unopened_guest_invitation_expires_and_a_new_one_works(agreement, city, mailoutbox,
+                                                                 settings):
+    from tests.agreements.conftest import made_days_ago
+    from intersector.agreements.invitations import GUEST
+
+    link = invite(city, agreement, mailoutbox)
+    invited = Guest.objects.get()
+    old = made_days_ago(GUEST, {"g": invited.pk, "s": invited.secret}, 15)
+    response = Client().get(f"/agreements/guest/{old}/")
+    assert response.status_code == 410 and "run out" in response.content.decode()
+    assert not Guest.objects.get().claimed
+    settings.AGREEMENT_INVITE_DAYS = 30
+    assert Client().get(f"/agreements/guest/{old}/").status_code == 302
+    assert Client().get(link).status_code == 403             # claimed by the one above
 
 
 def test_nobody_else_gets_in_and_a_link_opens_only_its_own_agreement(agreement, city, mailoutbox,

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from django.core import mail
 from django.core.management import call_command
 
 from intersector.agreements import services
@@ -63,15 +64,35 @@ def test_two_partners_write_rate_settle_sign_and_export_an_mou(live_server, new_
         city.fill(f"#id_partner-{i}-name", name)
         city.select_option(f"#id_partner-{i}-sector", sector)
         city.fill(f"#id_partner-{i}-representative", rep)
+    city.fill("#id_partner-1-email", "dana@cleanair.example")
     check_accessibility(city)
     city.get_by_role("button", name="Start the agreement").click()
+    # The link goes to the invitee by e-mail; the person who invites sees it this once.
+    city.get_by_text("It will not be shown again").wait_for()
+    check_accessibility(city)
+    screenshot(city, "agree-invitations-shown-once")
+    city.set_viewport_size({"width": 360, "height": 740})
+    assert city.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(city, "agree-invitations-shown-once-phone")
+    city.set_viewport_size({"width": 1280, "height": 900})
+    invite = re.search(r"https?://\S+/agreements/join/\S+/", mail.outbox[-1].body).group(0)
+    assert mail.outbox[-1].to == ["dana@cleanair.example"]
+    assert city.get_by_label("Private invitation link for Clean Air Now").input_value() == invite
+    city.reload()
+    assert "/agreements/join/" not in city.content()
+    city.get_by_role("link", name="Go to the agreement").click()
     city.get_by_text("You are taking part as City of Riverton").wait_for()
-    invite = city.locator("input.invite-link").nth(1).input_value()
-    assert "/agreements/join/" in invite
+    assert "/agreements/join/" not in city.content()
 
     ngo = no_streams(new_page(width=360, height=740, is_mobile=True, has_touch=True))
     ngo.goto(invite)
     ngo.get_by_text("You are taking part as Clean Air Now").first.wait_for()
+    check_accessibility(ngo)
+    assert ngo.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(ngo, "agree-overview-phone")
+    city.reload()
+    assert "Taking part since" in city.content()
+    screenshot(city, "agree-overview-desktop")
 
     # The city picks the families to address first, then writes and rates.
     for family in ("Who?", "Why?", "What?"):
@@ -128,7 +149,19 @@ def test_two_partners_write_rate_settle_sign_and_export_an_mou(live_server, new_
     ngo.get_by_text("All partners have signed. The text is now locked.").wait_for()
     city.reload()
     assert "Signed by all partners" in city.content()
+    assert "Signed by Dana Smith on" in city.content() and "opened in this browser" in city.content()
     screenshot(city, "agree-signed")
+
+    # Someone else's browser opening the non-profit's link is refused, and sees nothing of it.
+    intruder = new_page(width=360, height=740, is_mobile=True, has_touch=True)
+    response = intruder.goto(invite)
+    assert response.status == 403 and "already opened" in intruder.content()
+    assert "Clean Air Now" not in intruder.content()
+    check_accessibility(intruder)
+    assert intruder.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(intruder, "agree-invitation-refused-phone")
+    intruder.set_viewport_size({"width": 1280, "height": 900})
+    screenshot(intruder, "agree-invitation-refused")
 
     # Exports: PDF (rendered to PNG and looked at) and Word.
     with city.expect_download() as download:

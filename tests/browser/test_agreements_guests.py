@@ -52,6 +52,8 @@ def test_a_partner_invites_an_adviser_who_comments_until_the_invitation_is_withd
     adviser.get_by_text("Lee Park (guest): Please define which schools.").wait_for()
     check_accessibility(adviser)
     screenshot(adviser, "agreements-guest-page-phone")
+    # The link was claimed by the adviser's phone: another browser is refused.
+    assert new_page().goto(link).status == 403
 
     city.get_by_role("button", name="Withdraw the invitation of Lee Park").click()
     city.get_by_text("The invitation is withdrawn").wait_for()
