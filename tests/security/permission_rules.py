@@ -115,6 +115,11 @@ RULES = {
     "agreements:join": Rule(frozenset(), anonymous=404),
     "agreements:guest_join": Rule(frozenset(), anonymous=404),
     "agreements:detail": partner(holders=READERS),
+    # The links just sent, shown once to whoever sent them; sending again / withdrawing another
+    # partner's unopened invitation (the third partner's, which nobody opened).
+    "agreements:invitations": partner(),
+    "agreements:partner_invite": partner(("POST",), post={"email": "mallory@example.org"}),
+    "agreements:partner_withdraw": partner(("POST",)),
     "agreements:guests": partner(("GET", "POST"), post={"name": "Eve", "email": "eve@example.org",
                                                         "role": "commenter"}),
     "agreements:guest_revoke": partner(("POST",)),

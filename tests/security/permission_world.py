@@ -199,11 +199,11 @@ def _agreements(world, users, mailoutbox):
     # It is told there is no such invitation (on its own agreement's page); nothing is withdrawn.
     world.crossed.append(("partner_b", "agreements:guest_revoke", {"pk": own.pk}, 302))
     world.ids.update(pk_agreement=agreement.pk, guest_id=guest.pk, element=ELEMENT, kind="docx",
-                     token="forged-token", number=1)
+                     token="forged-token", number=1, partner_id=ngo.pk)
     world.secrets[signed_part(guest_link.rstrip("/").rsplit("/", 1)[-1])] = set()  # mailed only
-    # Nobody opened the third partner's link yet. In the current flow the overview shows every
-    # partner's link to the partners' people (the claim-once invitations being built remove that).
-    world.secrets[signed_part(services.invite_token(ngo))] = {"partner_a", "partner_b"}
+    # Nobody opened the third partner's invitation: no page shows it to anyone (it is e-mailed,
+    # and shown once only to whoever sends it).
+    world.secrets[signed_part(services.invite_token(ngo))] = set()
     _review(world, users)
 
 
