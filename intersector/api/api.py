@@ -15,11 +15,16 @@ from intersector.api.docs import BundledSwagger
 from intersector.api.routers import jobs, me
 
 
+DETAIL = {"application/json": {"schema": {
+    "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
+}}}
 REFUSED_TEXT = {
     "description": "Text that cannot be saved: a control character, or only invisible characters",
-    "content": {"application/json": {"schema": {
-        "type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"],
-    }}},
+    "content": DETAIL,
+}
+TOO_MANY_TOKENS = {
+    "description": "Too many wrong API tokens came from this address: wait (see Retry-After)",
+    "content": DETAIL,
 }
 
 
@@ -36,12 +41,16 @@ class IntersectorAPI(NinjaAPI):
         return urls
 
     def get_openapi_schema(self, **kwargs):
-        """Every operation may answer 400: text with control characters, or made only of
-        invisible characters, is refused before any route runs (intersector/inputs.py)."""
+        """Answers every operation may give besides its own: 400 for text with control
+        characters or only invisible ones, refused before any route runs (intersector/inputs.py),
+        and 429 where a token is read and too many wrong ones came from the caller's address."""
         schema = super().get_openapi_schema(**kwargs)
         for operations in schema.get("paths", {}).values():
             for operation in operations.values():
-                operation.setdefault("responses", {}).setdefault("400", REFUSED_TEXT)
+                responses = operation.setdefault("responses", {})
+                responses.setdefault("400", REFUSED_TEXT)
+                if operation.get("security"):  # too many wrong tokens (intersector/api/auth.py)
+                    responses.setdefault("429", TOO_MANY_TOKENS)
         return schema
 
     def root(self, request, **kwargs):

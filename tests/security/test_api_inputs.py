@@ -92,6 +92,8 @@ def test_every_api_body_refuses_control_characters(site):
 def test_the_schema_says_every_route_may_refuse_text_and_which_text_it_takes(site):
     for path, method, operation, _schema in operations(site):
         assert "400" in operation["responses"], f"{method} {path} does not document its 400"
+        if operation.get("security"):
+            assert "429" in operation["responses"], f"{method} {path}: too many wrong tokens"
         for parameter in operation.get("parameters", []):
             schema = parameter["schema"]
             texts = [schema] + [schema.get("items", {})]
