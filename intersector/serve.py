@@ -1,7 +1,7 @@
 """Serve the site: uvicorn for pages and live streams, plus one background-task worker.
 
 `python -m intersector.serve` (what `make run` calls). HOST and PORT may override the address.
-The worker stops when the server stops.
+The worker stops when the server stops. bench/bench_soak.py starts the same two commands.
 """
 
 import os
@@ -25,15 +25,23 @@ def uvicorn_command(host, port):
     ]
 
 
+def server_command(host, port):
+    """The whole command line the site's server runs with (`make run`, bench/bench_soak.py)."""
+    return uvicorn_command(host, port) + ["--timeout-graceful-shutdown", "5", "--lifespan", "off"]
+
+
+def worker_command():
+    """The background-task worker's command line (run from the project folder)."""
+    return [sys.executable, "manage.py", "db_worker", "--interval", "1"]
+
+
 def main():
     host = os.environ.get("HOST", "127.0.0.1")
     port = os.environ.get("PORT", "8000")
-    worker = subprocess.Popen([sys.executable, "manage.py", "db_worker", "--interval", "1"])
+    worker = subprocess.Popen(worker_command())
     print(f"\nIntersector is running at http://{host}:{port}/  (press Ctrl+C to stop)\n", flush=True)
     try:
-        server = subprocess.run(
-            uvicorn_command(host, port) + ["--timeout-graceful-shutdown", "5", "--lifespan", "off"]
-        )
+        server = subprocess.run(server_command(host, port))
         code = server.returncode
     except KeyboardInterrupt:
         code = 0

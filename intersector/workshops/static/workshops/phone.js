@@ -8,6 +8,10 @@
   var words = status ? {live: status.dataset.sayLive, polling: status.dataset.sayPolling, reconnecting: status.dataset.sayReconnecting,
     offline: status.dataset.sayOffline, connecting: status.dataset.sayConnecting} : {};
   var loading = null, again = false;
+  // A note sent but not acknowledged (the answer was lost: a restart, a tunnel). The server may
+  // have saved it, so sending the same text again must reuse its key, even after the screen was
+  // reloaded meanwhile (a restart makes every phone reload it) and the new form has a new key.
+  var unacknowledged = null;  // {key, text}
 
   function replace(html) {
     // Keep what the person is typing when the screen changes around them.
@@ -17,6 +21,12 @@
     screen.innerHTML = html;
     var box = document.getElementById("note-text");
     if (box && kept) { box.value = kept; }
+    var key = screen.querySelector("form[data-note-form] input[name=key]");
+    if (unacknowledged && key && kept === unacknowledged.text) {
+      key.value = unacknowledged.key;
+    } else {
+      unacknowledged = null;  // that text is gone or rewritten: a new note takes the new key
+    }
     if (box && focused) { box.focus(); }
     if (window.conveneTick) window.conveneTick();
   }
@@ -73,15 +83,20 @@
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     if (button) { if (button.disabled) return; button.disabled = true; }
+    var isNote = form.hasAttribute("data-note-form");
+    if (isNote && form.elements.key && form.elements.text) {
+      unacknowledged = {key: form.elements.key.value, text: form.elements.text.value};
+    }
     fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin", headers: {"X-Convene": "fetch"}})
       .then(function (r) {
         return r.text().then(function (html) {
           if (r.ok) {
+            if (isNote) { unacknowledged = null; }
             // The server saved it: only now does the screen say so (and clear the box).
-            if (form.hasAttribute("data-note-form")) { var box = document.getElementById("note-text"); if (box) box.value = ""; }
+            if (isNote) { var box = document.getElementById("note-text"); if (box) box.value = ""; }
             replace(html);
             var next = document.getElementById("note-text");
-            if (next && form.hasAttribute("data-note-form")) next.focus();
+            if (next && isNote) next.focus();
           } else {
             showProblem(form, html);
           }
