@@ -57,3 +57,30 @@ def test_a_page_with_a_stale_position_is_asked_to_reload_its_content(
     open_probe_page(page, memory_server, topic, "?last_event_id=0ldserver.1-1")
     (resync,) = received(page, "live:resync")
     assert resync["id"].endswith("-1")
+
+
+@pytest.fixture
+def restarted_server():
+    from tests.live.servers import Server, server_env
+
+    server = Server("memory-restart", server_env(LIVE_KEEPALIVE_SECONDS=0.5, LIVE_RETRY_MILLISECONDS=200)).start()
+    yield server
+    server.stop()
+
+
+def test_after_a_restart_the_page_polls_then_follows_its_stream_again(page, restarted_server, post_event, topic):
+    """A restart fails the stream several times in a row, like a network that breaks streams;
+    the page polls meanwhile, then goes back to its stream instead of polling for good."""
+    server = restarted_server
+    open_probe_page(page, server, topic)
+    received(page, "live:ready")
+    server.process.kill()  # SIGKILL, as a crash
+    server.process.wait(timeout=5)
+    page.wait_for_function("() => document.querySelector('#live').dataset.liveState === 'offline'", timeout=10_000)
+    server.start()
+    page.wait_for_function("() => document.querySelector('#live').dataset.liveState === 'polling'", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('#live').dataset.liveState === 'live'", timeout=15_000)
+    post_event(server, topic, data={"note": 7})
+    notes = received(page, "live:note.added")
+    assert notes[-1]["data"] == {"note": 7}
+    assert page.evaluate("window.liveEvents.filter((e) => e.type === 'live:ready').length") >= 2

@@ -9,12 +9,16 @@
  * "live:resync" means the page missed too much: reload what it shows from the server.
  * "live:ready" means the stream is connected. The element's data-live-state tells the page
  * "connecting", "live", "reconnecting", "polling" or "offline" (for a status message).
- * If the stream keeps failing (a network that breaks SSE), the page polls data-live-poll.
+ * If the stream keeps failing (a network that breaks SSE), the page polls data-live-poll, and
+ * tries the stream again every STREAM_AGAIN_POLLS polls: a server restart also fails the stream
+ * a few times in a row, and a phone should not poll for the rest of the workshop because of it.
  */
 (function () {
   "use strict";
 
   var MAX_ERRORS = 3;
+  var STREAM_AGAIN_POLLS = 12;  // a minute at the default 5 s
+  var TRIAL_MS = 10000;  // a stream tried again that brings no event by then is given up
 
   function withId(url, id) {
     if (!id) return url;
@@ -29,7 +33,7 @@
     var names = (element.dataset.liveEvents || "").split(/\s+/).filter(Boolean);
     var lastId = element.dataset.liveLastEventId || "";
     var pollMs = 1000 * (parseFloat(element.dataset.livePollSeconds) || 5);
-    var errors = 0;
+    var errors = 0, polls = 0;
 
     function setState(state) { element.dataset.liveState = state; }
 
@@ -57,20 +61,37 @@
           lastId = body.last_event_id || lastId;
         })
         .catch(function () { setState("offline"); })
-        .then(function () { window.setTimeout(poll, pollMs); });
+        .then(function () {
+          polls += 1;
+          if (element.dataset.liveStream && window.EventSource && polls % STREAM_AGAIN_POLLS === 0) {
+            stream(true);
+          } else {
+            window.setTimeout(poll, pollMs);
+          }
+        });
     }
 
-    function stream() {
+    // trial: polling pauses while the stream is tried again; its first event ends polling for
+    // good, an error or a silence of TRIAL_MS goes back to polling.
+    function stream(trial) {
       var source = new EventSource(withId(element.dataset.liveStream, lastId));
-      setState("connecting");
+      var silence = trial ? window.setTimeout(backToPolling, TRIAL_MS) : null;
+      if (!trial) setState("connecting");
+      function backToPolling() {
+        window.clearTimeout(silence);
+        source.close();
+        poll();
+      }
       ["ready", "resync"].concat(names).forEach(function (name) {
         source.addEventListener(name, function (event) {
+          if (trial) { trial = false; window.clearTimeout(silence); }
           errors = 0;
           setState("live");
           emit(name, event.lastEventId, parse(event.data));
         });
       });
       source.onerror = function () {
+        if (trial) { backToPolling(); return; }
         errors += 1;
         setState("reconnecting");
         var closed = source.readyState === EventSource.CLOSED;
@@ -78,13 +99,13 @@
           source.close();
           poll();
         } else if (closed) {
-          window.setTimeout(stream, pollMs);
+          window.setTimeout(function () { stream(false); }, pollMs);
         }
       };
     }
 
     if (window.EventSource && element.dataset.liveStream) {
-      stream();
+      stream(false);
     } else if (element.dataset.livePoll) {
       poll();
     }
