@@ -391,29 +391,36 @@ def _restore_sqlite(dump, target):
 
 
 def _restore_pg(dump, database, *, clear):
-    """pg_restore's SQL through psql in one transaction: a failure leaves the target as it was."""
+    """pg_restore's SQL through psql in one transaction, committed only when pg_restore read the
+    whole dump: any failure leaves the target as it was."""
     pg_restore, psql = _pg_tool("pg_restore"), _pg_tool("psql")
     with tempfile.TemporaryFile() as restore_errors, tempfile.TemporaryFile() as psql_errors:
         reader = subprocess.Popen([pg_restore, "--no-owner", "--no-privileges", "--file=-", str(dump)],
                                   stdout=subprocess.PIPE, stderr=restore_errors)
-        writer = subprocess.Popen([psql, "--no-psqlrc", "--quiet", "--single-transaction",
-                                   "--set=ON_ERROR_STOP=1", "--file=-"], env=database.pg_env(),
+        writer = subprocess.Popen([psql, "--no-psqlrc", "--quiet", "--set=ON_ERROR_STOP=1",
+                                   "--file=-"], env=database.pg_env(),
                                   stdin=subprocess.PIPE, stdout=subprocess.DEVNULL, stderr=psql_errors)
+        read_failed = True
         try:
+            writer.stdin.write(b"BEGIN;\n")
             if clear:
                 writer.stdin.write(b"DROP SCHEMA public CASCADE; CREATE SCHEMA public;\n")
             shutil.copyfileobj(reader.stdout, writer.stdin, 1 << 20)
+            read_failed = reader.wait()
+            if not read_failed:
+                writer.stdin.write(b"COMMIT;\n")
         except BrokenPipeError:
             pass   # psql stopped at an error; its message follows
         finally:
             reader.stdout.close()
             try:
-                writer.stdin.close()
+                writer.stdin.close()   # without COMMIT, psql's session ends and rolls back
             except BrokenPipeError:
                 pass
-        read_failed, write_failed = reader.wait(), writer.wait()
+        read_failed = reader.wait() or read_failed
+        write_failed = writer.wait()
         if read_failed or write_failed:
-            errors = restore_errors if read_failed else psql_errors
+            errors = psql_errors if write_failed else restore_errors
             errors.seek(0)
             message = first_line(errors.read().decode(errors="replace")) or "no message"
             raise BackupError(f"The database could not be restored, so it was left as it was: {message}")

@@ -95,11 +95,12 @@ class ZipUpload:
     def __contains__(self, name):
         return name in self.archive.NameToInfo
 
-    def open(self, name, *, xml=False):
+    def open(self, name, *, xml=False, limit=None):
         """The member as a file-like object that inflates within the limits as it is read.
 
         Refused at once from what the archive declares; then the bytes that really come out are
         counted, whatever was declared. With `xml`, a DTD anywhere in the member is refused.
+        `limit` lowers the member limit for a part that is always small.
         """
         try:
             info = self.archive.getinfo(name)
@@ -111,7 +112,7 @@ class ZipUpload:
         if info.compress_type not in METHODS:
             raise Refused(_("The file is packed in a way this site does not read. Open it in its "
                             "program, save a new copy and upload that."))
-        limit, shown = self.member_bytes, self.member_bytes
+        limit = shown = min(self.member_bytes, limit or self.member_bytes)
         if self.left < limit:
             limit, shown = self.left, self.total_bytes
         if info.file_size > limit:
@@ -122,9 +123,9 @@ class ZipUpload:
             raise damaged() from None
         return Member(self, member, limit, shown, xml)
 
-    def read(self, name, *, xml=False):
+    def read(self, name, *, xml=False, limit=None):
         """A whole member's bytes, inflated within the limits (for small members)."""
-        with self.open(name, xml=xml) as member:
+        with self.open(name, xml=xml, limit=limit) as member:
             return member.read()
 
 

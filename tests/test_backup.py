@@ -2,6 +2,7 @@
 restores into an empty database with every note, agreement text version, signature and
 uploaded file; restore refuses the wrong database, a non-empty one and damaged archives."""
 
+import hashlib
 import io
 import json
 import shutil
@@ -259,6 +260,31 @@ def test_restore_refuses_a_database_that_is_not_empty_unless_forced(tmp_path, me
     restore(archive_two, empty_database, "--force")
     restored = Restored(empty_database)
     assert len(restored.rows(Note, "id")) == count + 1
+    restored.close()
+
+
+def test_a_restore_that_fails_half_way_leaves_the_database_as_it_was(tmp_path, media, brainwriting,
+                                                                     empty_database, settings):
+    archive, _said = back_up(tmp_path)
+    settings.MEDIA_ROOT = tmp_path / "restored-media"
+    restore(archive, empty_database)
+    restored = Restored(empty_database)
+    notes = restored.rows(Note, *NOTE)
+    restored.close()
+    garbage = b"PGDMP" + bytes(range(256)) * 8   # the right checksum, but no database inside
+
+    def swap_database(name, data):
+        if name.startswith("database."):
+            data = garbage
+        elif name == "manifest.json":
+            data = json.dumps({**json.loads(data), "database_sha256": hashlib.sha256(garbage).hexdigest()}).encode()
+        yield name, data
+
+    broken = rewrite(archive, tmp_path / "broken.tar.gz", swap_database)
+    with pytest.raises(CommandError, match="database copy is damaged|could not be restored, so it was left as it was"):
+        restore(broken, empty_database, "--force")
+    restored = Restored(empty_database)
+    assert restored.rows(Note, *NOTE) == notes
     restored.close()
 
 

@@ -30,7 +30,8 @@ def main_part(upload):
     """The name of the document's main part, from the package's relationships."""
     if "_rels/.rels" not in upload:
         raise NotWord
-    root = etree.fromstring(upload.read("_rels/.rels", xml=True), safe_parser())
+    # A package's list of parts is a few hundred bytes; 64 KB is plenty and keeps its tree small.
+    root = etree.fromstring(upload.read("_rels/.rels", xml=True, limit=64 * 1024), safe_parser())
     for relation in root:
         if (relation.get("Type", "").endswith(OFFICE_DOCUMENT)
                 and relation.get("TargetMode") != "External"):
