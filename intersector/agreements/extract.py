@@ -1,6 +1,5 @@
 """Read the text of an uploaded agreement (PDF, Word .docx or plain text), with plain refusals."""
 
-
 from django.conf import settings
 from django.utils.translation import gettext as _
 
