@@ -18,7 +18,7 @@ from django.test import override_settings
 
 from intersector import backups
 from intersector.agreements import services as agree
-from intersector.agreements.models import Partner, TextChange
+from intersector.agreements.models import Partner, SignOff, TextChange
 from intersector.workshops import services as convene
 from intersector.workshops.activities.brainwriting import services as bw
 from intersector.workshops.activities.brainwriting.models import Note
@@ -170,6 +170,7 @@ def source_rows(model, *fields):
 NOTE = ("id", "item", "participant", "prompt", "about", "text", "round", "key")
 CHANGE = ("id", "agreement", "version", "element", "before", "after", "author")
 SIGNATURE = ("id", "agreement", "name", "signed_version", "signed_by", "signed_at")
+SIGN_OFF = ("id", "agreement", "partner", "version", "name", "how", "signed_at", "withdrawn_at")
 
 
 def back_up(tmp_path):
@@ -223,6 +224,9 @@ def test_a_backup_taken_while_notes_are_written_restores_everything_into_an_empt
         signatures = restored.rows(Partner, *SIGNATURE)
         assert signatures == source_rows(Partner, *SIGNATURE)
         assert [s[3] for s in signatures] == ["2", "2", None]   # version 2 signed by two of three
+        sign_offs = restored.rows(SignOff, *SIGN_OFF)
+        assert sign_offs == source_rows(SignOff, *SIGN_OFF)
+        assert sorted(s[3] for s in sign_offs) == ["1", "1", "1", "2", "2"]   # every signature, kept
     finally:
         restored.close()
     assert (settings.MEDIA_ROOT / picture).read_bytes() == PICTURE
