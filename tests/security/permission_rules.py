@@ -157,5 +157,19 @@ RULES = {
     "GET /api/agreements/scorecard": public(),
 }
 
+# Real invitation links, opened by everyone: the holder opens theirs again; a partner's person
+# is told they already take part (409); anyone else is refused (403) and sees nothing of it; a
+# withdrawn guest's link opens nothing for anyone.
+VARIANTS = {
+    "agreements:join with partner B's link": ("agreements:join", Rule(
+        frozenset(), anonymous=403, others=403, params={"token": "partner_b_link"},
+        expect={"partner_b": 302, "partner_a": 409})),
+    "agreements:guest_join with the guest's link": ("agreements:guest_join", Rule(
+        frozenset(), anonymous=403, others=403, params={"token": "guest_link"},
+        expect={"guest": 302, "partner_a": 409, "partner_b": 409})),
+    "agreements:guest_join with a withdrawn link": ("agreements:guest_join", Rule(
+        frozenset(), anonymous=404, params={"token": "withdrawn_link"})),
+}
+
 # The namespaces whose every address the matrix must cover.
 NAMESPACES = ("workshops", "jobs", "agreements", "api_tokens")

@@ -50,8 +50,8 @@ PERSONAS = [
     "outsider_phone",  # joined workshop B, and tries its pass on workshop A too
     "facilitator",  # runs workshop A
     "other_facilitator",  # runs workshop B
-    "partner_a",
-    "partner_b",
+    "partner_a",  # started the agreement (bound to their account) and invited the others
+    "partner_b",  # opened the invitation partner A e-mailed, signed in
     "guest",  # invited by partner A to read and comment (no account)
     "withdrawn_guest",  # was invited, opened the link, then the invitation was withdrawn
     "staff",
@@ -66,7 +66,7 @@ SIGNED_IN = {"facilitator", "other_facilitator", "partner_a", "partner_b", "staf
 class World:
     clients: dict = field(default_factory=dict)
     ids: dict = field(default_factory=dict)  # what fills the URLs' parameters
-    crossed: list = field(default_factory=list)  # (persona, url name, params): another's object
+    crossed: list = field(default_factory=list)  # (persona, url name, params, status): another's object
     secrets: dict = field(default_factory=dict)  # secret -> the personas a page may show it to
     seen: list = field(default_factory=list)  # markers and secrets shown to those who may see them
 
@@ -174,12 +174,16 @@ def _agreements(world, users, mailoutbox):
         {"name": "Riverton Energy", "sector": "business", "representative": "Chen Li", "alternate": ""},
         {"name": "Clean Air Now", "sector": "non-profit", "representative": "Dana Smith", "alternate": ""},
     ]
-    agreement = services.create_agreement(name="Riverton clean air", purpose="Cleaner air together.",
-                                          form="mou", partners=[dict(p) for p in partners])
+    # Partner A's person starts the agreement (bound to their account) and invites the others by
+    # e-mail; partner B's person opens their mailed link, signed in, and so claims it.
+    agreement = services.create_agreement(
+        name="Riverton clean air", purpose="Cleaner air together.", form="mou",
+        partners=[{**partners[0], "user": users["partner_a"]}, dict(partners[1]), dict(partners[2])],
+        created_by=users["partner_a"])
     city, energy, ngo = agreement.partners.all()
-    join_as_partner(world.clients["partner_a"], city)
-    join_as_partner(world.clients["partner_b"], energy)
-    city.refresh_from_db()
+    link_b = invite_partner(world.clients["partner_a"], agreement, energy, mailoutbox, "chen@example.org")
+    link_ngo = invite_partner(world.clients["partner_a"], agreement, ngo, mailoutbox, "dana@example.org")
+    assert world.clients["partner_b"].get(link_b).status_code == 302
     energy.refresh_from_db()
     services.save_element(agreement, city, ELEMENT, text=TEXT, rating="partially", comment=RATING_A,
                           author="Ana Ruiz")
@@ -192,19 +196,26 @@ def _agreements(world, users, mailoutbox):
     gone = agreement.guests.get(email="wes@example.org")
     services.revoke_guest(agreement, gone.pk)
     guest = agreement.guests.get(email="gia@example.org")
-    # Partner B also runs an agreement of its own, and tries to withdraw agreement X's guest from it.
+    # Partner B also runs an agreement of its own, and from it reaches for agreement X's guest and
+    # X's unopened invitation: it is told there is no such thing; nothing changes.
     own = services.create_agreement(name="Energy side deal", purpose="Ours.", form="mou",
-                                    partners=[dict(partners[1]), dict(partners[2])])
-    join_as_partner(world.clients["partner_b"], own.partners.first())
-    # It is told there is no such invitation (on its own agreement's page); nothing is withdrawn.
-    world.crossed.append(("partner_b", "agreements:guest_revoke", {"pk": own.pk}, 302))
+                                    partners=[{**partners[1], "user": users["partner_b"]}, dict(partners[2])],
+                                    created_by=users["partner_b"])
+    world.crossed += [("partner_b", "agreements:guest_revoke", {"pk": own.pk}, 302),
+                      ("partner_b", "agreements:partner_invite", {"pk": own.pk}, 404),
+                      ("partner_b", "agreements:partner_withdraw", {"pk": own.pk}, 409)]
     world.ids.update(pk_agreement=agreement.pk, guest_id=guest.pk, element=ELEMENT, kind="docx",
-                     token="forged-token", number=1, partner_id=ngo.pk)
-    world.secrets[signed_part(guest_link.rstrip("/").rsplit("/", 1)[-1])] = set()  # mailed only
-    # Nobody opened the third partner's invitation: no page shows it to anyone (it is e-mailed,
-    # and shown once only to whoever sends it).
-    world.secrets[signed_part(services.invite_token(ngo))] = set()
+                     token="forged-token", number=1, partner_id=ngo.pk, partner_b_link=token_of(link_b),
+                     guest_link=token_of(guest_link), withdrawn_link=token_of(gone_link))
+    # Links are e-mailed, and a partner's is shown once to whoever sent it (invite_partner looked
+    # at that page): after that no page shows one, not even to its holder.
+    for link in (link_b, link_ngo, guest_link, gone_link):
+        world.secrets[signed_part(token_of(link))] = set()
     _review(world, users)
+
+
+def token_of(link):
+    return link.rstrip("/").rsplit("/", 1)[-1]
 
 
 def signed_part(token):
@@ -213,12 +224,14 @@ def signed_part(token):
     return token.split(":", 1)[0]
 
 
-def join_as_partner(client, partner):
-    """The partner's person opens their invitation link, signed in (how the current flow works)."""
-    from intersector.agreements import services
-
-    response = client.get(f"/agreements/join/{services.invite_token(partner)}/")
+def invite_partner(partner_client, agreement, partner, mailoutbox, email):
+    """A partner's person sends another partner's invitation; the page after it shows the new link
+    once. Returns the link from the e-mail."""
+    response = partner_client.post(f"/agreements/{agreement.pk}/partners/{partner.pk}/invite/", {"email": email})
     assert response.status_code == 302, response.content[:300]
+    link = re.search(r"http://testserver(/agreements/join/\S+/)", mailoutbox[-1].body).group(1)
+    assert link in partner_client.get(response["Location"]).content.decode()  # shown this once
+    return link
 
 
 def invite_guest(partner_client, agreement, mailoutbox, email):
