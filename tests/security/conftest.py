@@ -60,11 +60,10 @@ def make_site(django_user_model):
     agreement = agree.create_agreement(
         name="Riverton clean air", purpose="Cleaner air together.", form="mou", created_by=staff,
         partners=[{"name": "City of Riverton", "sector": "government", "representative": "Ana Ruiz",
-                   "alternate": ""},
+                   "alternate": "", "user": staff},
                   {"name": "Clean Air Now", "sector": "non-profit", "representative": "Dana Smith",
                    "alternate": ""}])
     partner = agreement.partners.first()
-    agree.claim_partner(partner, staff)
     guest = agree.invite_guest(agreement, partner, name="Lee Adviser", email="lee@example.org",
                                role="commenter", link_for=lambda token: token)
     review = agree.create_review(owner=staff, upload=SimpleUploadedFile("old-agreement.txt", OLD_AGREEMENT),
