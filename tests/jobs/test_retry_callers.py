@@ -50,6 +50,28 @@ def test_a_review_follows_the_new_try_and_gets_its_proposals(client, owner, run_
     assert review.status == Review.Status.READY and review.proposals.count() == 12
 
 
+def test_a_review_whose_worker_died_says_so_and_leads_to_try_again(client, owner):
+    from intersector.agreements import services as agree
+    from tests.agreements.conftest import FIXTURE_SCORECARD, load
+
+    agree.import_scorecard(load(FIXTURE_SCORECARD), note="test")
+    text = (b"1. Purpose\n1.1 The partners work together on cleaner air for the whole city and its people.\n\n"
+            b"2. Money\n2.1 Each partner pays an equal share of the costs, agreed every year in writing.")
+    review = agree.create_review(owner=owner, upload=SimpleUploadedFile("pact.txt", text))
+    client.force_login(owner)
+    page = client.get(f"/agreements/reviews/{review.pk}/").content.decode()
+    assert "being prepared" in page
+    an_hour_ago = timezone.now() - timezone.timedelta(hours=1)
+    Job.objects.filter(pk=review.job.pk).update(status=Job.Status.RUNNING, started=an_hour_ago,
+                                                heartbeat=an_hour_ago)
+
+    page = client.get(f"/agreements/reviews/{review.pk}/").content.decode()
+
+    assert STOPPED in page and "being prepared" not in page
+    assert f'href="/jobs/{review.job.pk}/"' in page and "Try again" in page
+    assert 'hx-trigger="every 2s"' not in page  # it no longer asks every 2 s for nothing
+
+
 @pytest.fixture
 def themes_item(owner):
     from intersector.workshops import services as convene

@@ -71,7 +71,12 @@ def review_new(request):
 
 @require_safe
 def review(request, pk):
+    from intersector.jobs.services import check_lease
+
     review = _review_for(request, pk)
+    if review.status == review.Status.WAITING and review.job is not None:
+        # A worker that died leaves the review waiting: the job's lease tells the page so.
+        review.job = check_lease(review.job)
     card = review.scorecard.card
     clauses = {c.position: c for c in review.clauses.all()}
     proposals = {p.element: p for p in review.proposals.all()}
