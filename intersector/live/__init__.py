@@ -41,11 +41,15 @@ def _send(topic, event, data):
 
 def current_event_id(topic):
     """The id of the topic's latest event: render it into a page (data-live-last-event-id)
-    BEFORE reading the page's data, so the stream replays anything that happens in between."""
+    BEFORE reading the page's data, so the stream replays anything that happens in between.
+    For a stream over several topics, pass the same list as to stream_response."""
     from intersector.live.backends import get_backend
+    from intersector.live.events import join_positions
 
+    topics = [topic] if isinstance(topic, str) else list(topic)
     try:
-        return get_backend().read(topic, None).last_event_id
+        backend = get_backend()
+        return join_positions([backend.read(one, None).last_event_id for one in topics])
     except Exception:
         # The page still renders; its stream then starts from "now" instead.
         logger.warning("Live position of %s is unavailable", topic, exc_info=True)

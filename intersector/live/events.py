@@ -66,13 +66,32 @@ class Event:
     def id(self):
         return f"{self.epoch}-{self.seq}"
 
-    def sse(self):
-        """The event as a Server-Sent Events frame (json.dumps keeps it on one line)."""
+    def sse(self, id=None):
+        """The event as a Server-Sent Events frame (json.dumps keeps it on one line). `id`: the
+        stream's position to send instead of the event's own (a stream of several topics)."""
         data = json.dumps(self.data, separators=(",", ":"))
-        return f"id: {self.id}\nevent: {self.event}\ndata: {data}\n\n"
+        return f"id: {id or self.id}\nevent: {self.event}\ndata: {data}\n\n"
 
-    def as_json(self):
-        return {"id": self.id, "event": self.event, "data": self.data}
+    def as_json(self, id=None):
+        return {"id": id or self.id, "event": self.event, "data": self.data}
+
+
+# A stream of several topics sends, as its event id, the ids of its topics joined by this (never
+# found in an event id): "<id of topic 1>,<id of topic 2>".
+POSITION_SEPARATOR = ","
+
+
+def join_positions(ids):
+    return POSITION_SEPARATOR.join(ids)
+
+
+def split_positions(value, count):
+    """The per-topic ids of a stream over `count` topics: [""] * count for a fresh page, None
+    when `value` is not such a position (the screen then resyncs)."""
+    if not value:
+        return [""] * count
+    parts = value.split(POSITION_SEPARATOR)
+    return parts if len(parts) == count else None
 
 
 def parse_event_id(value):

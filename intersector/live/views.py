@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 
 from intersector.live.backends import get_backend
 from intersector.live.events import MAX_EVENT_ID_LENGTH, check_topic
+from intersector.live.merged import MergedSubscription, read_merged
 
 logger = logging.getLogger("intersector.live")
 
@@ -47,23 +48,33 @@ def streams(view):
     return wrapper
 
 
-def last_event_id_from(request):
+def last_event_id_from(request, topics=1):
     """The id a screen last saw: the Last-Event-ID header that EventSource sends on reconnect,
     else a `last_event_id` query parameter (first connection, polling)."""
     value = request.headers.get("Last-Event-ID") or request.GET.get("last_event_id") or ""
-    return value.strip()[:MAX_EVENT_ID_LENGTH + 1]
+    return value.strip()[:(MAX_EVENT_ID_LENGTH + 1) * topics]
+
+
+def _topics(topic):
+    """A topic, or a list of them for one stream over several (see merged.py)."""
+    topics = [topic] if isinstance(topic, str) else list(topic)
+    if not topics:
+        raise ValueError("A live stream needs at least one topic.")
+    for one in topics:
+        check_topic(one)
+    return topics
 
 
 def stream_response(request, topic):
     """A text/event-stream response: missed events (or a resync), then new ones as they come.
+    `topic` may be a list: one stream then carries the events of all of them.
 
     Call it from your view AFTER checking that the visitor may follow `topic`, and mark the view
     with @streams.
     """
-    check_topic(topic)
-    response = StreamingHttpResponse(
-        event_stream(topic, last_event_id_from(request)), content_type="text/event-stream"
-    )
+    topics = _topics(topic)
+    stream = event_stream(topics if len(topics) > 1 else topics[0], last_event_id_from(request, len(topics)))
+    response = StreamingHttpResponse(stream, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
     return response
@@ -79,7 +90,10 @@ async def event_stream(topic, last_event_id, *, backend=None, keepalive=None, re
     retry_ms = retry_ms or _setting("LIVE_RETRY_MILLISECONDS", 3000)
     max_seconds = max_seconds or _setting("LIVE_MAX_STREAM_SECONDS", 3600)
     try:
-        subscription = await backend.subscribe(topic, last_event_id)
+        if isinstance(topic, str):
+            subscription = await backend.subscribe(topic, last_event_id)
+        else:
+            subscription = await MergedSubscription.start(backend, list(topic), last_event_id)
     except Exception:
         logger.warning("Live stream for %s could not start", topic, exc_info=True)
         yield f"retry: {retry_ms}\n: live updates are unavailable, try again soon\n\n"
@@ -109,11 +123,15 @@ def poll_response(request, topic):
     """JSON for screens whose network breaks SSE: call it every few seconds with last_event_id.
 
     {"events": [{"id", "event", "data"}...], "last_event_id": "...", "resync": false}
-    Call it from your view AFTER checking that the visitor may follow `topic`.
+    `topic` may be a list, as for stream_response. Call it from your view AFTER checking that
+    the visitor may follow `topic`.
     """
-    check_topic(topic)
+    topics = _topics(topic)
     try:
-        replay = get_backend().read(topic, last_event_id_from(request))
+        if len(topics) == 1:
+            replay = get_backend().read(topics[0], last_event_id_from(request))
+        else:
+            replay = read_merged(get_backend(), topics, last_event_id_from(request, len(topics)))
     except Exception:
         logger.warning("Live poll for %s failed", topic, exc_info=True)
         response = JsonResponse(
