@@ -244,7 +244,7 @@ async def one_change(servers, workshop, item, phones, board_cookie, action):
         seen_before = {id(c): len(c.events) for c in phones}
         t0 = time.monotonic()
         response = await http.post(
-            f"{servers[0].url}/convene/{workshop.pk}/items/{item.pk}/round/", data={"action": action},
+            f"{servers[0].url}/convene/{workshop.pk}/items/{item.pk}/brainwriting/round/", data={"action": action},
             headers={"Cookie": f"{board_cookie}; csrftoken={CSRF}", "X-CSRFToken": CSRF})
         if response.status_code != 302:
             print(f"  the console's {action} failed: HTTP {response.status_code}")

@@ -14,11 +14,18 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 
-# name -> (kind, static files in order)
+# name -> (kind, static files in order); a callable gives the files when first needed.
 BUNDLES = {
-    "phone.css": ("style", ["workshops/phone.css"]),
+    "phone.css": ("style", lambda: ["workshops/phone.css", *_activity_styles()]),
     "phone.js": ("script", ["live/live.js", "workshops/timer.js", "workshops/phone.js"]),
 }
+
+
+def _activity_styles():
+    """Convene's activity kinds' styles for the phone and the projector (Activity.phone_styles)."""
+    from intersector.workshops.activities import phone_styles
+
+    return phone_styles()
 
 
 def _read(path):
@@ -30,6 +37,7 @@ def _read(path):
 def bundle(name):
     """(text, sha256 in base64) of a bundle, read once per process."""
     kind, paths = BUNDLES[name]
+    paths = paths() if callable(paths) else paths
     text = "\n".join(_read(path) for path in paths)
     if kind == "script":
         text = text.replace("</", "<\\/")  # so no "</script>" ends the block early

@@ -78,12 +78,24 @@ def _check_production_settings():
 
 _check_production_settings()
 
+# Convene's activity kinds: each is an app of its own (intersector/workshops/activities/README.md),
+# listed here once, in the order the agenda offers them. CONVENE_EXTRA_KINDS adds a site's own
+# kinds (comma-separated module paths of such apps).
+CONVENE_KINDS = [
+    "intersector.workshops.activities.presentation",
+    "intersector.workshops.activities.brainwriting",
+    "intersector.workshops.activities.discussion",
+    "intersector.workshops.activities.pause",
+    *env_list("CONVENE_EXTRA_KINDS"),
+]
+
 INSTALLED_APPS = [
     "intersector.accounts",
     "intersector.live",
     "intersector.jobs",
     "intersector.library",
     "intersector.workshops",
+    *CONVENE_KINDS,
     "intersector.agreements",
     "intersector.api",
     "intersector",

@@ -14,3 +14,5 @@ os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 os.environ.setdefault("STATIC_MANIFEST", "false")
 # WhiteNoise warns when the collectstatic folder is missing, as it is on a fresh clone.
 (Path(__file__).resolve().parent.parent / "staticfiles").mkdir(exist_ok=True)
+# A kind that exists only for the tests (tests/workshops/tally), added the way a site adds its own.
+os.environ.setdefault("CONVENE_EXTRA_KINDS", "tests.workshops.tally")

@@ -1,7 +1,6 @@
 """Convene: a workshop, its agenda, who runs it, who takes part, and the tables they sit at.
 
-Activity kinds keep their own models in activities/<kind>.py; they are imported at the bottom
-of this module so that Django finds them.
+Activity kinds are apps of their own (activities/README.md) and keep their models there.
 """
 
 import secrets
@@ -27,6 +26,11 @@ def new_code():
 
 def new_secret():
     return secrets.token_urlsafe(24)
+
+
+def topic_of(workshop_id, *parts):
+    """A live topic of a workshop (intersector/live): its boards', its phones', a table's."""
+    return ":".join(["workshop", str(workshop_id), *map(str, parts)])
 
 
 def normalise_code(text):
@@ -77,12 +81,23 @@ class Workshop(models.Model):
     @property
     def topic(self):
         """The boards' topic (console, projector): every event, including every note."""
-        return f"workshop:{self.pk}"
+        return topic_of(self.pk)
 
     def phone_topic(self):
         """Every phone of the workshop follows this topic: screen, timer and seat changes. Notes
         go only to the boards' topic (500 phones need not hear 50 notes a second)."""
-        return f"workshop:{self.pk}:phones"
+        return topic_of(self.pk, "phones")
+
+    def table_topic(self, table):
+        """The phones of one table follow this topic too (a table's shared sheet, its count...)."""
+        return topic_of(self.pk, "table", getattr(table, "pk", table))
+
+    def phone_topics(self, participant):
+        """What a participant's phone follows, on one stream: the workshop's phones, and their table's."""
+        topics = [self.phone_topic()]
+        if participant.table_id is not None:
+            topics.append(self.table_topic(participant.table_id))
+        return topics
 
     @property
     def join_path(self):
@@ -146,6 +161,18 @@ class Table(models.Model):
     def __str__(self):
         return _("Table %(n)s") % {"n": self.number}
 
+    @property
+    def topic(self):
+        """What the phones of this table follow besides the workshop's (Workshop.phone_topics)."""
+        return topic_of(self.workshop_id, "table", self.pk)
+
+    def seats(self):
+        """The people at this table in seat order (the order they joined the workshop), read once
+        per table object: a request that needs them twice reads them once."""
+        if getattr(self, "_seats", None) is None:
+            self._seats = list(self.participants.order_by("pk"))
+        return self._seats
+
 
 class Participant(models.Model):
     """Someone taking part from their phone: no account, a signed token for one workshop."""
@@ -172,9 +199,3 @@ class Report(models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="reports")
     pdf = models.BinaryField()
     created = models.DateTimeField(default=timezone.now)
-
-
-# Activity kinds' models (brainwriting notes, themes, votes...).
-from intersector.workshops.activities import load_models  # noqa: E402
-
-load_models()

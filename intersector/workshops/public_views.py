@@ -17,7 +17,7 @@ from intersector import limits
 from intersector.accounts.models import Sector
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
-from intersector.workshops import services
+from intersector.workshops import activities, services
 from intersector.workshops.access import cookie_name, joined, refused
 from intersector.workshops.models import Workshop, normalise_code
 
@@ -45,12 +45,13 @@ def screen_context(workshop, participant, fragment=False):
     if fragment:
         position = ""
     else:
-        position = current_event_id(workshop.phone_topic())
+        position = current_event_id(workshop.phone_topics(participant))
         workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
     item = workshop.current_item
     if item is not None:
         item.workshop = workshop
-    context = {"workshop": workshop, "participant": participant, "item": item, "live_position": position}
+    context = {"workshop": workshop, "participant": participant, "item": item, "live_position": position,
+               "phone_events": activities.phone_events()}
     if item and workshop.status == Workshop.Status.LIVE:
         context["activity_template"] = item.activity.template("participant")
         context.update(item.activity.participant_context(item, participant))
@@ -108,7 +109,8 @@ def now(request, workshop, participant):
 
 def topic_for(request, code):
     """What this visitor may follow: the boards' topic for someone who runs the workshop (the
-    projector), the phones' topic for a participant, nothing for anyone else."""
+    projector), the phones' topic and their table's for a participant (one stream for both),
+    nothing for anyone else."""
     try:
         workshop = services.find_workshop(code)
     except services.Refused:
@@ -117,7 +119,7 @@ def topic_for(request, code):
         return workshop.topic
     participant = services.participant_from_token(workshop, request.COOKIES.get(cookie_name(workshop)))
     if participant is not None:
-        return workshop.phone_topic()
+        return workshop.phone_topics(participant)
     return None
 
 
@@ -153,9 +155,11 @@ def projector_context(request, workshop):
     workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
     item = workshop.current_item
     context = {"workshop": workshop, "item": item, "live_position": position,
+               "board_events": activities.board_events(),
                "join_url": request.build_absolute_uri(workshop.join_path),
                "people": workshop.participants.count()}
     if item:
+        item.workshop = workshop
         context["activity_template"] = item.activity.template("screen")
         context.update(item.activity.screen_context(item))
     return context

@@ -14,8 +14,8 @@ from intersector import tokens
 from intersector.accounts.models import Sector
 from intersector.live import publish
 from intersector.refusals import Refused  # noqa: F401  (kinds and views import it from here)
-from intersector.workshops.activities import get_kind, kind_choices
-from intersector.workshops.models import AgendaItem, Facilitator, Participant, Table, Workshop
+from intersector.workshops.activities import get_kind, is_registered
+from intersector.workshops.models import AgendaItem, Facilitator, Participant, Table, Workshop, topic_of
 from intersector.workshops.starter import starter_agenda
 
 TOKEN_SALT = "workshops.participant"
@@ -45,6 +45,15 @@ def announce_timer(workshop):
 
 def announce_to_phones(workshop, event, **ids):
     publish(workshop.phone_topic(), event, {"workshop": workshop.pk, **ids})
+
+
+def announce_to_table(table, event, boards=False, **ids):
+    """Tell the phones of one table (and with boards=True the console and projector) that
+    something of that table changed: a shared sheet, a table's answer... Ids only, as ever."""
+    data = {"workshop": table.workshop_id, "table": table.pk, **ids}
+    publish(table.topic, event, data)
+    if boards:
+        publish(topic_of(table.workshop_id), event, data)
 
 
 # --- Workshops and agenda ------------------------------------------------------------------
@@ -98,10 +107,13 @@ def duplicate_workshop(user, workshop):
     return copy
 
 
-def clean_item(title, kind, minutes):
+def clean_item(title, kind, minutes, current_kind=None):
+    """`current_kind`: an item being edited may keep a kind this site no longer has (its set-up
+    stays as it was); nobody may pick such a kind for an item."""
     title = clean_title(title, _("the agenda item"))
-    if kind not in dict(kind_choices()):
-        raise Refused(_("Please pick one of the listed kinds of activity."))
+    if not is_registered(kind) and kind != current_kind:
+        raise Refused(_("“%(kind)s” is not a kind of activity this site offers. Please pick one of the listed kinds.")
+                      % {"kind": str(kind or "")[:30]})
     try:
         minutes = int(minutes)
     except (TypeError, ValueError):
@@ -126,7 +138,7 @@ def add_item(workshop, title, kind, minutes):
 
 
 def update_item(item, title, kind, minutes, text=None):
-    title, kind, minutes = clean_item(title, kind, minutes)
+    title, kind, minutes = clean_item(title, kind, minutes, current_kind=item.kind)
     with transaction.atomic():
         if kind != item.kind:
             if item.workshop.current_item_id == item.pk:
@@ -192,6 +204,9 @@ def _lock(workshop):
 def go_to_item(workshop, item):
     if item.workshop_id != workshop.pk:
         raise Refused(_("That agenda item belongs to another workshop."), status=404)
+    if not item.activity.available:
+        raise Refused(_("“%(title)s” is a kind of activity that is not available on this site, so it cannot be run. "
+                        "Go to another item.") % {"title": item.title}, status=409)
     with transaction.atomic():
         workshop = _lock(workshop)
         workshop.current_item = item

@@ -6,17 +6,16 @@ from intersector.workshops.activities import all_kinds
 app_name = "workshops"
 
 
-def activity_urls():
-    """Each activity kind's own URLs: phones under w/<code>/<kind>/, facilitators under
-    convene/<pk>/items/<item_pk>/."""
+def kind_urls(activity):
+    """One kind's own URLs, in the namespace workshops:<kind>: phones' under w/<code>/<kind>/,
+    facilitators' under convene/<pk>/items/<item_pk>/<kind>/ (so two kinds never collide)."""
+    participant, facilitator = activity.urls()
     patterns = []
-    for activity in all_kinds():
-        participant, facilitator = activity.urls()
-        if participant:
-            patterns.append(path(f"w/<str:code>/{activity.kind}/", include(participant)))
-        if facilitator:
-            patterns.append(path("convene/<int:pk>/items/<int:item_pk>/", include(facilitator)))
-    return patterns
+    if participant:
+        patterns.append(path(f"w/<str:code>/{activity.kind}/", include(participant)))
+    if facilitator:
+        patterns.append(path(f"convene/<int:pk>/items/<int:item_pk>/{activity.kind}/", include(facilitator)))
+    return path("", include((patterns, activity.kind)))
 
 
 urlpatterns = [
@@ -34,7 +33,7 @@ urlpatterns = [
     path("convene/<int:pk>/live", views.live, name="live"),
     path("convene/<int:pk>/live/poll", views.live_poll, name="live_poll"),
     path("convene/<int:pk>/results/", views.results, name="results"),
-    path("convene/<int:pk>/notes.csv", views.notes_csv, name="notes_csv"),
+    path("convene/<int:pk>/exports/<str:kind>/<str:name>", views.export, name="export"),
     path("convene/<int:pk>/report/", views.report, name="report"),
     path("convene/<int:pk>/report/<int:report_pk>.pdf", views.report_pdf, name="report_pdf"),
     # Public side (participants and the room's projector)
@@ -46,5 +45,7 @@ urlpatterns = [
     path("w/<str:code>/screen", public_views.projector, name="projector"),
     path("w/<str:code>/screen/now", public_views.projector_now, name="projector_now"),
     path("w/<str:code>/qr.svg", public_views.qr_code, name="qr"),
-    *activity_urls(),
+    *[kind_urls(activity) for activity in all_kinds()],
+    # Links made before kinds had their own segment (e.g. a finished job's "see the themes").
+    path("convene/<int:pk>/items/<int:item_pk>/<path:rest>", views.item_page_moved, name="item_page_moved"),
 ]

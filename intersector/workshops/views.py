@@ -4,6 +4,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_POST, require_safe
@@ -11,19 +12,21 @@ from django.views.decorators.http import require_POST, require_safe
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
 from intersector.spreadsheets import csv_response
-from intersector.workshops import services
+from intersector.workshops import activities, services
 from intersector.workshops.access import facilitated, item_of
-from intersector.workshops.activities import kind_choices
 from intersector.workshops.models import Workshop
-from intersector.workshops.reports import note_rows, start_report
+from intersector.workshops.reports import result_sections, start_report
+from intersector.workshops.starter import starter_agenda
 
-CONSOLE_PANELS = ("now", "people", "activity")
+# The console's parts that refresh on their own (partials of console.html).
+CONSOLE_PANELS = ("now", "people")
 
 
 @require_safe
 def index(request):
     workshops = Workshop.objects.run_by(request.user).prefetch_related("items")
-    return render(request, "workshops/index.html", {"workshops": workshops})
+    kinds = [label for _kind, label in activities.kind_choices()]
+    return render(request, "workshops/index.html", {"workshops": workshops, "kinds": kinds})
 
 
 @login_required
@@ -34,11 +37,17 @@ def new(request):
                 request.user, request.POST.get("title"), request.POST.get("template", "starter")
             )
         except services.Refused as refusal:
-            return render(request, "workshops/new.html", {"error": refusal.message, "data": request.POST},
-                          status=refusal.status)
+            return render(request, "workshops/new.html", {**starter_summary(), "error": refusal.message,
+                                                          "data": request.POST}, status=refusal.status)
         messages.success(request, _("Workshop created. Its join code is %(code)s.") % {"code": workshop.code})
         return redirect(workshop)
-    return render(request, "workshops/new.html", {"data": {"template": "starter"}})
+    return render(request, "workshops/new.html", {**starter_summary(), "data": {"template": "starter"}})
+
+
+def starter_summary():
+    items = starter_agenda()
+    return {"starter_titles": [str(title) for title, _kind, _minutes, _config in items],
+            "starter_minutes": sum(minutes for _title, _kind, minutes, _config in items)}
 
 
 def console_context(workshop):
@@ -46,10 +55,14 @@ def console_context(workshop):
     position = current_event_id(workshop.topic)
     workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
     item = workshop.current_item
+    if item is not None:
+        item.workshop = workshop
     return {
         **(item.activity.facilitator_context(item) if item else {}),
         "workshop": workshop,
         "live_position": position,
+        "board_events": activities.board_events(),
+        "kind_styles": activities.console_styles(),
         "items": list(workshop.items.all()),
         "item": item,
         "activity_template": item.activity.template("facilitator") if item else "",
@@ -123,7 +136,7 @@ def agenda(request, workshop):
         messages.success(request, _("Item added to the agenda."))
         return redirect("workshops:agenda", workshop.pk)
     return render(request, "workshops/agenda.html", {
-        "workshop": workshop, "items": workshop.items.all(), "kinds": kind_choices(),
+        "workshop": workshop, "items": workshop.items.all(), "kinds": activities.kind_choices(),
         "facilitators": workshop.facilitators.select_related("user"),
     })
 
@@ -184,20 +197,38 @@ def live_poll(request, workshop):
 @require_safe
 @facilitated
 def results(request, workshop):
-    sections = [
-        {"item": item, "template": item.activity.template("results"),
-         "context": item.activity.results_context(item)}
-        for item in workshop.items.all()
-    ]
     return render(request, "workshops/results.html", {
-        "workshop": workshop, "sections": sections, "reports": workshop.reports.defer("pdf")[:5],
+        "workshop": workshop, "sections": result_sections(workshop), "exports": exports_of(workshop),
+        "kind_styles": activities.console_styles(), "reports": workshop.reports.defer("pdf")[:5],
     })
+
+
+def exports_of(workshop):
+    """The downloads of the kinds this workshop's agenda uses, in the agenda's order."""
+    kinds = dict.fromkeys(workshop.items.values_list("kind", flat=True))
+    return [{"label": export.label, "url": reverse("workshops:export", args=[workshop.pk, kind, export.name])}
+            for kind in kinds if activities.is_registered(kind) for export in activities.get_kind(kind).exports()]
 
 
 @require_safe
 @facilitated
-def notes_csv(request, workshop):
-    return csv_response(f"workshop-{workshop.code}-notes.csv", None, note_rows(workshop))
+def export(request, workshop, kind, name):
+    found = activities.find_export(kind, name)
+    if found is None:
+        raise Http404
+    return csv_response(found.filename(workshop), found.header(), found.rows(workshop))
+
+
+@never_cache
+@require_safe
+@facilitated
+def item_page_moved(request, workshop, item_pk, rest):
+    """An old address of a kind's page, without the kind's segment: send it to the new one."""
+    item = item_of(workshop, item_pk)
+    if not activities.is_registered(item.kind) or rest.startswith(f"{item.kind}/"):
+        raise Http404
+    return redirect(f"{reverse('workshops:console', args=[workshop.pk])}items/{item.pk}/{item.kind}/{rest}",
+                    permanent=True)
 
 
 @require_POST

@@ -24,7 +24,7 @@ def post_note(phone, workshop, text, key, prompt=0, about="government"):
 
 @pytest.fixture
 def open_round(brainwriting, console, workshop):
-    console.post(f"/convene/{workshop.pk}/items/{brainwriting.pk}/round/", {"action": "open"})
+    console.post(f"/convene/{workshop.pk}/items/{brainwriting.pk}/brainwriting/round/", {"action": "open"})
     brainwriting.refresh_from_db()
     return brainwriting
 
@@ -66,7 +66,7 @@ def test_a_note_with_markup_is_shown_as_text(open_round, workshop, join_phone, c
 
 def test_a_note_after_the_round_closed_is_refused(open_round, workshop, join_phone, console):
     _p, phone = join_phone()
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "close"})
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/round/", {"action": "close"})
     response = post_note(phone, workshop, "Too late", "key-late-001")
     assert response.status_code == 409 and b"round has closed" in response.content
     assert not Note.objects.exists()
@@ -97,7 +97,7 @@ def test_participants_edit_and_delete_only_their_own_notes_while_the_round_is_op
     assert ana.post(f"/w/{workshop.code}/brainwriting/notes/{note.pk}/edit/", {"text": "Better"}).status_code == 302
     note.refresh_from_db()
     assert note.text == "Better"
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "close"})
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/round/", {"action": "close"})
     assert ana.post(f"/w/{workshop.code}/brainwriting/notes/{note.pk}/delete/").status_code == 409
     assert Note.objects.count() == 1
 
@@ -110,8 +110,8 @@ def test_build_on_mode_passes_sheets_round_the_table(open_round, workshop, join_
     services_.set_table_count(workshop, 1)
     services_.auto_assign(workshop)
     post_note(ana, workshop, "Ana's idea on her sheet", "key-ana-0002")
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "close"})
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "open"})
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/round/", {"action": "close"})
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/round/", {"action": "open"})
     # Round 2: Ben holds Ana's sheet and reads what is on it.
     assert b"Ana&#x27;s idea on her sheet" in ben.get(f"/w/{workshop.code}/now").content
     assert b"Ana&#x27;s idea" not in ana.get(f"/w/{workshop.code}/now").content
@@ -148,7 +148,7 @@ def write_notes(item, join_phone, workshop):
 @pytest.mark.django_db(transaction=True)
 def test_themes_are_made_by_a_job_and_a_kept_theme_survives_a_rerun(open_round, workshop, join_phone, console, run_worker):
     write_notes(open_round, join_phone, workshop)
-    response = console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/make/")
+    response = console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/make/")
     assert response.status_code == 302
     page = console.get(response["Location"])
     assert b"Progress" in page.content
@@ -156,10 +156,10 @@ def test_themes_are_made_by_a_job_and_a_kept_theme_survives_a_rerun(open_round, 
     themes = list(Theme.objects.filter(item=open_round))
     assert len(themes) >= 2 and not Note.objects.filter(theme__isnull=True).exists()
     kept = themes[0]
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/edit/",
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/edit/",
                  {"action": "rename", "theme": kept.pk, "label": "Pace of decisions"})
     kept_notes = set(kept.notes.values_list("pk", flat=True))
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/make/")
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/make/")
     run_worker()
     kept.refresh_from_db()
     assert kept.label == "Pace of decisions" and kept.locked
@@ -169,14 +169,14 @@ def test_themes_are_made_by_a_job_and_a_kept_theme_survives_a_rerun(open_round, 
 @pytest.mark.django_db(transaction=True)
 def test_the_facilitator_can_ask_for_a_number_of_themes(open_round, workshop, join_phone, console, run_worker):
     write_notes(open_round, join_phone, workshop)
-    make = f"/convene/{workshop.pk}/items/{open_round.pk}/themes/make/"
+    make = f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/make/"
     for wrong in ("1", "99", "many"):
         refused = console.post(make, {"count": wrong})
         assert refused.status_code == 400 and b"Choose between 2 and 15 themes" in refused.content
     assert console.post(make, {"count": "4"}).status_code == 302
     run_worker()
     assert Theme.objects.filter(item=open_round).count() == 4
-    page = console.get(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/")
+    page = console.get(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/")
     assert b'<option value="4" selected>' in page.content
 
 
@@ -190,7 +190,7 @@ def make_two_themes(item):
 def test_themes_can_be_merged_split_and_notes_moved(open_round, workshop, join_phone, console):
     write_notes(open_round, join_phone, workshop)
     alpha, beta = make_two_themes(open_round)
-    url = f"/convene/{workshop.pk}/items/{open_round.pk}/themes/edit/"
+    url = f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/edit/"
     note = beta.notes.first()
     console.post(url, {"action": "move", "note": note.pk, "to": alpha.pk})
     assert note in alpha.notes.all()
@@ -220,7 +220,7 @@ def test_participants_vote_with_a_limited_number_of_dots(open_round, workshop, j
     theme = Theme.objects.get()
     url = f"/w/{workshop.code}/brainwriting/votes/"
     assert phone.post(url, {"theme": theme.pk}, HTTP_X_CONVENE="fetch").status_code == 409  # not open yet
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "voting"})
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/round/", {"action": "voting"})
     codes = [phone.post(url, {"theme": theme.pk}, HTTP_X_CONVENE="fetch").status_code for _ in range(4)]
     assert codes == [200, 200, 200, 409] and Vote.objects.count() == 3
     phone.post(url, {"theme": theme.pk, "action": "remove"}, HTTP_X_CONVENE="fetch")
@@ -234,10 +234,10 @@ def test_a_vote_on_another_workshops_theme_is_refused(open_round, workshop, join
     other_item = other.items.get(kind="brainwriting")
     foreign = Theme.objects.create(item=other_item, label="foreign")
     _a, phone = join_phone()
-    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/round/", {"action": "voting"})
+    console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/round/", {"action": "voting"})
     response = phone.post(f"/w/{workshop.code}/brainwriting/votes/", {"theme": foreign.pk}, HTTP_X_CONVENE="fetch")
     assert response.status_code == 404 and not Vote.objects.exists()
-    edit = console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/themes/edit/",
+    edit = console.post(f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/edit/",
                         {"action": "rename", "theme": foreign.pk, "label": "mine now"})
     assert edit.status_code == 404
     foreign.refresh_from_db()
@@ -248,7 +248,7 @@ def test_the_csv_has_every_note_with_sector_prompt_table_theme_and_round(open_ro
     _a, phone = join_phone()
     post_note(phone, workshop, "=HYPERLINK(\"x\")", "key-csv-0001", prompt=3, about="non-profit")
     bw.apply_themes(open_round, [("assets", list(Note.objects.values_list("pk", flat=True)))])
-    response = console.get(f"/convene/{workshop.pk}/notes.csv")
+    response = console.get(f"/convene/{workshop.pk}/exports/brainwriting/notes.csv")
     rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
     assert rows[0][:7] == ["activity", "round", "prompt", "sector written about", "writer's sector", "table", "theme"]
     assert rows[1][1:7] == ["1", "Assets", "Non-profit", "Government", "", "assets"]

@@ -59,7 +59,7 @@ def run_round(server_url, workshop, board_cookie, action):
 
     item = workshop.items.get(kind="brainwriting")
     response = httpx.post(
-        f"{server_url}/convene/{workshop.pk}/items/{item.pk}/round/", data={"action": action},
+        f"{server_url}/convene/{workshop.pk}/items/{item.pk}/brainwriting/round/", data={"action": action},
         headers={"Cookie": f"{board_cookie}; csrftoken={'c' * 32}", "X-CSRFToken": "c" * 32}, timeout=10)
     assert response.status_code == 302, response.text[:300]
 

@@ -30,7 +30,7 @@ def test_the_inline_style_and_scripts_are_exactly_what_the_policy_allows(worksho
     assert "unsafe-inline" not in csp
     outside = re.sub(r"<(style|script)>.*?</\1>", "", html, flags=re.S)
     assert 'rel="stylesheet"' not in outside and "<script src" not in outside  # nothing else to fetch
-    assert "EventSource" in scripts[0] and "note-text" in scripts[0]  # live.js and phone.js
+    assert "EventSource" in scripts[0] and "data-keep-typing" in scripts[0]  # live.js and phone.js
 
 
 def test_the_join_page_is_styled_inline_too_and_gzipped(workshop, client):

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def open_round(brainwriting, console, workshop):
-    console.post(f"/convene/{workshop.pk}/items/{brainwriting.pk}/round/", {"action": "open"})
+    console.post(f"/convene/{workshop.pk}/items/{brainwriting.pk}/brainwriting/round/", {"action": "open"})
     brainwriting.refresh_from_db()
     return brainwriting
 
@@ -36,7 +36,7 @@ def themes_job(item):
 
 
 def themes_url(workshop, item):
-    return f"/convene/{workshop.pk}/items/{item.pk}/themes/"
+    return f"/convene/{workshop.pk}/items/{item.pk}/brainwriting/themes/"
 
 
 def test_the_page_polls_its_job_while_it_runs_and_shows_the_themes_after(
@@ -47,7 +47,7 @@ def test_the_page_polls_its_job_while_it_runs_and_shows_the_themes_after(
     job_id = themes_job(open_round)
     box = status_box(page)
     assert f'hx-get="/jobs/{job_id}/status"' in box and 'hx-trigger="every 1s"' in box
-    assert "workshops/themes.js" in page  # the script that reloads the page when the box stops asking
+    assert "brainwriting/themes.js" in page  # the script that reloads the page when the box stops asking
     assert console.get(f"/jobs/{job_id}.json").json()["status"] == "queued"
 
     run_worker()

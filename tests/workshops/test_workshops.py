@@ -31,7 +31,7 @@ def test_a_facilitator_sees_only_workshops_they_run(client, workshop, django_use
     client.force_login(other)
     assert client.get(f"/convene/{workshop.pk}/").status_code == 404
     assert client.get(f"/convene/{workshop.pk}/results/").status_code == 404
-    assert client.get(f"/convene/{workshop.pk}/notes.csv").status_code == 404
+    assert client.get(f"/convene/{workshop.pk}/exports/brainwriting/notes.csv").status_code == 404
     assert client.get(f"/w/{workshop.code}/screen").status_code == 404
     assert workshop.title.encode() not in client.get("/convene/").content
 

@@ -1,17 +1,52 @@
-"""The interface every activity kind offers. Each view function gets the item and either the
-participant (phone) or nothing (facilitator, projector, results) and returns template context."""
+"""What the core of Convene asks of an activity kind, and what it offers in return.
 
+A kind is a Django app (see README.md) whose `activity` module holds one `activity` object, an
+instance of a subclass of `Activity`. The core calls only the methods below; everything a kind
+does beyond them (its models, services, pages) stays inside its app.
+"""
+
+from django.apps import AppConfig
+from django.template.loader import render_to_string
 from django.utils.translation import gettext_lazy as _
 
 
-class Activity:
-    kind = ""
-    label = ""
-    help = ""
+class KindConfig(AppConfig):
+    """The AppConfig of an activity kind. Subclass it in the kind's apps.py as
+    `base.KindConfig` (import the module, not the class, so Django finds one config there)."""
 
-    # Templates: workshops/activities/<kind>/<view>.html unless overridden.
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def get_activity(self):
+        from importlib import import_module
+
+        return import_module(f"{self.name}.activity").activity
+
+
+class Activity:
+    """One kind of agenda item. Context hooks get the item (and on the phone the participant)
+    and return a dict for the kind's template; the core adds `workshop` and `item`."""
+
+    kind = ""  # stored in AgendaItem.kind; also the URL segment and the URL namespace
+    label = ""  # the kind's name in the agenda's list
+    help = ""
+    available = True
+
+    # Live events (see intersector/live) the kind publishes on the workshop's board topic:
+    # the console and the projector refresh when they hear one (a few times a second at most).
+    board_events = ()
+    # Live events on the phones' topic or a table's topic: a phone refreshes its screen on one
+    # only while its screen shows an element with data-live-refresh="<event>".
+    phone_events = ()
+    # Static CSS files: phone_styles are written into the phone and projector pages,
+    # console_styles are linked from the console, results and the kind's own pages.
+    phone_styles = ()
+    console_styles = ()
+
     def template(self, view):
-        return f"workshops/activities/{self.kind}/{view}.html"
+        """The template for a view: participant, facilitator, screen (projector) or results."""
+        return f"{self.kind}/{view}.html"
+
+    # --- Set-up --------------------------------------------------------------------------------
 
     def default_config(self):
         return {}
@@ -19,6 +54,13 @@ class Activity:
     def copy_config(self, config):
         """What a duplicated workshop keeps: the set-up, never what participants did."""
         return dict(config)
+
+    def starter_items(self):
+        """Items this kind adds to the starter agenda: (position, title, minutes, config).
+        The core sorts every kind's items by position (10, 20, ...)."""
+        return []
+
+    # --- Screens -------------------------------------------------------------------------------
 
     def participant_context(self, item, participant):
         return {}
@@ -32,21 +74,47 @@ class Activity:
     def results_context(self, item):
         return {}
 
+    def results_html(self, item):
+        """The item's part of the results page and of the PDF report."""
+        context = {"workshop": item.workshop, "item": item, **self.results_context(item)}
+        return render_to_string(self.template("results"), context)
+
+    # --- Running -------------------------------------------------------------------------------
+
     def on_start(self, item):
         """Called inside the transaction that makes the item current."""
 
-    # Extra URLs: participant ones under w/<code>/<kind>/, facilitator ones under
-    # convene/<pk>/items/<item_pk>/<kind>/.
-    participant_urls = []
-    facilitator_urls = []
-
     def urls(self):
-        """(participant_urls, facilitator_urls) of the kind, imported when the URLconf loads."""
+        """(participant patterns, facilitator patterns), imported when the URLconf loads.
+        The core mounts them under w/<code>/<kind>/ and convene/<pk>/items/<item_pk>/<kind>/,
+        in the URL namespace workshops:<kind>."""
         return [], []
+
+    def exports(self):
+        """Downloads on the results page: a list of Export."""
+        return []
+
+
+class Export:
+    """A CSV download of one kind for one workshop, served by the core at
+    convene/<pk>/exports/<kind>/<name> through intersector.spreadsheets (formula-safe cells).
+
+    `header()` gives the column names and `rows(workshop)` the rows; both are called per request
+    (so the names are in the reader's language)."""
+
+    def __init__(self, name, label, header, rows, filename="{code}-{name}"):
+        self.name = name
+        self.label = label
+        self.header = header
+        self.rows = rows
+        self.filename_pattern = filename
+
+    def filename(self, workshop):
+        return self.filename_pattern.format(code=workshop.code, name=self.name)
 
 
 class SimpleActivity(Activity):
-    """A talk, a break, an open discussion: a title, a text for the phones, and the timer."""
+    """A kind that shows a title, a text for the phones and the timer, and collects nothing."""
 
     def template(self, view):
         return f"workshops/activities/simple/{view}.html"
@@ -54,12 +122,30 @@ class SimpleActivity(Activity):
     def default_config(self):
         return {"text": ""}
 
-    def participant_context(self, item, participant):
+    def _text(self, item):
         return {"text": item.config.get("text", "")}
 
-    screen_context = facilitator_context = results_context = (
-        lambda self, item: {"text": item.config.get("text", "")}
-    )
+    def participant_context(self, item, participant):
+        return self._text(item)
+
+    def facilitator_context(self, item):
+        return self._text(item)
+
+    screen_context = results_context = facilitator_context
+
+
+class UnavailableActivity(Activity):
+    """An item whose kind is not installed on this site (a removed plug-in). Its set-up is kept
+    untouched; it shows a plain notice everywhere and cannot be run."""
+
+    available = False
+
+    def __init__(self, kind):
+        self.kind = kind
+        self.label = _("Not available on this site")
+
+    def template(self, view):
+        return "workshops/activities/unavailable.html"
 
 
 NO_TEXT = _("Nothing to do on your phone right now.")

@@ -3,6 +3,8 @@ import time
 from django import template
 from django.utils.translation import gettext as _
 
+from intersector.accounts.models import Sector
+
 register = template.Library()
 
 
@@ -24,9 +26,7 @@ def mmss(seconds):
 
 @register.filter
 def sector_name(value):
-    from intersector.workshops.activities.brainwriting.services import sector_label
-
-    return sector_label(value)
+    return dict(Sector.choices).get(value, value)
 
 
 @register.inclusion_tag("workshops/timer.html")

@@ -5,8 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from intersector.workshops.activities.base import Activity
 from intersector.workshops.activities.brainwriting import services
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
-from intersector.workshops.starter import DEBRIEF_QUESTIONS, PROMPTS, SECTORS_ASKED
-
+from intersector.workshops.activities.brainwriting.starter import DEBRIEF_QUESTIONS, PROMPTS, SECTORS_ASKED
 
 SHOWN_NOTES = 5
 
@@ -15,6 +14,11 @@ class Brainwriting(Activity):
     kind = "brainwriting"
     label = _("Brainwriting")
     help = _("Everyone writes short notes on prompts about each sector; then themes, a grid and votes.")
+    # Notes reach only the boards; themes reach the phones too (their vote list follows them).
+    board_events = ("note.added", "note.changed", "note.removed", "themes.changed", "votes.changed")
+    phone_events = ("themes.changed",)
+    phone_styles = ("brainwriting/phone.css",)
+    console_styles = ("brainwriting/console.css",)
 
     def default_config(self):
         return {"prompts": [str(p) for p in PROMPTS], "sectors": list(SECTORS_ASKED),
@@ -22,6 +26,9 @@ class Brainwriting(Activity):
 
     def copy_config(self, config):
         return {**self.default_config(), **config}
+
+    def starter_items(self):
+        return [(20, _("Sector styles: brainwriting and debrief"), 50, {})]
 
     def participant_context(self, item, participant):
         state = item.state
@@ -68,11 +75,6 @@ class Brainwriting(Activity):
             "all_sectors": [(s, services.sector_label(s)) for s in ("government", "business", "non-profit", "other")],
         }
 
-    def urls(self):
-        from intersector.workshops.activities.brainwriting import views
-
-        return views.participant_urls, views.facilitator_urls
-
     def screen_context(self, item):
         phase = item.state.get("phase", "writing")
         context = {"board": services.board(item), "phase": phase, "round": item.state.get("round", 0)}
@@ -89,6 +91,16 @@ class Brainwriting(Activity):
             "questions": DEBRIEF_QUESTIONS,
             "prompts": services.prompts(item),
         }
+
+    def urls(self):
+        from intersector.workshops.activities.brainwriting import urls
+
+        return urls.participant_urls, urls.facilitator_urls
+
+    def exports(self):
+        from intersector.workshops.activities.brainwriting.exports import NOTES
+
+        return [NOTES]
 
 
 activity = Brainwriting()

@@ -1,3 +1,6 @@
+"""Brainwriting's notes, themes and votes. Their tables keep the names they had when these models
+lived in the workshops app (db_table), so a site upgrades in place (migrations/0001_initial.py)."""
+
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -13,7 +16,7 @@ class Theme(models.Model):
     order = models.PositiveIntegerField(default=0)
 
     class Meta:
-        app_label = "workshops"
+        db_table = "workshops_theme"
         ordering = ["order", "pk"]
 
     def __str__(self):
@@ -36,11 +39,11 @@ class Note(models.Model):
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "workshops"
+        db_table = "workshops_note"
         ordering = ["created", "pk"]
         constraints = [models.UniqueConstraint(fields=["participant", "key"], name="note_saved_once")]
         indexes = [
-            models.Index(fields=["item", "round"]),
+            models.Index(fields=["item", "round"], name="workshops_n_item_id_a23f1f_idx"),
             # A phone in build-on mode reads the sheet it holds: without this, every refresh
             # read all the notes of earlier rounds (hundreds of phones at once, after a change).
             models.Index(fields=["sheet", "item", "round"], name="note_sheet_round"),
@@ -56,4 +59,4 @@ class Vote(models.Model):
     created = models.DateTimeField(default=timezone.now)
 
     class Meta:
-        app_label = "workshops"
+        db_table = "workshops_vote"

@@ -157,20 +157,13 @@ def clean_key(key):
     return key
 
 
-def seated_at(participant):
-    """The people at this participant's table in seat order, read once per request (saving a
-    note and showing the screen after it both need them)."""
-    if getattr(participant, "_seated", None) is None:
-        participant._seated = list(participant.table.participants.order_by("pk"))
-    return participant._seated
-
-
 def sheet_for(item, participant, round_number):
     """Build-on mode: whose sheet this person holds in this round (sheets pass one seat on each
     round). Blind mode, or without a table: their own."""
     if item.config.get("mode") != "build-on" or participant.table_id is None:
         return participant
-    seated = seated_at(participant)
+    # Read once per request: saving a note and showing the screen after it both need them.
+    seated = participant.table.seats()
     if participant not in seated:
         return participant
     position = seated.index(participant)

@@ -1,5 +1,6 @@
 """Themes as a background job: embed the notes, cluster them, label each cluster."""
 
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from intersector.jobs.services import JobFailed, job_task
@@ -62,7 +63,7 @@ def group_notes(item, progress=None, count=None):
     summary = _("%(n)s themes made from %(notes)s notes.") % {"n": len(groups), "notes": len(texts)}
     if getattr(info, "kind", "") == "tfidf":
         summary += " " + (getattr(info, "reason", "") or "")
-    return {"summary": summary, "url": item.workshop.get_absolute_url() + f"items/{item.pk}/themes/"}
+    return {"summary": summary, "url": reverse("workshops:brainwriting:themes", args=[item.workshop_id, item.pk])}
 
 
 def start_theming(item, user, count=None):

@@ -8,5 +8,8 @@ class Break(SimpleActivity):
     label = _("Break")
     help = _("A pause; phones show when it ends.")
 
+    def starter_items(self):
+        return [(30, _("Break"), 15, {"text": str(_("Back in fifteen minutes."))})]
+
 
 activity = Break()

@@ -8,5 +8,12 @@ class Presentation(SimpleActivity):
     label = _("Presentation")
     help = _("Someone talks; phones show the title and the timer.")
 
+    def starter_items(self):
+        return [
+            (10, _("Welcome: why sectors work together"), 20,
+             {"text": str(_("Listen in; your phone will change when it is your turn."))}),
+            (60, _("Questions and close"), 15, {"text": ""}),
+        ]
+
 
 activity = Presentation()

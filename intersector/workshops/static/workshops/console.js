@@ -1,4 +1,4 @@
-/* Console and themes pages. */
+/* The console and the kinds' own facilitator pages. */
 (function () {
   "use strict";
   // Show a refused action's message (htmx does not swap error responses).
@@ -18,12 +18,15 @@
       document.addEventListener(name, function () { pending = true; if (!timer) fire(); });
     });
   }
-  throttled(["live:note.added", "live:note.changed", "live:note.removed", "live:themes.changed", "live:votes.changed"], "convene:notes");
+  // The activity kinds' own events (notes, votes...) come from the page: data-board-events.
+  var live = document.getElementById("live");
+  var boardEvents = ((live && live.dataset.boardEvents) || "").split(/\s+/).filter(Boolean);
+  throttled(boardEvents.map(function (name) { return "live:" + name; }), "convene:board");
   throttled(["live:people.changed"], "convene:people");
 })();
 
 /* Never pull the console out from under someone who is typing in it or has the set-up open:
-   a refresh for new notes waits until they are done (the next note or event brings it). */
+   a refresh for the activity's events waits until they are done (the next note or event brings it). */
 document.addEventListener("htmx:confirm", function (e) {
   var panel = e.detail.elt;
   if (!panel || panel.id !== "now" || e.detail.verb !== "get") return;

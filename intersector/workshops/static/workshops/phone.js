@@ -1,4 +1,4 @@
-/* The participant's phone: follow the facilitator live, send notes without losing them, count down. */
+/* The participant's phone: follow the facilitator live, send what people write without losing it, count down. */
 (function () {
   "use strict";
   var live = document.getElementById("live");
@@ -8,26 +8,26 @@
   var words = status ? {live: status.dataset.sayLive, polling: status.dataset.sayPolling, reconnecting: status.dataset.sayReconnecting,
     offline: status.dataset.sayOffline, connecting: status.dataset.sayConnecting} : {};
   var loading = null, again = false;
-  // A note sent but not acknowledged (the answer was lost: a restart, a tunnel). The server may
+  // A text sent but not acknowledged (the answer was lost: a restart, a tunnel). The server may
   // have saved it, so sending the same text again must reuse its key, even after the screen was
   // reloaded meanwhile (a restart makes every phone reload it) and the new form has a new key.
   var unacknowledged = null;  // {key, text}
 
-  function replace(html) {
-    // Keep what the person is typing when the screen changes around them.
-    var typing = document.getElementById("note-text");
-    var kept = typing ? typing.value : "";
-    var focused = typing && document.activeElement === typing;
+  // The box marked data-keep-typing keeps what the person is typing when the screen changes.
+  function typing() { return document.querySelector("[data-keep-typing]"); }
+
+  function replace(html, clear) {
+    var box = typing(), kept = box && !clear ? box.value : "", focused = box && document.activeElement === box;
     screen.innerHTML = html;
-    var box = document.getElementById("note-text");
+    box = typing();
     if (box && kept) { box.value = kept; }
-    var key = screen.querySelector("form[data-note-form] input[name=key]");
+    var key = screen.querySelector("form[data-clear-on-save] input[name=key]");
     if (unacknowledged && key && kept === unacknowledged.text) {
       key.value = unacknowledged.key;
     } else {
-      unacknowledged = null;  // that text is gone or rewritten: a new note takes the new key
+      unacknowledged = null;  // that text is gone or rewritten: a new one takes the new key
     }
-    if (box && focused) { box.focus(); }
+    if (box && (focused || clear)) { box.focus(); }
     if (window.conveneTick) window.conveneTick();
   }
 
@@ -47,14 +47,17 @@
   document.addEventListener("live:timer.changed", function () {
     if (!document.querySelector("[data-timer]")) { refresh(); }
   });
-  document.addEventListener("live:themes.changed", function () {
-    if (document.querySelector(".vote-list, .theme-list")) { refresh(); }
+  // A kind's own events refresh a screen that shows data-live-refresh="<event>".
+  live.dataset.liveEvents.split(" ").forEach(function (name) {
+    document.addEventListener("live:" + name, function () {
+      if (document.querySelector('[data-live-refresh~="' + name + '"]')) { refresh(); }
+    });
   });
-  // A new seat means another table's stream: load the page again (keeping any typed note).
+  // A new seat means another table's stream: load the page again (keeping any typed text).
   document.addEventListener("live:seat.changed", function (event) {
     var who = event.detail.data.participant;
     if (!who || String(who) === live.dataset.participant) {
-      var box = document.getElementById("note-text");
+      var box = typing();
       if (box && box.value) { refresh(); return; }
       window.location.reload();
     }
@@ -83,20 +86,18 @@
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
     if (button) { if (button.disabled) return; button.disabled = true; }
-    var isNote = form.hasAttribute("data-note-form");
-    if (isNote && form.elements.key && form.elements.text) {
-      unacknowledged = {key: form.elements.key.value, text: form.elements.text.value};
+    var clears = form.hasAttribute("data-clear-on-save"), text = clears && form.querySelector("[data-keep-typing]");
+    if (text && form.elements.key) {
+      unacknowledged = {key: form.elements.key.value, text: text.value};
     }
     fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin", headers: {"X-Convene": "fetch"}})
       .then(function (r) {
         return r.text().then(function (html) {
           if (r.ok) {
-            if (isNote) { unacknowledged = null; }
-            // The server saved it: only now does the screen say so (and clear the box).
-            if (isNote) { var box = document.getElementById("note-text"); if (box) box.value = ""; }
-            replace(html);
-            var next = document.getElementById("note-text");
-            if (next && isNote) next.focus();
+            if (clears) { unacknowledged = null; }
+            // The server saved it: only now does the screen say so (data-clear-on-save: and
+            // empties the box for the next one).
+            replace(html, clears);
           } else {
             showProblem(form, html);
           }

@@ -1,0 +1,1 @@
+"""Discussion: tables or the room talk; phones show the questions and the timer."""
