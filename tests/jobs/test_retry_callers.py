@@ -97,7 +97,7 @@ def test_the_themes_page_follows_the_new_try(client, owner, themes_item, run_wor
     assert themes_item.state["themes_job"] == str(again.pk) and themes_item.state["theme_count"] == 3
     assert again.arguments == {"item_id": themes_item.pk, "count": 3}
     run_worker()
-    page = client.get(f"/convene/{themes_item.workshop_id}/items/{themes_item.pk}/themes/").content.decode()
+    page = client.get(f"/convene/{themes_item.workshop_id}/items/{themes_item.pk}/brainwriting/themes/").content.decode()
     assert 'id="job-status"' in page and STOPPED not in page and "There were too few new notes" in page
 
 
