@@ -8,11 +8,14 @@ so exactly these blocks may run inline and nothing else: no 'unsafe-inline'.
 
 import base64
 import hashlib
+import re
 from functools import cache
 from pathlib import Path
 
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
+
+CSS_COMMENT = re.compile(r"/\*.*?\*/\n?", re.S)
 
 # name -> (kind, static files in order); a callable gives the files when first needed.
 BUNDLES = {
@@ -39,6 +42,8 @@ def bundle(name):
     kind, paths = BUNDLES[name]
     paths = paths() if callable(paths) else paths
     text = "\n".join(_read(path) for path in paths)
+    if kind == "style":
+        text = CSS_COMMENT.sub("", text)  # written into every phone page: only the rules
     if kind == "script":
         text = text.replace("</", "<\\/")  # so no "</script>" ends the block early
     elif "</" in text:

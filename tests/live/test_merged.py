@@ -7,7 +7,7 @@ import asyncio
 from intersector.live.events import split_positions
 from intersector.live.merged import MergedSubscription, read_merged
 from intersector.live.views import event_stream
-from tests.live.conftest import run
+from tests.live.conftest import BUFFER, run
 
 
 async def collect(subscription, count, timeout=5):
@@ -121,3 +121,25 @@ def test_a_stream_of_two_topics_sends_one_ready_and_the_joined_position(memory_b
     assert "event: screen.changed" in chunks[3] and chunks[3].startswith("id: ") and "," in chunks[3].split("\n")[0]
     assert open_now == (1, 1)
     assert (memory.subscriber_count(topic), memory.subscriber_count(table)) == (0, 0)
+
+
+def test_a_screen_that_falls_far_behind_on_one_topic_resyncs_with_bounded_memory(backend, topic):
+    table = topic + ":table"
+
+    async def scenario():
+        merged = await MergedSubscription.start(backend, [topic, table])
+        for n in range(BUFFER * 6):  # nobody reads meanwhile
+            await asyncio.to_thread(backend.publish, topic, "screen.changed", {"n": n})
+        await asyncio.sleep(0.3)  # let the deliveries reach the event loop
+        queued = merged.queue.qsize()
+        first = await merged.next(timeout=5)
+        backend.publish(table, "tally.changed", {"n": 99})
+        after = await collect(merged, 1)
+        merged.close()
+        await backend.aclose()
+        return queued, first, after
+
+    queued, first, after = run(scenario())
+    assert queued <= BUFFER * 2
+    assert [item.event.event for item in first] == ["resync"]
+    assert names(after) == [(table, 99)]

@@ -129,16 +129,12 @@ class Subscription:
         """The next events to send (a list), or None when `timeout` seconds pass quietly."""
         try:
             async with asyncio.timeout(timeout):
-                return await self.wait()
+                while True:
+                    events = await self._accept(await self.queue.get())
+                    if events:
+                        return events
         except TimeoutError:
             return None
-
-    async def wait(self):
-        """The next events to send (a list), however long that takes."""
-        while True:
-            events = await self._accept(await self.queue.get())
-            if events:
-                return events
 
     async def _accept(self, item):
         if item is GAP:
