@@ -15,7 +15,10 @@ from pathlib import Path
 from django.contrib.staticfiles import finders
 from django.contrib.staticfiles.storage import staticfiles_storage
 
+# Comments are for the people who read the files, not for every phone that loads the page. In
+# scripts only whole-line comments go (a "//" inside a line may be in a string).
 CSS_COMMENT = re.compile(r"/\*.*?\*/\n?", re.S)
+SCRIPT_COMMENT = re.compile(r"^[ \t]*(//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/[ \t]*)\n", re.M)
 
 # name -> (kind, static files in order); a callable gives the files when first needed.
 BUNDLES = {
@@ -42,8 +45,7 @@ def bundle(name):
     kind, paths = BUNDLES[name]
     paths = paths() if callable(paths) else paths
     text = "\n".join(_read(path) for path in paths)
-    if kind == "style":
-        text = CSS_COMMENT.sub("", text)  # written into every phone page: only the rules
+    text = (CSS_COMMENT if kind == "style" else SCRIPT_COMMENT).sub("", text)
     if kind == "script":
         text = text.replace("</", "<\\/")  # so no "</script>" ends the block early
     elif "</" in text:

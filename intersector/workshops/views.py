@@ -159,7 +159,7 @@ def agenda_item(request, workshop, item_pk):
         messages.success(request, _("Item saved."))
     if action == "delete":
         return redirect("workshops:agenda", workshop.pk)
-    return redirect(f"{workshop.get_absolute_url()}agenda/#item-{item.pk}")
+    return redirect(reverse("workshops:agenda", args=[workshop.pk]) + f"#item-{item.pk}")
 
 
 @require_POST
