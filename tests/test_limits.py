@@ -151,7 +151,7 @@ def test_posting_too_fast_is_refused_with_the_wait(workshop, fiona):
     services.go_to_item(workshop, item)
     console = Client()
     console.force_login(fiona)
-    console.post(f"/convene/{workshop.pk}/items/{item.pk}/round/", {"action": "open"})
+    console.post(f"/convene/{workshop.pk}/items/{item.pk}/brainwriting/round/", {"action": "open"})
     participant = services.join(workshop, "Ana", "government", "")
     phone = Client()
     phone.cookies[cookie_name(workshop)] = services.token_for(participant)

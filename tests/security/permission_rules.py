@@ -73,15 +73,20 @@ RULES = {
     "workshops:live": facilitator(stream=True),
     "workshops:live_poll": facilitator(),
     "workshops:results": facilitator(),
-    "workshops:notes_csv": facilitator(),
+    # Each kind's downloads (brainwriting's notes here); an old address of a kind's page is sent on.
+    "workshops:export": facilitator(fixed={"kind": "brainwriting", "name": "notes.csv"}),
+    "workshops:item_page_moved": facilitator(fixed={"rest": "themes/"}, expect={"facilitator": 301}),
     "workshops:report": facilitator(("POST",)),
     "workshops:report_pdf": facilitator(),
-    "workshops:bw_settings": facilitator(("POST",), post={"prompts": "Hijacked", "mode": "open"}),
-    "workshops:bw_round": facilitator(("POST",), post={"action": "close"}),
-    "workshops:bw_themes": facilitator(),
-    "workshops:bw_themes_panel": facilitator(),
-    "workshops:bw_themes_make": facilitator(("POST",), post={"count": "3"}),
-    "workshops:bw_themes_edit": facilitator(("POST",), post={"action": "rename", "label": "Hijacked"}),
+    "workshops:brainwriting:settings": facilitator(("POST",), post={"prompts": "Hijacked", "mode": "open"}),
+    "workshops:brainwriting:round": facilitator(("POST",), post={"action": "close"}),
+    "workshops:brainwriting:themes": facilitator(),
+    "workshops:brainwriting:themes_panel": facilitator(),
+    "workshops:brainwriting:themes_make": facilitator(("POST",), post={"count": "3"}),
+    "workshops:brainwriting:themes_edit": facilitator(("POST",), post={"action": "rename", "label": "Hijacked"}),
+    # The tests' own kind (tests/workshops/tally). The test site's item is a brainwriting, so the
+    # tally's facilitator view tells even its facilitator that this item is not a tally.
+    "workshops:tally:reset": facilitator(("POST",), expect={"facilitator": 404}),
     # --- Convene: the room's side (phones by their pass, the projector by its facilitator) ---
     "workshops:enter_code": public(),
     # Anyone with the code sees the join form; a pass from another workshop is not recognised.
@@ -92,11 +97,13 @@ RULES = {
     "workshops:projector": facilitator(),
     "workshops:projector_now": facilitator(anonymous=404),
     "workshops:qr": public(),
-    "workshops:bw_add": phone(post=NOTE),
-    "workshops:bw_vote": phone(post={"theme": "1"}),
+    "workshops:brainwriting:add_note": phone(post=NOTE),
+    "workshops:brainwriting:vote": phone(post={"theme": "1"}),
     # Only the writer changes a note; another phone of the same workshop is told it is not theirs.
-    "workshops:bw_edit": phone({"participant"}, post=NOTE, expect={"co_participant": 404}),
-    "workshops:bw_delete": phone({"participant"}, expect={"co_participant": 404}),
+    "workshops:brainwriting:edit_note": phone({"participant"}, post=NOTE, expect={"co_participant": 404}),
+    "workshops:brainwriting:delete_note": phone({"participant"}, expect={"co_participant": 404}),
+    # The tally is not running: phones are told so (409), others are kept out as ever.
+    "workshops:tally:tap": phone(),
     # --- Background jobs: their owner and staff ---
     "jobs:list": account(),
     "jobs:detail": Rule(JOB),

@@ -119,15 +119,15 @@ def _workshops(world, users):
     world.crossed += [
         # Another workshop's facilitator asks for this workshop's items and report under their own.
         *[("other_facilitator", name, {"pk": theirs.pk}, 404) for name in (
-            "workshops:agenda_item", "workshops:report_pdf", "workshops:bw_settings",
-            "workshops:bw_round", "workshops:bw_themes", "workshops:bw_themes_panel",
-            "workshops:bw_themes_make", "workshops:bw_themes_edit")],
+            "workshops:agenda_item", "workshops:report_pdf", "workshops:brainwriting:settings",
+            "workshops:brainwriting:round", "workshops:brainwriting:themes", "workshops:brainwriting:themes_panel",
+            "workshops:brainwriting:themes_make", "workshops:brainwriting:themes_edit")],
         # A phone of another workshop, through its own workshop's address, at Ana's note.
-        ("outsider_phone", "workshops:bw_edit", {"code": theirs.code}, 404),
-        ("outsider_phone", "workshops:bw_delete", {"code": theirs.code}, 404),
+        ("outsider_phone", "workshops:brainwriting:edit_note", {"code": theirs.code}, 404),
+        ("outsider_phone", "workshops:brainwriting:delete_note", {"code": theirs.code}, 404),
         # Ana at Carl's note.
-        ("participant", "workshops:bw_edit", {"note_pk": carl_note.pk}, 404),
-        ("participant", "workshops:bw_delete", {"note_pk": carl_note.pk}, 404),
+        ("participant", "workshops:brainwriting:edit_note", {"note_pk": carl_note.pk}, 404),
+        ("participant", "workshops:brainwriting:delete_note", {"note_pk": carl_note.pk}, 404),
     ]
     world.secrets[signed_part(services.token_for(ana))] = set()  # a cookie, never in a page
 
