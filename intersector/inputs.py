@@ -88,7 +88,11 @@ def is_password(name):
 
 
 # Field names that say little to a person, in plain words.
-LABELS = {"q": gettext_lazy("search"), "csrfmiddlewaretoken": gettext_lazy("security token")}
+LABELS = {
+    "q": gettext_lazy("search"), "csrfmiddlewaretoken": gettext_lazy("security token"),
+    "display_name": gettext_lazy("your name"), "body": gettext_lazy("comment"),
+    "who": gettext_lazy("person to invite"),
+}
 
 
 def field_label(name):

@@ -237,6 +237,7 @@ def create_review(*, owner, upload, title="", form="mou"):
     if scorecard is None:
         raise DocumentError(_("The scorecard has not been loaded on this site yet."))
     text, pages = read_document(upload)
+    text = text.replace("\x00", "")  # a stray NUL is not text, and PostgreSQL cannot store it
     clauses = split_clauses(text)
     if not clauses:
         raise DocumentError(_("No clauses were found in the document."))

@@ -106,6 +106,8 @@ def read_csv(data):
             except UnicodeDecodeError as exc:
                 raise ImportProblem(_("This file is not text we can read. Save it as CSV (UTF-8) and try again.")) from exc
     data = data.lstrip("\ufeff")
+    if "\x00" in data:  # e.g. saved as "Unicode text" (UTF-16); PostgreSQL could not store it either
+        raise ImportProblem(_("This file is not text we can read. Save it as CSV (UTF-8) and try again."))
     reader = csv.DictReader(io.StringIO(data), delimiter=_delimiter(data))
     if not reader.fieldnames:
         raise ImportProblem(_("This file is empty."))

@@ -144,3 +144,22 @@ def test_a_file_name_with_control_characters_never_breaks_an_upload(site):
     assert not problems, "\n".join(problems)
     review = Review.objects.exclude(pk=site.review.pk).get()
     assert review.filename == "agreement.txt"
+
+
+def test_a_control_character_inside_an_uploaded_file_never_breaks_an_upload(site):
+    """File contents are the forms' business, not the input check's: a NUL inside a text, CSV or
+    YAML file is refused by the form or left out of the document's text, never a server error."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tests.security.conftest import OLD_AGREEMENT
+
+    contents = {"agreement.txt": OLD_AGREEMENT * 40 + b"a hidden\x00NUL\x1b" + OLD_AGREEMENT,
+                "resources.csv": b"title,url,summary\nA guide,https://example.org,Some\x00thing\n",
+                "scorecard.yaml": b"version: 2\ntitle: \"Nul\x00here\"\n"}
+    problems = []
+    for client, form in page_forms(site):
+        for name in form.file_fields:
+            for filename, content in contents.items():
+                upload = SimpleUploadedFile(filename, content)
+                send(client, "post", form.action, problems, data={**form.data(), name: upload})
+    assert not problems, "\n".join(problems)

@@ -45,9 +45,11 @@ def test_the_schema_pattern_says_the_same_as_the_check(text):
 
 def test_the_messages_name_the_field_in_plain_words_and_say_what_to_do():
     assert message(CONTROL, "field", "display_name") == (
-        "The field “display name” contains a character that cannot be saved (an invisible control "
+        "The field “your name” contains a character that cannot be saved (an invisible control "
         "character). Remove it and try again.")
     assert "only invisible characters" in message(INVISIBLE_ONLY, "field", "title")
     assert "cannot be part of a password" in message(CONTROL, "field", "new_password1")
     assert message(CONTROL, "field", "q").startswith("The field “search”")
+    assert message(CONTROL, "field", "partner-0-representative").startswith(
+        "The field “partner 0 representative”")
     assert "address" in message(CONTROL, "address")
