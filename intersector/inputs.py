@@ -198,3 +198,14 @@ def decoded_json(body):
         return json.loads(body)
     except ValueError:  # also UnicodeDecodeError
         return None
+
+
+def drop_unreadable_cookies(request):
+    """Forget cookies whose value holds a control character, as if the browser had not sent them.
+
+    Nobody types a cookie, so there is nothing to tell the visitor; but a session cookie with a
+    NUL in it (sent quoted as "\\000") would otherwise reach the database and answer 500."""
+    for name, value in list(request.COOKIES.items()):
+        if problem(name, allow_invisible=True) or problem(value, allow_invisible=True):
+            del request.COOKIES[name]
+

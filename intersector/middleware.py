@@ -1,7 +1,7 @@
 """Site-wide middleware: security headers, friendly pages for bare error responses, and the one
 check of the text every request carries."""
 
-from intersector.inputs import check_request
+from intersector.inputs import check_request, drop_unreadable_cookies
 from intersector.refusals import Refused, refusal_response
 from intersector.views import method_not_allowed
 
@@ -88,3 +88,16 @@ class InputCheckMiddleware:
         except Refused as refusal:
             return refusal_response(request, refusal)
         return self.get_response(request)
+
+
+class CookieCheckMiddleware:
+    """Forget cookies holding control characters before the session and the other middleware read
+    them (intersector/inputs.py); listed before SessionMiddleware."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        drop_unreadable_cookies(request)
+        return self.get_response(request)
+

@@ -131,6 +131,8 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "intersector.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Cookies holding control characters are forgotten before anything reads them (inputs.py).
+    "intersector.middleware.CookieCheckMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",

@@ -163,3 +163,20 @@ def test_a_control_character_inside_an_uploaded_file_never_breaks_an_upload(site
                 upload = SimpleUploadedFile(filename, content)
                 send(client, "post", form.action, problems, data={**form.data(), name: upload})
     assert not problems, "\n".join(problems)
+
+
+def test_a_cookie_with_a_control_character_is_forgotten_not_a_server_error(site):
+    """A cookie nobody typed: the visitor is simply treated as having no such cookie. Browsers
+    send a NUL quoted as \\000, which Django's cookie parser turns back into NUL."""
+    from django.test import Client
+
+    problems = []
+    names = ["sessionid", "csrftoken", "django_language", "messages", f"convene-{site.workshop.code}"]
+    for name in names:
+        client = Client(HTTP_COOKIE=f'{name}="abc\\000defghijklmnopqrstuvwxyz"')
+        for url in ("/", f"/w/{site.workshop.code}/", "/agree/", "/accounts/", "/convene/new/"):
+            send(client, "get", url, problems)
+    signed_in = Client(HTTP_COOKIE='sessionid="\\000' + "a" * 31 + '"')
+    account = send(signed_in, "get", "/accounts/", problems)
+    assert not problems, "\n".join(problems)
+    assert account.status_code == 302  # to sign in: the session was forgotten

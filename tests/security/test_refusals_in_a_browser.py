@@ -7,9 +7,21 @@ import pytest
 from intersector.workshops import services
 from intersector.workshops.activities.brainwriting import services as bw
 from tests.conftest import check_accessibility, screenshot
+from tests.live.servers import Server, server_env
+from tests.workshops.phones import database_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 PASSWORD = "a-long-pass-phrase-42"
+
+
+@pytest.fixture
+def server():
+    """The phone's page streams live events: uvicorn serves it (the test server cannot)."""
+    from django.db import connection
+
+    server = Server("inputs-browser", server_env(DATABASE_URL=database_url(connection.settings_dict))).start()
+    yield server
+    server.stop()
 
 
 @pytest.fixture
@@ -17,12 +29,13 @@ def facilitator(django_user_model):
     return django_user_model.objects.create_user("fiona", "fiona@example.org", PASSWORD)
 
 
-def test_the_phone_keeps_the_note_and_says_what_to_fix(live_server, phone_page, facilitator):
+@pytest.mark.live
+def test_the_phone_keeps_the_note_and_says_what_to_fix(server, phone_page, facilitator):
     workshop = services.create_workshop(facilitator, "Sector styles")
     item = workshop.items.get(kind="brainwriting")
     services.go_to_item(workshop, item)
     bw.open_round(item)
-    phone_page.goto(f"{live_server.url}/w/{workshop.code}/")
+    phone_page.goto(f"{server.url}/w/{workshop.code}/")
     phone_page.get_by_label("Your name (as others will see it)").fill("Ana")
     phone_page.get_by_label("Government").check()
     phone_page.get_by_role("button", name="Join").click()
