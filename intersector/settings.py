@@ -84,6 +84,7 @@ _check_production_settings()
 CONVENE_KINDS = [
     "intersector.workshops.activities.presentation",
     "intersector.workshops.activities.brainwriting",
+    "intersector.workshops.activities.casesim",
     "intersector.workshops.activities.discussion",
     "intersector.workshops.activities.pause",
     *env_list("CONVENE_EXTRA_KINDS"),

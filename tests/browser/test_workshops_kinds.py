@@ -46,7 +46,7 @@ def test_a_removed_kind_is_shown_plainly_on_every_screen(server, new_page, djang
         workshop = Workshop.objects.get(title=f"Kinds {name}")
         # The case simulation's plug-in ran here once, and has been taken off the site since.
         gone = workshop.items.get(order=3)
-        AgendaItem.objects.filter(pk=gone.pk).update(kind="casesim", config={"pack": 1})
+        AgendaItem.objects.filter(pk=gone.pk).update(kind="roleplay", config={"pack": 1})
         Workshop.objects.filter(pk=workshop.pk).update(current_item=gone, status="live")
 
         console.goto(f"{server.url}/convene/{workshop.pk}/")
@@ -54,7 +54,7 @@ def test_a_removed_kind_is_shown_plainly_on_every_screen(server, new_page, djang
         screenshot(console, f"workshops-console-unavailable-{name}")
         check_accessibility(console)
         console.goto(f"{server.url}/convene/{workshop.pk}/agenda/")
-        assert console.get_by_label("Kind").nth(3).input_value() == "casesim"
+        assert console.get_by_label("Kind").nth(3).input_value() == "roleplay"
         screenshot(console, f"workshops-agenda-unavailable-{name}")
         check_accessibility(console)
         console.goto(f"{server.url}/w/{workshop.code}/screen")

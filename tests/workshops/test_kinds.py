@@ -105,7 +105,7 @@ def test_a_kinds_own_pages_moved_under_its_segment_and_old_links_follow(workshop
 def gone(workshop):
     """An item whose kind's plug-in was removed from the site (its row and set-up are still there)."""
     item = workshop.items.first()
-    AgendaItem.objects.filter(pk=item.pk).update(kind="casesim", config={"pack": 7})
+    AgendaItem.objects.filter(pk=item.pk).update(kind="roleplay", config={"pack": 7})
     item.refresh_from_db()
     return item
 
@@ -114,11 +114,11 @@ def test_an_item_of_a_removed_kind_says_so_and_keeps_its_set_up(gone, workshop, 
     page = console.get(f"/convene/{workshop.pk}/").content.decode()
     assert "not available on this site" in page
     agenda = console.get(f"/convene/{workshop.pk}/agenda/").content.decode()
-    assert 'value="casesim" selected' in agenda
+    assert 'value="roleplay" selected' in agenda
     console.post(f"/convene/{workshop.pk}/agenda/{gone.pk}/",
-                 {"action": "save", "title": "Renamed", "kind": "casesim", "minutes": "20"})
+                 {"action": "save", "title": "Renamed", "kind": "roleplay", "minutes": "20"})
     gone.refresh_from_db()
-    assert (gone.title, gone.kind, gone.config) == ("Renamed", "casesim", {"pack": 7})
+    assert (gone.title, gone.kind, gone.config) == ("Renamed", "roleplay", {"pack": 7})
     results = console.get(f"/convene/{workshop.pk}/results/").content.decode()
     assert "This activity is not available on this site." in results
 
@@ -142,12 +142,12 @@ def test_a_phone_and_projector_on_an_item_of_a_removed_kind_show_a_plain_notice(
 
 
 def test_adding_an_item_of_a_kind_the_site_does_not_have_is_refused(workshop, console):
-    response = console.post(f"/convene/{workshop.pk}/agenda/", {"title": "Sim", "kind": "casesim", "minutes": "20"})
-    assert response.status_code == 400 and "“casesim” is not a kind of activity this site offers" in response.content.decode()
-    assert not workshop.items.filter(kind__in=["casesim", "presentation"], title="Sim").exists()
+    response = console.post(f"/convene/{workshop.pk}/agenda/", {"title": "Sim", "kind": "roleplay", "minutes": "20"})
+    assert response.status_code == 400 and "“roleplay” is not a kind of activity this site offers" in response.content.decode()
+    assert not workshop.items.filter(kind__in=["roleplay", "presentation"], title="Sim").exists()
     first = workshop.items.first()
     changed = console.post(f"/convene/{workshop.pk}/agenda/{first.pk}/",
-                           {"action": "save", "title": "X", "kind": "casesim", "minutes": "20"})
+                           {"action": "save", "title": "X", "kind": "roleplay", "minutes": "20"})
     assert changed.status_code == 400
     first.refresh_from_db()
     assert first.kind == "presentation"
@@ -155,7 +155,7 @@ def test_adding_an_item_of_a_kind_the_site_does_not_have_is_refused(workshop, co
 
 def test_duplicating_a_workshop_keeps_an_item_of_a_removed_kind_as_it_is(gone, workshop, facilitator):
     copy = services.duplicate_workshop(facilitator, workshop)
-    item = copy.items.get(kind="casesim")
+    item = copy.items.get(kind="roleplay")
     assert item.config == {"pack": 7}
 
 

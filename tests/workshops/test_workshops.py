@@ -10,12 +10,12 @@ from intersector.workshops.models import CODE_ALPHABET, Participant, Workshop
 pytestmark = pytest.mark.django_db
 
 
-def test_a_workshop_from_the_starter_template_has_the_six_item_agenda(console):
+def test_a_workshop_from_the_starter_template_has_the_five_item_agenda(console):
     response = console.post("/convene/new/", {"title": "Sector styles", "template": "starter"})
     workshop = Workshop.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/convene/{workshop.pk}/"
     kinds = [item.kind for item in workshop.items.all()]
-    assert kinds == ["presentation", "brainwriting", "break", "discussion", "discussion", "presentation"]
+    assert kinds == ["presentation", "brainwriting", "break", "casesim", "presentation"]
     assert sum(item.minutes for item in workshop.items.all()) == 180
     assert len(workshop.code) == 6 and set(workshop.code) <= set(CODE_ALPHABET)
 
@@ -66,7 +66,7 @@ def test_the_agenda_can_be_edited_reordered_and_extended(console, workshop):
     console.post(f"/convene/{workshop.pk}/agenda/", {"title": "Poll", "kind": "discussion", "minutes": "5"})
     assert workshop.items.last().title == "Poll"
     bad = console.post(f"/convene/{workshop.pk}/agenda/", {"title": "X", "kind": "discussion", "minutes": "-3"})
-    assert bad.status_code == 400 and workshop.items.count() == 7
+    assert bad.status_code == 400 and workshop.items.count() == 6
 
 
 def test_another_workshops_agenda_item_is_not_found(console, workshop, facilitator):
@@ -83,7 +83,7 @@ def test_duplicating_copies_the_agenda_with_a_new_code_and_nobody_in_it(console,
     response = console.post(f"/convene/{workshop.pk}/duplicate/")
     copy = Workshop.objects.exclude(pk=workshop.pk).get()
     assert response["Location"] == f"/convene/{copy.pk}/"
-    assert copy.code != workshop.code and copy.items.count() == 6 and copy.participants.count() == 0
+    assert copy.code != workshop.code and copy.items.count() == 5 and copy.participants.count() == 0
 
 
 def test_a_participant_joins_by_code_and_sees_the_current_screen(client, workshop):

@@ -1,0 +1,71 @@
+from django.utils.translation import gettext_lazy as _
+
+from intersector.workshops.activities.base import Activity
+
+# Live events (ids only, never a brief's text):
+#   sim.changed   boards: anything the facilitator's overview shows (seats, briefs opened, counts)
+#   sim.phase     a table's phase or clock changed (table topic; all phones when every table moves)
+#   sim.families  a table's family proposal changed (table topic)
+#   sim.sheet     an element of a table's sheet changed (table topic; carries element and version)
+#   sim.screen    what the projector shows in the report changed (boards and phones)
+#   sim.reveal    the facilitator revealed every brief (all phones)
+BOARD_EVENTS = ("sim.changed", "sim.phase", "sim.sheet", "sim.families", "sim.screen", "sim.reveal")
+PHONE_EVENTS = ("sim.phase", "sim.families", "sim.sheet", "sim.screen", "sim.reveal")
+
+
+class CaseSimulation(Activity):
+    kind = "casesim"
+    label = _("Case simulation")
+    help = _("Tables negotiate a partnering agreement, each person playing a confidential role from a case pack; "
+             "then the room compares the tables' agreements.")
+    board_events = BOARD_EVENTS
+    phone_events = PHONE_EVENTS
+    phone_styles = ("casesim/phone.css",)
+    console_styles = ("casesim/console.css",)
+
+    def default_config(self):
+        return {"pack": "sacramento", "language": "", "prefer": "own", "extra": "mirror", "questions": True}
+
+    def copy_config(self, config):
+        return {**self.default_config(), **config}
+
+    def starter_items(self):
+        return [(40, _("Partnering agreement case simulation and report back"), 80, {})]
+
+    def on_start(self, item):
+        from intersector.workshops.activities.casesim import state
+
+        state.start(item)
+
+    def participant_context(self, item, participant):
+        from intersector.workshops.activities.casesim import views_phone
+
+        return views_phone.participant_context(item, participant)
+
+    def facilitator_context(self, item):
+        from intersector.workshops.activities.casesim import views_console
+
+        return views_console.facilitator_context(item)
+
+    def screen_context(self, item):
+        from intersector.workshops.activities.casesim import show
+
+        return show.screen_context(item)
+
+    def results_context(self, item):
+        from intersector.workshops.activities.casesim import show
+
+        return show.results_context(item)
+
+    def urls(self):
+        from intersector.workshops.activities.casesim import urls
+
+        return urls.participant_urls, urls.facilitator_urls
+
+    def exports(self):
+        from intersector.workshops.activities.casesim import show
+
+        return show.exports()
+
+
+activity = CaseSimulation()

@@ -1,0 +1,121 @@
+"""A running case simulation. Confidential text (role briefs, must-gets, red lines) lives only in
+Simulation.packs, the snapshot of the case pack taken when the item starts: pages reach a brief
+through state.brief_for(seat), for its holder, or after the facilitator reveals the briefs."""
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+MAX_SHEET_TEXT = 4000  # one element's agreed wording: a few paragraphs, typed on a phone
+
+
+class Simulation(models.Model):
+    class Stage(models.TextChoices):
+        TABLES = "tables", _("Tables are working")
+        REPORT = "report", _("Tables report back")
+
+    item = models.OneToOneField("workshops.AgendaItem", on_delete=models.CASCADE, related_name="simulation")
+    pack_key = models.CharField(max_length=100)
+    pack_version = models.PositiveIntegerField(default=1)
+    pack_language = models.CharField(max_length=10, default="en")
+    # {language: casepacks.to_data(pack)} of the pack's key when the item started: later edits
+    # of the pack in /cms/ do not change a simulation that has begun.
+    packs = models.JSONField(default=dict)
+    # Role keys every table plays, in play order (casepacks.seating rule 3).
+    cast = models.JSONField(default=list)
+    stage = models.CharField(max_length=10, choices=Stage.choices, default=Stage.TABLES)
+    # What the projector shows in the report: {"view": "overview"|"family"|"table"|"debrief", ...}.
+    screen = models.JSONField(default=dict, blank=True)
+    revealed_at = models.DateTimeField(null=True, blank=True)
+    started = models.DateTimeField(default=timezone.now)
+
+    def __str__(self):
+        return f"{self.item} ({self.pack_key} v{self.pack_version})"
+
+
+class TableRun(models.Model):
+    """One table's way through the phases, on the server's clock."""
+
+    simulation = models.ForeignKey(Simulation, on_delete=models.CASCADE, related_name="runs")
+    table = models.ForeignKey("workshops.Table", on_delete=models.CASCADE, related_name="+")
+    phase = models.CharField(max_length=30)  # a key of the pack's phases; "done" after the last
+    phase_started_at = models.DateTimeField(default=timezone.now)
+    phase_ends_at = models.DateTimeField(null=True, blank=True)
+    extra_seconds = models.PositiveIntegerField(default=0)  # time this table was given on top
+    families = models.JSONField(default=list)  # the families the table agreed to work on, in order
+    last_activity = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["table__number"]
+        constraints = [models.UniqueConstraint(fields=["simulation", "table"], name="casesim_one_run_per_table")]
+
+
+class RoleSeat(models.Model):
+    """Who plays which role at which table. A reconnecting phone finds its seat here."""
+
+    class Mode(models.TextChoices):
+        ROLE = "role", _("Plays the role")
+        MIRROR = "mirror", _("Shares the role")
+        OBSERVER = "observer", _("Observes")
+
+    simulation = models.ForeignKey(Simulation, on_delete=models.CASCADE, related_name="seats")
+    participant = models.ForeignKey("workshops.Participant", on_delete=models.CASCADE, related_name="+")
+    table = models.ForeignKey("workshops.Table", null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
+    role_key = models.CharField(max_length=100, blank=True)  # "" for an observer
+    mode = models.CharField(max_length=10, choices=Mode.choices, default=Mode.ROLE)
+    opened_at = models.DateTimeField(null=True, blank=True)        # first saw their brief
+    acknowledged_at = models.DateTimeField(null=True, blank=True)  # said "I have read it"
+    taken_out = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["simulation", "participant"], name="casesim_one_seat")]
+
+
+class FamilyProposal(models.Model):
+    """'Let us work on Who, Why, How and What if': proposed by one phone, accepted by the table."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("Waiting for the table")
+        ACCEPTED = "accepted", _("Accepted")
+        REPLACED = "replaced", _("Replaced by a newer proposal")
+
+    run = models.ForeignKey(TableRun, on_delete=models.CASCADE, related_name="proposals")
+    proposed_by = models.ForeignKey("workshops.Participant", null=True, on_delete=models.SET_NULL, related_name="+")
+    families = models.JSONField(default=list)
+    accepted_by = models.JSONField(default=list)  # participant ids who said yes
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["-pk"]
+
+
+class SheetEntry(models.Model):
+    """The table's wording for one scorecard element, shared live by the table's phones.
+
+    Each save names the version it was typed over; a save over an older version keeps both
+    texts (conflict_text) until someone at the table chooses, so no one's words are lost."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("Draft")
+        AGREED = "agreed", _("Agreed")
+        DISPUTED = "disputed", _("Disputed")
+        PARKED = "parked", _("Parked")
+
+    run = models.ForeignKey(TableRun, on_delete=models.CASCADE, related_name="entries")
+    family = models.CharField(max_length=20)
+    element = models.CharField(max_length=100)  # a key of the Agree scorecard's elements
+    text = models.TextField(blank=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.DRAFT)
+    version = models.PositiveIntegerField(default=0)
+    updated_by = models.ForeignKey("workshops.Participant", null=True, on_delete=models.SET_NULL, related_name="+")
+    updated_at = models.DateTimeField(default=timezone.now)
+    conflict_text = models.TextField(blank=True)
+    conflict_by = models.ForeignKey("workshops.Participant", null=True, blank=True, on_delete=models.SET_NULL,
+                                    related_name="+")
+    conflict_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "element"], name="casesim_one_entry_per_element")]
