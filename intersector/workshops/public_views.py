@@ -129,7 +129,7 @@ def topic_for(request, code):
 def live(request, code):
     topic = topic_for(request, code)
     if topic is None:
-        return HttpResponse(_("Join the workshop to follow it."), status=403, content_type="text/plain")
+        raise services.Refused(_("Join the workshop to follow it."), status=403)
     return stream_response(request, topic)
 
 
@@ -138,7 +138,7 @@ def live(request, code):
 def live_poll(request, code):
     topic = topic_for(request, code)
     if topic is None:
-        return HttpResponse(_("Join the workshop to follow it."), status=403, content_type="text/plain")
+        raise services.Refused(_("Join the workshop to follow it."), status=403)
     return poll_response(request, topic)
 
 

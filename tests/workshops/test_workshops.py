@@ -179,3 +179,13 @@ def test_the_projector_shows_the_code_and_a_qr_code(console, workshop, client):
     assert page.status_code == 200 and workshop.code.encode() in page.content
     qr = client.get(f"/w/{workshop.code}/qr.svg")
     assert qr.status_code == 200 and qr["Content-Type"] == "image/svg+xml" and b"<svg" in qr.content
+
+
+def test_a_stranger_asking_for_the_live_stream_gets_a_plain_refusal(client, workshop):
+    """A browser that has not joined (a stale tab, a copied link) is told why, as a page or JSON."""
+    for address in (f"/w/{workshop.code}/live", f"/w/{workshop.code}/live/poll"):
+        page = client.get(address)
+        assert page.status_code == 403 and "Join the workshop to follow it." in page.content.decode()
+        assert page["Content-Type"].startswith("text/html")
+        answer = client.get(address, HTTP_ACCEPT="application/json")
+        assert answer.status_code == 403 and answer.json()["detail"] == "Join the workshop to follow it."
