@@ -1,0 +1,609 @@
+"""The case simulation under load: seating a room, then every table editing its shared sheet.
+
+    .venv/bin/python bench/bench_casesim.py                      # 300 people, 40 tables, 60 s, one uvicorn
+    .venv/bin/python bench/bench_casesim.py --redis              # two uvicorn processes + Redis
+    .venv/bin/python bench/bench_casesim.py --database-url postgres://postgres@127.0.0.1:5432/bench_casesim
+
+1. Seating: the time to start the simulation item of a starter workshop for N joined people at
+   T tables (services.go_to_item -> state.start: the pack snapshot, casepacks seating, the RoleSeat
+   rows, the TableRuns), beside its floor: the pure casepacks.assign_roles call and the bare bulk
+   insert of the same N seat rows.
+2. The project's bare live delivery (bench_live.py's measurement, N streams, on the same server).
+3. Live sheets: N phones join through the real join URL on uvicorn, are seated at T tables, their
+   tables are put in the negotiate phase with families chosen (set directly in the database: that
+   is set-up), every phone opens its live stream (its table's topic + the phones' topic) and each
+   person saves an element of the table's sheet every ~`interval` s through the phone's save URL.
+   For each save: from just before the POST to the moment each OTHER phone at that table has the
+   sim.sheet event, and to the moment it has fetched the element's fragment (as phone.js does).
+   Also: events that reached a phone at another table (leaks, must be 0), missing events, errors,
+   server memory and CPU.
+
+Prepares its own SQLite database (var/bench-casesim.sqlite3, migrated afresh) or uses --database-url
+(PostgreSQL, emptied first). Loopback only, bounded. Prints figures; asserts nothing about speed.
+"""
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import re
+import statistics
+import subprocess
+import sys
+import time
+import uuid
+from collections import Counter, defaultdict
+from pathlib import Path
+from types import SimpleNamespace
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+import bench_live  # noqa: E402
+import httpx  # noqa: E402
+from sse_client import SSEClient, close_all  # noqa: E402
+
+from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers  # noqa: E402
+
+DATABASE = ROOT / "var" / "bench-casesim.sqlite3"
+CSRF = "c" * 32  # any well-formed token works when the cookie and the header agree
+SECTORS = ["government", "business", "non-profit", "other"]
+FAMILIES = ["who", "why", "what", "when", "how", "what-if"]
+STATUSES = ["draft", "draft", "draft", "agreed", "disputed", "parked"]
+WORDS = ["the city", "pays", "stipends", "in advance", "shared data", "every quarter", "the board", "decides",
+         "by consensus", "air quality", "monitors", "transit", "freight routes", "review", "in two years"]
+# The phone's URLs for one element of its table's sheet (views_phone.py, namespace workshops:casesim).
+SAVE_URL = "workshops:casesim:sheet-save"
+FRAGMENT_URL = "workshops:casesim:sheet-element"
+VERSION = re.compile(r'data-version="(\d+)"')
+
+
+def parse_args():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--people", type=int, default=300, help="participants (phones), max 1000")
+    parser.add_argument("--tables", type=int, default=40, help="tables")
+    parser.add_argument("--seconds", type=float, default=60, help="how long everyone keeps editing")
+    parser.add_argument("--interval", type=float, default=10, help="seconds between one person's saves")
+    parser.add_argument("--repeat", type=int, default=3, help="seatings timed (fresh workshops)")
+    parser.add_argument("--no-fetch", action="store_true", help="phones do not fetch the element after its event")
+    parser.add_argument("--no-live", action="store_true", help="skip bench_live's bare figure")
+    parser.add_argument("--redis", action="store_true", help="two uvicorn processes on Redis")
+    parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
+    parser.add_argument("--database-url", default="", help="e.g. postgres://postgres@127.0.0.1:5432/bench (emptied!)")
+    args, _unknown = parser.parse_known_args()  # bench/run.py passes the same arguments to every bench
+    args.people = max(2, min(args.people, 1000))
+    args.tables = max(1, min(args.tables, args.people // 2))
+    args.seconds = max(1.0, min(args.seconds, 1800.0))
+    args.interval = max(0.5, args.interval)
+    return args
+
+
+percentile = bench_live.percentile
+
+
+def ms(values):
+    """'p50 … p95 … max …' of seconds, in milliseconds."""
+    if not values:
+        return "n=0"
+    return (f"p50 {1000 * percentile(values, .5):6.1f}  p95 {1000 * percentile(values, .95):6.1f}  "
+            f"max {1000 * max(values):6.1f}  (n={len(values)})")
+
+
+def cpu_seconds(servers):
+    """CPU time the server processes have used (user + system), from /proc."""
+    total = 0.0
+    for server in servers:
+        fields = Path(f"/proc/{server.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        total += (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    return total
+
+
+# --- The database ------------------------------------------------------------------------------
+
+
+def prepare_database(env):
+    """A fresh, migrated database with the starter scorecard; then Django in this process."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
+    else:
+        create_postgres_database(url)
+        subprocess.run([sys.executable, "manage.py", "flush", "--no-input"], cwd=ROOT, env=env, check=False,
+                       capture_output=True)
+    started = time.monotonic()
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+    print(f"  database migrated in {time.monotonic() - started:.1f} s ({url.split('://')[0]})")
+    os.environ.update(env)
+    import django
+
+    django.setup()
+    from intersector.agreements.content import load_scorecard
+
+    load_scorecard(ROOT / "content")
+
+
+def create_postgres_database(url):
+    """CREATE DATABASE when the named one does not exist yet (the server's own 'postgres' db)."""
+    import psycopg
+
+    base, _, name = url.rpartition("/")
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+        if not connection.execute("SELECT 1 FROM pg_database WHERE datname = %s", [name]).fetchone():
+            connection.execute(f'CREATE DATABASE "{name}"')
+
+
+def new_workshop(title):
+    from django.contrib.auth import get_user_model
+
+    from intersector.workshops import services
+
+    user = get_user_model().objects.create_user(f"bench-{uuid.uuid4().hex[:8]}")
+    return services.create_workshop(user, title)
+
+
+# --- 1. Seating ----------------------------------------------------------------------------------
+
+
+def time_seating(args):
+    """go_to_item on the simulation item of fresh starter workshops, beside the floor."""
+    from django.db import transaction
+
+    from intersector import casepacks
+    from intersector.workshops import services
+    from intersector.workshops.activities.casesim import state
+    from intersector.workshops.activities.casesim.models import RoleSeat
+
+    starts, packs, inserts, assigns = [], [], [], []
+    for n in range(args.repeat):
+        workshop = new_workshop(f"Seating bench {n}")
+        people = [services.join(workshop, f"Person {i}", SECTORS[i % 4]) for i in range(args.people)]
+        services.set_table_count(workshop, args.tables)
+        item = workshop.items.get(kind="casesim")
+        started = time.perf_counter()
+        services.go_to_item(workshop, item)
+        starts.append(time.perf_counter() - started)
+        simulation = state.simulation_of(item)
+        # What it does besides writing: reading the pack's files (the snapshot)...
+        started = time.perf_counter()
+        state.pack_languages(state.chosen_pack(item))
+        packs.append(time.perf_counter() - started)
+        # ... and the floor: the pure seating call and the bare insert of the same seat rows.
+        tables = list(workshop.tables.values_list("pk", flat=True))
+        started = time.perf_counter()
+        casepacks.assign_roles([(p.pk, p.sector) for p in people], tables, state.roles_of(simulation))
+        assigns.append(time.perf_counter() - started)
+        seats = list(RoleSeat.objects.filter(simulation=simulation))
+        RoleSeat.objects.filter(simulation=simulation).delete()
+        for seat in seats:
+            seat.pk = None
+        started = time.perf_counter()
+        with transaction.atomic():
+            RoleSeat.objects.bulk_create(seats)
+        inserts.append(time.perf_counter() - started)
+    return {"start": starts, "packs": packs, "insert": inserts, "assign": assigns}
+
+
+def report_seating(result, args):
+    def row(label, values):
+        print(f"    {label:58s} median {1000 * statistics.median(values):7.1f} ms  "
+              f"(min {1000 * min(values):.1f}, max {1000 * max(values):.1f})")
+
+    print(f"\nSeating {args.people} people at {args.tables} tables ({args.repeat} fresh starter workshops):")
+    row("go_to_item -> state.start (snapshot, seating, seats, runs)", result["start"])
+    row("  of which could be: reading the pack files", result["packs"])
+    row("floor: casepacks.assign_roles alone", result["assign"])
+    row(f"floor: bulk insert of the {args.people} seat rows", result["insert"])
+    ratio = statistics.median(result["start"]) / max(1e-9, statistics.median(result["insert"]))
+    print(f"    start / bare insert: {ratio:.1f}x")
+
+
+# --- 3. The live workshop ------------------------------------------------------------------------
+
+
+async def join_by_phone(server, code, count):
+    """`count` phones join through the real join form; returns their pass cookies (name=value)."""
+    cookies = [None] * count
+    errors = []
+    gate = asyncio.Semaphore(20)
+    async with httpx.AsyncClient(timeout=30, base_url=server.url) as http:
+        async def join(index):
+            async with gate:
+                try:
+                    response = await http.post(
+                        f"/w/{code}/", data={"display_name": f"Phone {index}", "sector": SECTORS[index % 4]},
+                        headers={"Cookie": f"csrftoken={CSRF}", "X-CSRFToken": CSRF})
+                except httpx.HTTPError as exc:
+                    errors.append(f"{type(exc).__name__}: {exc}")
+                    return
+                name = f"convene-{code}"
+                if response.status_code != 302 or name not in response.cookies:
+                    errors.append(f"HTTP {response.status_code}: {response.text[:120]}")
+                    return
+                cookies[index] = f"{name}={response.cookies[name]}"
+
+        await asyncio.gather(*(join(i) for i in range(count)))
+    return [c for c in cookies if c], errors
+
+
+def seat_the_room(workshop, cookies, args):
+    """Seat the people who joined (timed), then set every table in the negotiate phase with its
+    families chosen: set-up, written straight to the database. Returns one dict per phone."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intersector.workshops import services
+    from intersector.workshops.activities.casesim import state
+    from intersector.workshops.activities.casesim.models import RoleSeat, TableRun
+
+    services.set_table_count(workshop, args.tables)
+    item = workshop.items.get(kind="casesim")
+    started = time.perf_counter()
+    services.go_to_item(workshop, item)
+    seating_s = time.perf_counter() - started
+    simulation = state.simulation_of(item)
+    now = timezone.now()
+    runs = list(TableRun.objects.filter(simulation=simulation).order_by("table__number"))
+    for index, run in enumerate(runs):
+        chosen = [FAMILIES[(index + k) % len(FAMILIES)] for k in range(3 + index % 3)]  # 3 to 5 families
+        TableRun.objects.filter(pk=run.pk).update(phase="negotiate", phase_started_at=now, families=chosen,
+                                                  phase_ends_at=now + timedelta(minutes=60), last_activity=now)
+        run.families = chosen
+    seats = {s.participant_id: s for s in RoleSeat.objects.filter(simulation=simulation)}
+    elements = elements_by_family()
+    families_of = {run.table_id: run.families for run in runs}
+    phones = []
+    for cookie in cookies:
+        participant = services.participant_from_token(workshop, cookie.partition("=")[2])
+        seat = seats.get(participant.pk)
+        table = seat.table_id if seat else None
+        phones.append({"cookie": f"{cookie}; csrftoken={CSRF}", "participant": participant.pk, "table": table,
+                       "mode": seat.mode if seat else "", "elements": [
+                           e for f in families_of.get(table, []) for e in elements[f]]})
+    return item, phones, seating_s
+
+
+def elements_by_family():
+    from intersector.agreements.scorecard import Scorecard
+    from intersector.agreements.services import current_scorecard
+
+    card = Scorecard(current_scorecard().definition)
+    return {family.key: [e.key for e in family.elements] for family in card.families}
+
+
+def phone_urls(workshop, item):
+    """The save and fragment URLs (with {element} in them), or None for a save before they exist."""
+    from django.urls import NoReverseMatch, reverse
+
+    try:
+        save = reverse(SAVE_URL, args=[workshop.code, "ELEMENT"]).replace("ELEMENT", "{element}")
+    except NoReverseMatch:
+        return None, None
+    try:
+        fragment = reverse(FRAGMENT_URL, args=[workshop.code, "ELEMENT"]).replace("ELEMENT", "{element}")
+    except NoReverseMatch:
+        fragment = None
+    return save, fragment
+
+
+class Phone(SSEClient):
+    """One participant's stream, with what the phone knows of its table's sheet."""
+
+    def __init__(self, url, info):
+        super().__init__(url, headers={"Cookie": info["cookie"]})
+        self.info = info
+        self.table = info["table"]
+        self.versions = {}    # element -> newest version this phone has seen
+        self.fetched = []     # (table, element, version, fetch finished at, HTTP status)
+        self.saving = set()   # elements this phone is saving right now (their events are its own)
+        self.mine = set()     # (element, version) this phone saved
+
+
+async def open_phone_streams(servers, code, phones):
+    clients = [Phone(f"{servers[i % len(servers)].url}/w/{code}/live", info) for i, info in enumerate(phones)]
+    gate = asyncio.Semaphore(50)
+
+    async def connect(client):
+        async with gate:
+            try:
+                await client.connect(30)
+            except (OSError, ConnectionError, TimeoutError) as exc:
+                client.error = f"{type(exc).__name__}: {exc}"
+
+    await asyncio.gather(*(connect(c) for c in clients))
+    connected = [c for c in clients if c.connected_at is not None]
+    await asyncio.gather(*(c.wait_for(lambda ev: any(e.event == "ready" for e in ev), 30) for c in connected))
+    return connected, [c.error for c in clients if c.connected_at is None]
+
+
+def sheet_events(client, start=0):
+    for event in client.events[start:]:
+        if event.event == "sim.sheet":
+            data = json.loads(event.data)
+            yield event, data
+
+
+async def watch(client, http, fragment_url, stop):
+    """As phone.js: on another person's sim.sheet event for this table, fetch that element."""
+    seen = 0
+    tasks = set()
+    while not stop.is_set():
+        await client.wait_for(lambda events: len(events) > seen, 0.5)
+        new_from, seen = seen, len(client.events)
+        for _event, data in sheet_events(client, new_from):
+            element, version = data.get("element"), int(data.get("version", 0))
+            client.versions[element] = max(version, client.versions.get(element, 0))
+            own = element in client.saving or (element, version) in client.mine
+            if fragment_url and data.get("table") == client.table and not own:
+                task = asyncio.create_task(fetch(client, http, fragment_url, element, version))
+                tasks.add(task)
+                task.add_done_callback(tasks.discard)
+    await asyncio.gather(*tasks, return_exceptions=True)
+
+
+async def fetch(client, http, fragment_url, element, version):
+    base = client.url.split("/w/")[0]
+    try:
+        response = await http.get(base + fragment_url.format(element=element),
+                                  headers={"Cookie": client.info["cookie"], "X-Convene": "fetch"})
+        status = response.status_code
+    except httpx.HTTPError as exc:
+        status = type(exc).__name__
+    client.fetched.append((client.table, element, version, time.monotonic(), status))
+
+
+async def edit(client, http, server, save_url, args, edits, errors, rng, code, placeholder):
+    """One person: save an element of the table's sheet every ~interval s (jittered)."""
+    await asyncio.sleep(rng.uniform(0, args.interval))
+    end = time.monotonic() + args.seconds
+    while time.monotonic() < end:
+        element = rng.choice(client.info["elements"])
+        base = client.versions.get(element, 0)
+        text = " ".join(rng.sample(WORDS, 6))
+        client.saving.add(element)
+        t0 = time.monotonic()
+        version = None
+        try:
+            if placeholder:
+                version = await placeholder.save(server, client, element, base)
+                status = 200
+            else:
+                response = await http.post(
+                    server.url + save_url.format(element=element),
+                    data={"element": element, "text": text, "status": rng.choice(STATUSES), "base_version": base},
+                    headers={"Cookie": client.info["cookie"], "X-CSRFToken": CSRF, "X-Convene": "fetch"})
+                status = response.status_code
+                found = VERSION.findall(response.text) if status == 200 else []
+                version = int(found[0]) if found else None
+                if status != 200:
+                    errors.append(f"HTTP {status}: {response.text[:160]}")
+        except httpx.HTTPError as exc:
+            status = type(exc).__name__
+            errors.append(f"{status}: {exc}")
+        posted = time.monotonic()
+        client.saving.discard(element)
+        if version is not None:
+            client.mine.add((element, version))
+            client.versions[element] = max(version, client.versions.get(element, 0))
+        edits.append({"phone": client, "table": client.table, "element": element, "t0": t0, "posted": posted,
+                      "status": status, "version": version})
+        await asyncio.sleep(max(0.0, args.interval * rng.uniform(0.8, 1.2) - (time.monotonic() - t0)))
+
+
+class ProbePlaceholder:
+    """Until the phone's save URL exists: publish the sim.sheet event the save would publish,
+    through the probe URL (no database write). Only the delivery is then measured."""
+
+    def __init__(self, http, workshop_id):
+        self.http = http
+        self.workshop_id = workshop_id
+        self.versions = Counter()
+
+    async def save(self, server, client, element, base):
+        self.versions[(client.table, element)] += 1
+        version = self.versions[(client.table, element)]
+        topic = f"workshop:{self.workshop_id}:table:{client.table}"
+        response = await self.http.post(f"{server.url}/probe/{topic}/publish", json={
+            "event": "sim.sheet", "data": {"workshop": self.workshop_id, "table": client.table,
+                                           "element": element, "version": version}})
+        response.raise_for_status()
+        return version
+
+
+async def loop_lag(stop, lags):
+    """How late this process's event loop wakes up: arrival times are taken on this loop."""
+    while not stop.is_set():
+        before = time.monotonic()
+        await asyncio.sleep(0.05)
+        lags.append(time.monotonic() - before - 0.05)
+
+
+async def edit_sheets(servers, workshop, item, phones, args):
+    save_url, fragment_url = await asyncio.to_thread(phone_urls, workshop, item)
+    if args.no_fetch:
+        fragment_url = None
+    rss_idle = [s.rss_mib() for s in servers]
+    started = time.monotonic()
+    clients, failures = await open_phone_streams(servers, workshop.code, phones)
+    connect_s = time.monotonic() - started
+    rss_connected = [s.rss_mib() for s in servers]
+    await asyncio.sleep(1)
+    edits, errors, lags = [], [], []
+    stop = asyncio.Event()
+    rng = random.Random(10)
+    limits = httpx.Limits(max_connections=300, max_keepalive_connections=300)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        placeholder = None if save_url else ProbePlaceholder(http, workshop.pk)
+        watchers = [asyncio.create_task(watch(c, http, fragment_url, stop)) for c in clients]
+        lag_task = asyncio.create_task(loop_lag(stop, lags))
+        cpu_before, process_before = cpu_seconds(servers), time.process_time()
+        editors = [c for c in clients if c.table is not None and c.info["mode"] != "observer" and c.info["elements"]]
+        await asyncio.gather(*(edit(c, http, servers[i % len(servers)], save_url, args, edits, errors, rng,
+                                    workshop.code, placeholder) for i, c in enumerate(editors)))
+        edit_cpu = cpu_seconds(servers) - cpu_before
+        # Let the last events and fragments arrive (bounded).
+        deadline = time.monotonic() + 15
+        while time.monotonic() < deadline and not all_arrived(clients, edits, fragment_url):
+            await asyncio.sleep(0.25)
+        stop.set()
+        await asyncio.gather(*watchers, lag_task)
+        bench_cpu = time.process_time() - process_before
+    rss_after = [s.rss_mib() for s in servers]
+    result = tally(clients, edits, fragment_url)
+    result.update(connected=len(clients), failures=failures, connect_s=connect_s, errors=errors,
+                  stream_errors=[c.error for c in clients if c.error], edit_cpu=edit_cpu, bench_cpu=bench_cpu,
+                  lags=lags, rss=list(zip(rss_idle, rss_connected, rss_after)), placeholder=placeholder is not None,
+                  fragment_url=fragment_url, editors=len(editors))
+    await close_all(clients)
+    return result
+
+
+def receivers(clients):
+    at_table = defaultdict(list)
+    for client in clients:
+        at_table[client.table].append(client)
+    return at_table
+
+
+def all_arrived(clients, edits, fragment_url):
+    result = tally(clients, edits, fragment_url)
+    return result["missing"] == 0 and (not fragment_url or result["fragments_missing"] == 0)
+
+
+def tally(clients, edits, fragment_url):
+    """Match each save to its event on the other phones of its table (by table, element, version)."""
+    arrivals = defaultdict(dict)   # (table, element, version) -> {client id: arrival}
+    leaks = 0
+    first_after = defaultdict(list)  # (phone id, element) -> [(arrival, version)] on the saver's own stream
+    for client in clients:
+        for event, data in sheet_events(client):
+            if data.get("table") != client.table:
+                leaks += 1
+                continue
+            key = (client.table, data.get("element"), int(data.get("version", 0)))
+            arrivals[key].setdefault(id(client), event.at)
+            first_after[(id(client), data.get("element"))].append((event.at, key[2]))
+    fetched = {}
+    for client in clients:
+        for table, element, version, at, status in client.fetched:
+            fetched[(id(client), table, element, version)] = (at, status)
+    at_table = receivers(clients)
+    event_lat, fragment_lat, missing, fragments_missing, unmatched, fragment_errors = [], [], 0, 0, 0, 0
+    saved = [e for e in edits if e["status"] == 200]
+    for edit in saved:
+        version = edit["version"]
+        if version is None:  # the save's answer named no version: the saver's own event does
+            own = [v for at, v in first_after[(id(edit["phone"]), edit["element"])] if at >= edit["t0"]]
+            version = own[0] if own else None
+        if version is None:
+            unmatched += 1
+            continue
+        key = (edit["table"], edit["element"], version)
+        for other in at_table[edit["table"]]:
+            if other is edit["phone"]:
+                continue
+            at = arrivals.get(key, {}).get(id(other))
+            if at is None:
+                missing += 1
+                continue
+            event_lat.append(at - edit["t0"])
+            if fragment_url:
+                got = fetched.get((id(other), *key))
+                if got is None:
+                    fragments_missing += 1
+                elif got[1] != 200:
+                    fragment_errors += 1
+                else:
+                    fragment_lat.append(got[0] - edit["t0"])
+    return {"saves": len(edits), "saved": len(saved), "event": event_lat, "fragment": fragment_lat,
+            "missing": missing, "fragments_missing": fragments_missing, "fragment_errors": fragment_errors,
+            "unmatched": unmatched, "leaks": leaks, "post": [e["posted"] - e["t0"] for e in saved],
+            "statuses": Counter(str(e["status"]) for e in edits)}
+
+
+def report_live(result, servers, args, seating_s, joined, join_errors):
+    mode = "two uvicorn processes + Redis" if args.redis else "one uvicorn process, memory backend"
+    print(f"\nLive sheets: {args.people} people at {args.tables} tables, each saving an element every "
+          f"~{args.interval:g} s for {args.seconds:g} s, {mode}")
+    if result["placeholder"]:
+        print("  PLACEHOLDER: the phone's save URL does not exist yet; each 'save' publishes the sim.sheet event "
+              "through the probe URL (no database write, no fragment). Only the delivery is measured.")
+    print(f"  joined through the join URL: {joined}/{args.people} (errors {len(join_errors)}); "
+          f"seating them (go_to_item): {1000 * seating_s:.0f} ms")
+    print(f"  streams open and ready: {result['connected']} in {result['connect_s']:.1f} s; refused "
+          f"{len(result['failures'])}; people saving: {result['editors']}")
+    statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
+    print(f"  saves: {result['saves']} ({statuses}); POST answered in {ms(result['post'])}")
+    print(f"  save -> sim.sheet event on each other phone at the table (ms): {ms(result['event'])}")
+    if result["fragment_url"]:
+        print(f"  save -> event + that phone's fetch of the element (ms):     {ms(result['fragment'])}")
+        print(f"    fragments missing {result['fragments_missing']}, failed {result['fragment_errors']}")
+    elif not result["placeholder"]:
+        print("  (no fragment fetch: " + ("--no-fetch" if args.no_fetch else "no element URL yet") + ")")
+    print(f"  events missing {result['missing']}; events at a phone of ANOTHER table (leaks) {result['leaks']}; "
+          f"saves not matched to an event {result['unmatched']}")
+    print(f"  errors: save {len(result['errors'])}, stream {len(result['stream_errors'])}")
+    for problem in (result["errors"] + result["stream_errors"] + result["failures"] + join_errors)[:4]:
+        print(f"    e.g. {problem}")
+    seconds = args.seconds + args.interval
+    print(f"  server CPU while saving: {result['edit_cpu']:.1f} s over ~{seconds:.0f} s "
+          f"({100 * result['edit_cpu'] / seconds:.0f} % of one core); this bench's own CPU "
+          f"{result['bench_cpu']:.1f} s; its event loop woke late by p95 {1000 * percentile(result['lags'], .95):.0f} ms "
+          f"(max {1000 * max(result['lags'], default=0):.0f} ms): arrival times include that")
+    for server, (idle, connected, after) in zip(servers, result["rss"]):
+        print(f"  {server.name} memory (MiB): idle {idle:.0f}, streams open {connected:.0f}, after saving {after:.0f}")
+
+
+def bare_live(servers, args):
+    """bench_live.py's measurement on the same server(s): one event to N open streams."""
+    live_args = SimpleNamespace(clients=args.people, events=20, interval=0.1, redis=args.redis)
+    result = asyncio.run(asyncio.wait_for(bench_live.measure(servers, live_args), 120))
+    bench_live.report(result, servers, live_args)
+    return [value for values in result["latencies"].values() for value in values]
+
+
+def main():
+    args = parse_args()
+    prefix = f"bench-casesim:{uuid.uuid4().hex[:8]}:"
+    database_url = args.database_url or f"sqlite:///{DATABASE}"
+    settings = {"DATABASE_URL": database_url, "CONVENE_JOIN_LIMIT": 10 * args.people, "LIVE_BUFFER_SIZE": 2000}
+    if args.redis:
+        settings.update(REDIS_URL=args.redis_url, LIVE_BACKEND=REDIS_BACKEND, LIVE_REDIS_PREFIX=prefix)
+    env = server_env(**settings)
+    print(f"Case simulation bench: {args.people} people, {args.tables} tables")
+    prepare_database(env)
+    report_seating(time_seating(args), args)
+    workshop = new_workshop("Case simulation bench")
+    servers = [Server("bench-casesim-a", env), Server("bench-casesim-b", env)] if args.redis \
+        else [Server("bench-casesim", env)]
+    start_servers(*servers)
+    try:
+        cookies, join_errors = asyncio.run(join_by_phone(servers[0], workshop.code, args.people))
+        item, phones, seating_s = seat_the_room(workshop, cookies, args)
+        bare = [] if args.no_live else bare_live(servers, args)
+        result = asyncio.run(asyncio.wait_for(edit_sheets(servers, workshop, item, phones, args),
+                                              args.seconds + args.interval + 180))
+        report_live(result, servers, args, seating_s, len(cookies), join_errors)
+        if bare and result["event"]:
+            print(f"  beside the bare live delivery above (same server, same run): p95 "
+                  f"{1000 * percentile(result['event'], .95):.1f} ms vs {1000 * percentile(bare, .95):.1f} ms "
+                  f"({percentile(result['event'], .95) / percentile(bare, .95):.1f}x); p50 "
+                  f"{1000 * percentile(result['event'], .5):.1f} vs {1000 * percentile(bare, .5):.1f} ms")
+    finally:
+        for server in servers:
+            server.stop()
+        if args.redis:
+            import redis
+
+            client = redis.Redis.from_url(args.redis_url, socket_timeout=5)
+            keys = list(client.scan_iter(match=f"{prefix}*"))
+            if keys:
+                client.delete(*keys)
+            client.close()
+
+
+if __name__ == "__main__":
+    main()
