@@ -82,6 +82,8 @@ RULES = {
     "workshops:brainwriting:round": facilitator(("POST",), post={"action": "close"}),
     "workshops:brainwriting:themes": facilitator(),
     "workshops:brainwriting:themes_panel": facilitator(),
+    # How making themes is going: no themes job in the test world's item, so its facilitator is told so.
+    "workshops:brainwriting:themes_job": facilitator(expect={"facilitator": 404}),
     "workshops:brainwriting:themes_make": facilitator(("POST",), post={"count": "3"}),
     "workshops:brainwriting:themes_edit": facilitator(("POST",), post={"action": "rename", "label": "Hijacked"}),
     # The tests' own kind (tests/workshops/tally). The test site's item is a brainwriting, so the

@@ -46,13 +46,14 @@ def test_the_page_polls_its_job_while_it_runs_and_shows_the_themes_after(
     page = console.get(started["Location"]).content.decode()
     job_id = themes_job(open_round)
     box = status_box(page)
-    assert f'hx-get="/jobs/{job_id}/status"' in box and 'hx-trigger="every 1s"' in box
+    status = f"/convene/{workshop.pk}/items/{open_round.pk}/brainwriting/themes/job/"
+    assert f'hx-get="{status}"' in box and 'hx-trigger="every 1s"' in box
     assert "brainwriting/themes.js" in page  # the script that reloads the page when the box stops asking
     assert console.get(f"/jobs/{job_id}.json").json()["status"] == "queued"
 
     run_worker()
 
-    fragment = console.get(f"/jobs/{job_id}/status", HTTP_HX_REQUEST="true").content.decode()
+    fragment = console.get(status, HTTP_HX_REQUEST="true").content.decode()
     assert "hx-get" not in status_box(fragment)  # the signal themes.js waits for
     assert console.get(f"/jobs/{job_id}.json").json()["status"] == "done"
     reloaded = console.get(themes_url(workshop, open_round)).content.decode()
@@ -85,3 +86,26 @@ def test_only_the_facilitator_can_follow_the_job(open_round, workshop, join_phon
     assert stranger.get(f"/jobs/{job_id}.json").status_code == 404
     assert stranger.get(f"/jobs/{job_id}/status", HTTP_HX_REQUEST="true").status_code == 404
     assert stranger.get(themes_url(workshop, open_round)).status_code == 404
+
+
+def test_a_co_facilitator_follows_the_themes_job_another_facilitator_started(
+        open_round, workshop, join_phone, console, run_worker, django_user_model):
+    """The job belongs to whoever pressed "Make themes"; everyone who runs the workshop follows it
+    on the themes page (the jobs app's own address would answer them 404)."""
+    from intersector.workshops import services
+
+    write_notes(open_round, join_phone, workshop)
+    console.post(themes_url(workshop, open_round) + "make/")
+    colleague = django_user_model.objects.create_user("cole", "cole@example.org", "a-long-pass-phrase-42")
+    services.invite_facilitator(workshop, "cole")
+    other = Client()
+    other.force_login(colleague)
+    page = other.get(themes_url(workshop, open_round)).content.decode()
+    status = re.search(r'hx-get="([^"]+)"', status_box(page)).group(1)
+    assert other.get(f"/jobs/{themes_job(open_round)}/status").status_code == 404  # not theirs
+    assert other.get(status, HTTP_HX_REQUEST="true").status_code == 200
+    run_worker()
+    assert "hx-get" not in status_box(other.get(status, HTTP_HX_REQUEST="true").content.decode())
+    stranger = Client()
+    stranger.force_login(django_user_model.objects.create_user("sam", "sam@example.org", "a-long-pass-phrase-42"))
+    assert stranger.get(status).status_code == 404

@@ -18,6 +18,7 @@ facilitator_urls = [
     path("round/", views.round_view, name="round"),
     path("themes/", views.themes_page, name="themes"),
     path("themes/panel/", views.themes_panel, name="themes_panel"),
+    path("themes/job/", views.themes_job, name="themes_job"),
     path("themes/make/", views.themes_make, name="themes_make"),
     path("themes/edit/", views.themes_edit, name="themes_edit"),
 ]

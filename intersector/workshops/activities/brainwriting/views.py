@@ -98,6 +98,20 @@ def themes_panel(request, item):
     return render(request, "brainwriting/themes.html#themes", themes_context(item))
 
 
+@facilitator_action(activity, read_only=True)
+def themes_job(request, item):
+    """How making themes is going, for every facilitator of the workshop: the job belongs to the
+    one who started it, so the jobs app's own status address would hide it from the others."""
+    job = Job.objects.filter(pk=item.state.get("themes_job") or 0).first()
+    if job is None:
+        raise Refused(_("No themes are being made for this item."), status=404)
+    from intersector.jobs.services import check_lease
+
+    status_url = reverse("workshops:brainwriting:themes_job", args=[item.workshop.pk, item.pk])
+    return render(request, "jobs/job_detail.html#status",
+                  {"job": check_lease(job), "announce": True, "status_url": status_url})
+
+
 @facilitator_action(activity)
 def themes_make(request, item):
     from intersector.workshops.activities.brainwriting.tasks import start_theming
