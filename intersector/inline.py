@@ -23,7 +23,7 @@ SCRIPT_COMMENT = re.compile(r"^[ \t]*(//[^\n]*|/\*(?:[^*]|\*(?!/))*\*/[ \t]*)\n"
 # name -> (kind, static files in order); a callable gives the files when first needed.
 BUNDLES = {
     "phone.css": ("style", lambda: ["workshops/phone.css", *_activity_styles()]),
-    "phone.js": ("script", ["live/live.js", "workshops/timer.js", "workshops/phone.js"]),
+    "phone.js": ("script", lambda: ["live/live.js", "workshops/timer.js", "workshops/phone.js", *_activity_scripts()]),
 }
 
 
@@ -32,6 +32,13 @@ def _activity_styles():
     from intersector.workshops.activities import phone_styles
 
     return phone_styles()
+
+
+def _activity_scripts():
+    """Convene's activity kinds' phone scripts (Activity.phone_scripts), after the core's."""
+    from intersector.workshops.activities import phone_scripts
+
+    return phone_scripts()
 
 
 def _read(path):

@@ -62,6 +62,10 @@ def phone_styles():
     return _union("phone_styles")
 
 
+def phone_scripts():
+    return _union("phone_scripts")
+
+
 def console_styles():
     return _union("console_styles")
 

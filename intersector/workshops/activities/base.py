@@ -41,6 +41,10 @@ class Activity:
     # console_styles are linked from the console, results and the kind's own pages.
     phone_styles = ()
     console_styles = ()
+    # Static scripts written into every phone page after the core's (a screen's fragments are
+    # swapped in without running their scripts, so a kind's phone script is always there and
+    # acts only on its own elements).
+    phone_scripts = ()
 
     def template(self, view):
         """The template for a view: participant, facilitator, screen (projector) or results."""

@@ -21,6 +21,7 @@ class CaseSimulation(Activity):
     board_events = BOARD_EVENTS
     phone_events = PHONE_EVENTS
     phone_styles = ("casesim/phone.css",)
+    phone_scripts = ("casesim/phone.js",)
     console_styles = ("casesim/console.css",)
 
     def default_config(self):

@@ -1,8 +1,27 @@
-"""The phones: the public case, one's own brief, the table's families and sheet."""
+"""The phones: the public case, one's own brief, the table's families and sheet.
 
-from intersector.workshops.activities.casesim import state
+participant_context builds the phone's screen by the table's phase. The sheet's elements are
+also served one at a time (`entry`, a cheap GET for the live sheet: casesim/phone.js fetches one
+element when a sim.sheet event names it, and never the whole screen)."""
 
-urls = []
+from django.shortcuts import render
+from django.urls import path
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
+
+from intersector.refusals import Refused, wants_fragment
+from intersector.workshops.access import joined
+from intersector.workshops.activities.actions import participant_action
+from intersector.workshops.activities.casesim import state, table
+from intersector.workshops.activities.casesim.activity import activity
+from intersector.workshops.activities.casesim.models import MAX_SHEET_TEXT, FamilyProposal, RoleSeat, SheetEntry, Simulation, TableRun
+
+ENTRY_TEMPLATE = "casesim/phone_entry.html"
+
+
+# --- The screen ---------------------------------------------------------------------------------
 
 
 def participant_context(item, participant):
@@ -10,5 +29,201 @@ def participant_context(item, participant):
     if simulation is None:
         return {"simulation": None}
     seat = state.seat_of(simulation, participant) or state.seat_latecomer(simulation, participant)
-    return {"simulation": simulation, "seat": seat, "case": state.public_case(simulation),
-            "role": state.role_for(seat), "run": state.run_of(simulation, seat.table_id if seat else None)}
+    run = state.run_of(simulation, seat.table_id if seat else None)
+    role = state.role_for(seat)
+    context = {"simulation": simulation, "seat": seat, "run": run, "role": role,
+               "case": state.public_case(simulation), "can_act": table.can_act(seat),
+               "report": simulation.stage == Simulation.Stage.REPORT,
+               "revealed_roles": state.revealed_roles(simulation)}
+    if role:
+        table.brief_shown(seat)
+    if run is None:
+        return context
+    seats = list(RoleSeat.objects.filter(simulation=simulation, table_id=run.table_id, taken_out=False)
+                 .select_related("participant"))
+    names = {s.participant_id: s.participant.display_name for s in seats}
+    context.update({
+        "phase": run.phase, "phase_info": _phase_info(simulation, run.phase),
+        "seconds_left": state.seconds_left(run), "ends_ms": _ms(run.phase_ends_at),
+        "sharing_with": [names[s.participant_id] for s in seats
+                         if seat.role_key and s.role_key == seat.role_key and s.participant_id != participant.pk],
+        "alone": sum(1 for s in seats if s.mode == RoleSeat.Mode.ROLE) <= 1,
+        "chosen": _families(run.families),
+    })
+    if run.phase == table.CHOOSE:
+        context.update(_choosing(simulation, run, participant, seats, names))
+    elif run.phase in (table.NEGOTIATE, table.PRESENT, state.DONE):
+        context["sheet"] = _sheet(run, names, editable=run.phase == table.NEGOTIATE and context["can_act"])
+    return context
+
+
+def _ms(moment):
+    return int(moment.timestamp() * 1000) if moment else ""
+
+
+def _phase_info(simulation, key):
+    for number, phase in enumerate(state.phases(simulation), start=1):
+        if phase["key"] == key:
+            return {**phase, "number": number, "count": len(state.phases(simulation))}
+    return None
+
+
+def _families(keys):
+    card = table.scorecard()
+    return [card.family_by_key[key] for key in keys if key in card.family_by_key]
+
+
+def _choosing(simulation, run, participant, seats, names):
+    card = table.scorecard()
+    proposal = table.open_proposal(run)
+    limits = state.pack_data(simulation)["families"]
+    context = {"families": card.families, "family_min": limits["min"], "family_max": limits["max"],
+               "proposal": proposal, "proposal_families": [], "accepted_names": []}
+    if proposal:
+        holders = [s for s in seats if s.mode == RoleSeat.Mode.ROLE]
+        said_yes, count = table.voices(run, proposal, holders)
+        context.update({
+            "proposal_families": _families(proposal.families),
+            "proposed_by": names.get(proposal.proposed_by_id, _("someone who left")),
+            "accepted_names": [names[pk] for pk in proposal.accepted_by if pk in names],
+            "i_accepted": participant.pk in proposal.accepted_by,
+            "said_yes": said_yes, "holders": count, "needed": count // 2 + 1,
+        })
+    return context
+
+
+def _sheet(run, names, editable):
+    entries = {entry.element: entry for entry in run.entries.all()}
+    families = []
+    for family in _families(run.families):
+        rows = []
+        for element in family.elements:
+            entry = entries.get(element.key) or SheetEntry(run=run, family=family.key, element=element.key)
+            rows.append({"element": element, "entry": _entry_context(entry, names, editable)})
+        families.append({"family": family, "rows": rows})
+    return families
+
+
+STATUSES = [(SheetEntry.Status.AGREED, _lazy("Agreed")), (SheetEntry.Status.DISPUTED, _lazy("Disputed")),
+            (SheetEntry.Status.PARKED, _lazy("Parked"))]
+
+
+def _entry_context(entry, names, editable):
+    return {"entry": entry, "editable": editable, "element_key": entry.element, "statuses": STATUSES,
+            "max_length": MAX_SHEET_TEXT,
+            "updated_by": names.get(entry.updated_by_id, "") if entry.updated_by_id else "",
+            "conflict_by": names.get(entry.conflict_by_id, "") if entry.conflict_by_id else ""}
+
+
+# --- Actions ------------------------------------------------------------------------------------
+
+
+def _simulation(item):
+    simulation = state.simulation_of(item)
+    if simulation is None:
+        raise Refused(_("The case simulation has not started yet."), status=409)
+    return simulation
+
+
+@participant_action(activity)
+def read_brief(request, item, participant):
+    table.acknowledge_brief(_simulation(item), participant)
+    return _("Thank you. The facilitator can see that you have read your brief.")
+
+
+@participant_action(activity)
+def propose(request, item, participant):
+    proposal, accepted = table.propose_families(_simulation(item), participant, request.POST.getlist("family"))
+    if accepted and len(proposal.accepted_by) == 1:
+        return _("You are the only one at this table with a role, so your choice is the table's. "
+                 "Ask the facilitator to seat others with you.")
+    if accepted:
+        return _("Proposal accepted by the table.")
+    return _("Proposal sent. The others at your table can now accept it.")
+
+
+@participant_action(activity)
+def accept(request, item, participant):
+    _proposal, accepted = table.accept_proposal(_simulation(item), participant, request.POST.get("proposal"))
+    return _("The table has accepted these families.") if accepted else _("You accepted this proposal.")
+
+
+@participant_action(activity)
+def withdraw(request, item, participant):
+    proposal = table.withdraw(_simulation(item), participant, request.POST.get("proposal"))
+    if proposal.status != FamilyProposal.Status.OPEN:
+        return _("You withdrew your proposal.")
+    return _("You took back your yes.")
+
+
+@participant_action(activity)
+def save(request, item, participant, element):
+    simulation = _simulation(item)
+    text = request.POST.get("text")
+    status = request.POST.get("status") or None
+    entry, conflict = table.save_entry(simulation, participant, element, text, status,
+                                       request.POST.get("base_version"))
+    message = (_("Someone changed this while you were typing. Both versions are kept: choose one or write a merge.")
+               if conflict else _("Saved."))
+    return _entry_answer(request, item, participant, entry, message, status=409 if conflict else 200)
+
+
+@participant_action(activity)
+def resolve(request, item, participant, element):
+    simulation = _simulation(item)
+    entry = table.resolve_conflict(simulation, participant, element, request.POST.get("keep"),
+                                   request.POST.get("text"))
+    return _entry_answer(request, item, participant, entry, _("Saved. The table now has one version."))
+
+
+def _entry_answer(request, item, participant, entry, message, status=200):
+    if not wants_fragment(request):
+        return None if status == 200 else message  # the phone's page, with the message
+    seat = state.seat_of(state.simulation_of(item), participant)
+    names = _names(entry)
+    context = {**_entry_context(entry, names, table.can_act(seat)), "saved": message, "workshop": item.workshop}
+    return render(request, ENTRY_TEMPLATE, context, status=status)
+
+
+def _names(entry):
+    names = {}
+    for person in (entry.updated_by, entry.conflict_by):
+        if person is not None:
+            names[person.pk] = person.display_name
+    return names
+
+
+@require_safe
+@never_cache
+@joined
+def entry(request, workshop, participant, element):
+    """One element of the participant's own table's sheet (for the live sheet): few queries.
+    A seat at another table, or no seat, never reaches another table's entry."""
+    seat = (RoleSeat.objects.filter(simulation__item_id=workshop.current_item_id, participant=participant)
+            .only("pk", "simulation_id", "table_id", "mode", "taken_out").first())
+    if seat is None or seat.table_id is None:
+        raise Refused(_("You have no seat at a table."), status=404)
+    found = (SheetEntry.objects.select_related("run", "updated_by", "conflict_by")
+             .filter(run__simulation_id=seat.simulation_id, run__table_id=seat.table_id, element=element).first())
+    if found is None:
+        run = TableRun.objects.filter(simulation_id=seat.simulation_id, table_id=seat.table_id).first()
+        if run is None:
+            raise Refused(_("Your table is not playing this simulation."), status=404)
+        try:
+            known = table.element_of_run(run, element)
+        except Refused:
+            raise Refused(_("That element is not on your table's sheet."), status=404) from None
+        found = SheetEntry(run=run, family=known.family, element=known.key)
+    editable = found.run.phase == table.NEGOTIATE and table.can_act(seat)
+    return render(request, ENTRY_TEMPLATE, {**_entry_context(found, _names(found), editable), "workshop": workshop})
+
+
+urls = [
+    path("brief/read/", read_brief, name="read_brief"),
+    path("families/propose/", propose, name="propose"),
+    path("families/accept/", accept, name="accept"),
+    path("families/withdraw/", withdraw, name="withdraw"),
+    path("sheet/<str:element>/", entry, name="entry"),
+    path("sheet/<str:element>/save/", save, name="save"),
+    path("sheet/<str:element>/resolve/", resolve, name="resolve"),
+]

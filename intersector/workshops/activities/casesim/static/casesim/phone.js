@@ -1,0 +1,270 @@
+/* Case simulation on the phone: the table's sheet, live and shared.
+ *
+ * Written into every phone page after workshops/phone.js (Activity.phone_scripts); it acts only
+ * inside the simulation's screen (.sim). The core's phone.js swaps the screen on screen and phase
+ * events; this file swaps one element of the sheet ([data-sim-entry]) when a sim.sheet event names
+ * it, and never an element whose box holds unsaved text: that one says "Someone changed this".
+ * A save names the version it was typed over; unsent text stays in localStorage (per workshop,
+ * person and element) and is sent again when the phone is back online or reloads.
+ */
+(function () {
+  "use strict";
+  var screen = document.getElementById("screen");
+  if (!screen || !window.fetch) return;
+  var DEBOUNCE_MS = 1000;
+  var timers = {}, sending = {}, resend = {}, again = {}, loading = {};
+
+  function sim() { return screen.querySelector(".sim"); }
+  function say(name) { var s = sim(); return (s && s.dataset["say" + name]) || ""; }
+  function entryOf(node) { return node && node.closest ? node.closest("[data-sim-entry]") : null; }
+  function entryEl(key) { return screen.querySelector('[data-sim-entry="' + key + '"]'); }
+  function box(entry) { return entry && entry.querySelector("form[data-sim-sheet] textarea[name=text]"); }
+  function dirty(entry) {
+    var areas = entry ? entry.querySelectorAll("textarea") : [];
+    for (var i = 0; i < areas.length; i++) { if (areas[i].value !== areas[i].defaultValue) return true; }
+    return false;
+  }
+
+  // --- Drafts kept on the phone ---------------------------------------------------------------
+  function storeKey(key) {
+    var s = sim();
+    return s ? "casesim:" + s.dataset.simCode + ":" + s.dataset.simPerson + ":" + key : null;
+  }
+  function keepDraft(key, text, base) {
+    try { localStorage.setItem(storeKey(key), JSON.stringify({text: text, base: base})); } catch (e) { /* full or private */ }
+  }
+  function draftOf(key) {
+    try { return JSON.parse(localStorage.getItem(storeKey(key)) || "null"); } catch (e) { return null; }
+  }
+  function dropDraft(key) { try { localStorage.removeItem(storeKey(key)); } catch (e) { /* nothing kept */ } }
+  function draftKeys() {
+    var s = sim(), keys = [];
+    if (!s) return keys;
+    var prefix = "casesim:" + s.dataset.simCode + ":" + s.dataset.simPerson + ":";
+    try {
+      for (var i = 0; i < localStorage.length; i++) {
+        var name = localStorage.key(i);
+        if (name && name.indexOf(prefix) === 0) keys.push(name.slice(prefix.length));
+      }
+    } catch (e) { /* no storage */ }
+    return keys;
+  }
+
+  function pending(entry, text) {
+    var slot = entry && entry.querySelector(".sim-pending");
+    if (slot) slot.textContent = text || "";
+  }
+  function problem(entry, html) {
+    var slot = entry && entry.querySelector(".problem-slot");
+    if (slot) slot.innerHTML = html || "";
+  }
+
+  // --- Swapping one element ---------------------------------------------------------------------
+  function fresh(html) {
+    var holder = document.createElement("div");
+    holder.innerHTML = html;
+    return holder.querySelector("[data-sim-entry]");
+  }
+  function swap(entry, html) {
+    var next = fresh(html);
+    if (!next || !entry.parentNode) return null;
+    var focused = entry.contains(document.activeElement) ? document.activeElement : null;
+    var name = focused && (focused.name || ""), value = focused && focused.value;
+    entry.parentNode.replaceChild(next, entry);
+    if (focused) {
+      var same = focused.tagName === "BUTTON" ? next.querySelector('button[name="' + name + '"][value="' + value + '"]')
+        : next.querySelector(focused.tagName.toLowerCase() + '[name="' + name + '"]');
+      (same || next.querySelector("textarea, button") || next).focus();
+    }
+    return next;
+  }
+
+  function reload(key) {
+    var entry = entryEl(key);
+    if (!entry) return;
+    if (loading[key]) { again[key] = true; return; }
+    loading[key] = fetch(entry.dataset.url, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+      .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
+      .then(function (html) {
+        var current = entryEl(key);
+        if (!current) return;
+        if (!dirty(current) && !sending[key]) { swap(current, html); return; }
+        var next = fresh(html), base = current.querySelector("input[name=base_version]");
+        if (next && base && Number(next.dataset.version) > Number(base.value)) {
+          var theirs = current.querySelector(".sim-theirs");
+          var text = next.querySelector("textarea[name=text]") || next.querySelector(".sim-text");
+          if (theirs && text) {
+            theirs.querySelector("blockquote").textContent = text.value !== undefined ? text.value : text.textContent;
+            theirs.hidden = false;
+          }
+        }
+        var status = next && next.querySelector(".sim-status"), mine = current.querySelector(".sim-status");
+        if (status && mine) mine.innerHTML = status.innerHTML;
+      })
+      .catch(function () {})
+      .then(function () { loading[key] = null; if (again[key]) { again[key] = false; reload(key); } });
+  }
+
+  document.addEventListener("live:sim.sheet", function (event) {
+    var data = event.detail && event.detail.data;
+    if (data && data.element) reload(String(data.element));
+  });
+
+  // --- Saving -----------------------------------------------------------------------------------
+  function send(form, status) {
+    var entry = entryOf(form), key = entry && entry.dataset.simEntry;
+    if (!key) return;
+    window.clearTimeout(timers[key]);
+    if (sending[key]) { resend[key] = true; return; }
+    var area = form.querySelector("textarea[name=text]"), resolving = form.hasAttribute("data-sim-resolve");
+    var body = new FormData(form), text = area ? area.value : "";
+    if (status) body.append(resolving ? "keep" : "status", status);
+    if (!resolving && area && text === area.defaultValue) {
+      body.delete("text");
+      if (!status) return;  // nothing new
+    }
+    if (navigator.onLine === false) { pending(entry, say("Offline")); return; }
+    sending[key] = true;
+    fetch(form.action, {method: "POST", body: body, credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+      .then(function (r) {
+        return r.text().then(function (html) { answered(key, r.status, html, text, resolving); });
+      })
+      .catch(function () { pending(entryEl(key), say("Offline")); })
+      .then(function () {
+        sending[key] = false;
+        if (resend[key]) { resend[key] = false; var e = entryEl(key), f = e && e.querySelector("form[data-sim-sheet]"); if (f) send(f); }
+      });
+  }
+
+  function answered(key, code, html, sent, resolving) {
+    var entry = entryEl(key), next = fresh(html);
+    if (!entry) return;
+    if (next) {  // saved (200), or kept as a second version (409): the element as it now is
+      var area = box(entry), typedMore = !resolving && area && area.value !== sent && code === 200;
+      if (typedMore) {
+        // Saved what was sent; the person typed on meanwhile: keep that, over the new version.
+        area.defaultValue = sent;
+        entry.querySelector("input[name=base_version]").value = next.dataset.version;
+        entry.dataset.version = next.dataset.version;
+        keepDraft(key, area.value, next.dataset.version);
+        pending(entry, "");
+        problem(entry, "");
+        return;
+      }
+      dropDraft(key);
+      swap(entry, html);
+      return;
+    }
+    // Refused (phase over, observer, too long, two versions waiting): say so, keep the text.
+    problem(entry, html);
+    pending(entry, say("Refused"));
+  }
+
+  function schedule(form) {
+    var entry = entryOf(form), key = entry.dataset.simEntry;
+    window.clearTimeout(timers[key]);
+    timers[key] = window.setTimeout(function () { send(form); }, DEBOUNCE_MS);
+  }
+
+  var lastClicked = null;
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest && event.target.closest("form[data-sim-sheet] button, form[data-sim-resolve] button");
+    lastClicked = button || null;
+  });
+
+  document.addEventListener("submit", function (event) {
+    var form = event.target;
+    if (!form.hasAttribute("data-sim-sheet") && !form.hasAttribute("data-sim-resolve")) return;
+    event.preventDefault();
+    var button = event.submitter || lastClicked;
+    send(form, button && button.name ? button.value : null);
+  });
+
+  document.addEventListener("input", function (event) {
+    var area = event.target, form = area.form;
+    if (!form || !form.hasAttribute("data-sim-sheet") || area.name !== "text") return;
+    var entry = entryOf(form);
+    keepDraft(entry.dataset.simEntry, area.value, form.elements.base_version.value);
+    pending(entry, navigator.onLine === false ? say("Offline") : "");
+    schedule(form);
+  });
+
+  document.addEventListener("focusout", function (event) {
+    var area = event.target, form = area.form;
+    if (!form || !form.hasAttribute("data-sim-sheet") || area.name !== "text") return;
+    if (area.value !== area.defaultValue) send(form);
+  });
+
+  // --- Coming back: after a reload, a new screen, or the network -------------------------------
+  function restore() {
+    draftKeys().forEach(function (key) {
+      var draft = draftOf(key), entry = entryEl(key);
+      if (!draft || !entry) return;
+      var area = box(entry);
+      if (!area) {
+        // The sheet is read-only now (or two versions wait): show what was not saved.
+        if (!entry.querySelector(".sim-unsaved") && draft.text) {
+          var note = document.createElement("div");
+          note.className = "sim-unsaved problem";
+          var p = document.createElement("p");
+          p.textContent = say("Unsaved");
+          var q = document.createElement("blockquote");
+          q.className = "sim-text";
+          q.textContent = draft.text;
+          note.appendChild(p);
+          note.appendChild(q);
+          entry.appendChild(note);
+        }
+        return;
+      }
+      if (draft.text === area.defaultValue) { dropDraft(key); return; }
+      if (area.value !== draft.text) {
+        area.value = draft.text;
+        var base = entry.querySelector("input[name=base_version]");
+        if (base && draft.base !== undefined) base.value = draft.base;  // typed over that version
+      }
+      pending(entry, say("Offline"));
+      if (navigator.onLine !== false) send(area.form);
+    });
+  }
+
+  function resendAll() {
+    screen.querySelectorAll("form[data-sim-sheet]").forEach(function (form) {
+      var area = form.querySelector("textarea[name=text]");
+      if (area && area.value !== area.defaultValue) send(form);
+    });
+  }
+
+  new MutationObserver(function (changes) {
+    for (var i = 0; i < changes.length; i++) {
+      if (changes[i].target === screen) { restore(); tick(); return; }
+    }
+  }).observe(screen, {childList: true});
+  window.addEventListener("online", resendAll);
+  document.addEventListener("live:ready", resendAll);
+  window.addEventListener("offline", function () {
+    screen.querySelectorAll("[data-sim-entry]").forEach(function (entry) { if (dirty(entry)) pending(entry, say("Offline")); });
+  });
+
+  // --- The table's countdown (its own clock: the workshop's timer is another one) ---------------
+  function pad(n) { return (n < 10 ? "0" : "") + n; }
+  function tick() {
+    screen.querySelectorAll("[data-sim-left]").forEach(function (t) {
+      if (!t.dataset.simUntil) t.dataset.simUntil = String(Date.now() + 1000 * Number(t.dataset.simLeft || 0));
+      var left = Math.max(0, Math.ceil((Number(t.dataset.simUntil) - Date.now()) / 1000));
+      var value = t.querySelector(".timer-value"), text = Math.floor(left / 60) + ":" + pad(left % 60);
+      if (value && value.textContent !== text) value.textContent = text;
+      t.classList.toggle("timer-low", left <= 30);
+      var up = t.querySelector(".sim-up");
+      if (!left && !up && t.dataset.simEnds) {
+        up = document.createElement("span");
+        up.className = "sim-up";
+        up.textContent = " " + t.dataset.sayUp;
+        t.appendChild(up);
+      }
+    });
+  }
+  window.setInterval(tick, 1000);
+  tick();
+  restore();
+})();
