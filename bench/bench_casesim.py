@@ -18,16 +18,19 @@
    Also: events that reached a phone at another table (leaks, must be 0), missing events, errors,
    server memory and CPU.
 
-Prepares its own SQLite database (var/bench-casesim.sqlite3, migrated afresh) or uses --database-url
-(PostgreSQL, emptied first). Loopback only, bounded. Prints figures; asserts nothing about speed.
+Prepares its own SQLite database (var/bench-casesim.sqlite3: migrated afresh, or copied from a fresh
+migration of the same migration files) or uses --database-url (PostgreSQL, emptied first).
+Loopback only, bounded. Prints figures; asserts nothing about speed.
 """
 
 import argparse
 import asyncio
+import hashlib
 import json
 import os
 import random
 import re
+import shutil
 import statistics
 import subprocess
 import sys
@@ -55,8 +58,9 @@ STATUSES = ["draft", "draft", "draft", "agreed", "disputed", "parked"]
 WORDS = ["the city", "pays", "stipends", "in advance", "shared data", "every quarter", "the board", "decides",
          "by consensus", "air quality", "monitors", "transit", "freight routes", "review", "in two years"]
 # The phone's URLs for one element of its table's sheet (views_phone.py, namespace workshops:casesim).
-SAVE_URL = "workshops:casesim:sheet-save"
-FRAGMENT_URL = "workshops:casesim:sheet-element"
+# (Their names changed once while they were written: the first name that exists is used.)
+PHONE_URLS = {"save": ("sheet-save", "save"), "resolve": ("sheet-resolve", "resolve"),
+              "entry": ("sheet-element", "entry")}
 VERSION = re.compile(r'data-version="(\d+)"')
 
 
@@ -106,16 +110,27 @@ def cpu_seconds(servers):
 def prepare_database(env):
     """A fresh, migrated database with the starter scorecard; then Django in this process."""
     url = env["DATABASE_URL"]
+    started = time.monotonic()
     if url.startswith("sqlite"):
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
+        template = DATABASE.with_name(f"bench-casesim-migrated-{migrations_digest()}.sqlite3")
+        if template.exists():  # migrating takes a minute on a busy machine: copy the last fresh one
+            shutil.copyfile(template, DATABASE)
+            how = "copied from a fresh migration of the same migrations"
+        else:
+            migrate(env)
+            for old in DATABASE.parent.glob("bench-casesim-migrated-*.sqlite3"):
+                old.unlink()
+            shutil.copyfile(DATABASE, template)
+            how = "migrated afresh"
     else:
         create_postgres_database(url)
         subprocess.run([sys.executable, "manage.py", "flush", "--no-input"], cwd=ROOT, env=env, check=False,
                        capture_output=True)
-    started = time.monotonic()
-    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
-    print(f"  database migrated in {time.monotonic() - started:.1f} s ({url.split('://')[0]})")
+        migrate(env)
+        how = "emptied and migrated"
+    print(f"  database {how} in {time.monotonic() - started:.1f} s ({url.split('://')[0]})")
     os.environ.update(env)
     import django
 
@@ -123,6 +138,20 @@ def prepare_database(env):
     from intersector.agreements.content import load_scorecard
 
     load_scorecard(ROOT / "content")
+
+
+def migrate(env):
+    subprocess.run([sys.executable, "manage.py", "migrate", "--no-input", "-v", "0"], cwd=ROOT, env=env, check=True)
+
+
+def migrations_digest():
+    """A digest of every migration file: a copied database is as fresh as a migrated one."""
+    from importlib.metadata import version
+
+    digest = hashlib.sha256(f"{version('django')} {version('wagtail')}".encode())
+    for path in sorted((ROOT / "intersector").rglob("migrations/*.py")):
+        digest.update(str(path.relative_to(ROOT)).encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def create_postgres_database(url):
@@ -263,7 +292,7 @@ def seat_the_room(workshop, cookies, args):
         phones.append({"cookie": f"{cookie}; csrftoken={CSRF}", "participant": participant.pk, "table": table,
                        "mode": seat.mode if seat else "", "elements": [
                            e for f in families_of.get(table, []) for e in elements[f]]})
-    return item, phones, seating_s
+    return phones, seating_s
 
 
 def elements_by_family():
@@ -274,19 +303,21 @@ def elements_by_family():
     return {family.key: [e.key for e in family.elements] for family in card.families}
 
 
-def phone_urls(workshop, item):
-    """The save and fragment URLs (with {element} in them), or None for a save before they exist."""
+def phone_urls(workshop):
+    """{"save", "resolve", "entry"}: the phone's URLs for one element ({element} in them), or {}
+    while the phone's save URL does not exist yet."""
     from django.urls import NoReverseMatch, reverse
 
-    try:
-        save = reverse(SAVE_URL, args=[workshop.code, "ELEMENT"]).replace("ELEMENT", "{element}")
-    except NoReverseMatch:
-        return None, None
-    try:
-        fragment = reverse(FRAGMENT_URL, args=[workshop.code, "ELEMENT"]).replace("ELEMENT", "{element}")
-    except NoReverseMatch:
-        fragment = None
-    return save, fragment
+    urls = {}
+    for name, url_names in PHONE_URLS.items():
+        for url_name in url_names:
+            try:
+                url = reverse(f"workshops:casesim:{url_name}", args=[workshop.code, "ELEMENT"])
+            except NoReverseMatch:
+                continue
+            urls[name] = url.replace("ELEMENT", "{element}")
+            break
+    return urls if "save" in urls else {}
 
 
 class Phone(SSEClient):
@@ -297,9 +328,8 @@ class Phone(SSEClient):
         self.info = info
         self.table = info["table"]
         self.versions = {}    # element -> newest version this phone has seen
-        self.fetched = []     # (table, element, version, fetch finished at, HTTP status)
-        self.saving = set()   # elements this phone is saving right now (their events are its own)
-        self.mine = set()     # (element, version) this phone saved
+        self.fetched = []     # (element, version in the answer, answered at, HTTP status)
+        self.loading = {}     # element -> True while its fetch runs; "again" when an event came meanwhile
 
 
 async def open_phone_streams(servers, code, phones):
@@ -326,71 +356,95 @@ def sheet_events(client, start=0):
             yield event, data
 
 
+def answered_version(response):
+    found = VERSION.findall(response.text)
+    return int(found[0]) if found else None
+
+
 async def watch(client, http, fragment_url, stop):
-    """As phone.js: on another person's sim.sheet event for this table, fetch that element."""
+    """As casesim/phone.js: each sim.sheet event of the table makes the phone fetch that element
+    (its own saves' too); one fetch per element at a time, and once more if an event came meanwhile."""
     seen = 0
     tasks = set()
     while not stop.is_set():
         await client.wait_for(lambda events: len(events) > seen, 0.5)
         new_from, seen = seen, len(client.events)
         for _event, data in sheet_events(client, new_from):
-            element, version = data.get("element"), int(data.get("version", 0))
-            client.versions[element] = max(version, client.versions.get(element, 0))
-            own = element in client.saving or (element, version) in client.mine
-            if fragment_url and data.get("table") == client.table and not own:
-                task = asyncio.create_task(fetch(client, http, fragment_url, element, version))
-                tasks.add(task)
-                task.add_done_callback(tasks.discard)
+            element = data.get("element")
+            client.versions[element] = max(int(data.get("version", 0)), client.versions.get(element, 0))
+            if not fragment_url or data.get("table") != client.table or element not in client.info["elements"]:
+                continue
+            if client.loading.get(element):
+                client.loading[element] = "again"
+                continue
+            task = asyncio.create_task(fetch(client, http, fragment_url, element))
+            tasks.add(task)
+            task.add_done_callback(tasks.discard)
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def fetch(client, http, fragment_url, element, version):
+async def fetch(client, http, fragment_url, element):
     base = client.url.split("/w/")[0]
+    again = True
+    while again:
+        client.loading[element] = True
+        try:
+            response = await http.get(base + fragment_url.format(element=element),
+                                      headers={"Cookie": client.info["cookie"], "X-Convene": "fetch"})
+            status, version = response.status_code, answered_version(response)
+        except httpx.HTTPError as exc:
+            status, version = type(exc).__name__, None
+        client.fetched.append((element, version, time.monotonic(), status))
+        again = client.loading.get(element) == "again"
+    client.loading[element] = False
+
+
+async def post(http, url, data, client):
+    """A phone's fetch POST; returns (status, version named in the answer, error text or None)."""
     try:
-        response = await http.get(base + fragment_url.format(element=element),
-                                  headers={"Cookie": client.info["cookie"], "X-Convene": "fetch"})
-        status = response.status_code
+        response = await http.post(url, data=data, headers={
+            "Cookie": client.info["cookie"], "X-CSRFToken": CSRF, "X-Convene": "fetch"})
     except httpx.HTTPError as exc:
-        status = type(exc).__name__
-    client.fetched.append((client.table, element, version, time.monotonic(), status))
+        return type(exc).__name__, None, f"{type(exc).__name__}: {exc}"
+    version = answered_version(response)
+    # 409 with the element in the answer: saved as a second version (a conflict), not refused.
+    ok = response.status_code == 200 or (response.status_code == 409 and version is not None)
+    return response.status_code, version, None if ok else f"HTTP {response.status_code}: {response.text[:160]}"
 
 
-async def edit(client, http, server, save_url, args, edits, errors, rng, code, placeholder):
-    """One person: save an element of the table's sheet every ~interval s (jittered)."""
+async def edit(client, http, server, urls, args, edits, errors, rng, placeholder):
+    """One person: save an element of the table's sheet every ~interval s (jittered), over the
+    version the phone last saw. A save that comes back as a conflict (both texts kept) is
+    settled at once by the same person keeping their own text, as someone at the table would."""
     await asyncio.sleep(rng.uniform(0, args.interval))
     end = time.monotonic() + args.seconds
     while time.monotonic() < end:
         element = rng.choice(client.info["elements"])
         base = client.versions.get(element, 0)
-        text = " ".join(rng.sample(WORDS, 6))
-        client.saving.add(element)
         t0 = time.monotonic()
-        version = None
-        try:
-            if placeholder:
-                version = await placeholder.save(server, client, element, base)
-                status = 200
-            else:
-                response = await http.post(
-                    server.url + save_url.format(element=element),
-                    data={"element": element, "text": text, "status": rng.choice(STATUSES), "base_version": base},
-                    headers={"Cookie": client.info["cookie"], "X-CSRFToken": CSRF, "X-Convene": "fetch"})
-                status = response.status_code
-                found = VERSION.findall(response.text) if status == 200 else []
-                version = int(found[0]) if found else None
-                if status != 200:
-                    errors.append(f"HTTP {status}: {response.text[:160]}")
-        except httpx.HTTPError as exc:
-            status = type(exc).__name__
-            errors.append(f"{status}: {exc}")
-        posted = time.monotonic()
-        client.saving.discard(element)
-        if version is not None:
-            client.mine.add((element, version))
-            client.versions[element] = max(version, client.versions.get(element, 0))
-        edits.append({"phone": client, "table": client.table, "element": element, "t0": t0, "posted": posted,
-                      "status": status, "version": version})
+        if placeholder:
+            status, version, error = 200, await placeholder.save(server, client, element), None
+        else:
+            status, version, error = await post(http, server.url + urls["save"].format(element=element), {
+                "text": " ".join(rng.sample(WORDS, 6)), "status": rng.choice(STATUSES), "base_version": base,
+            }, client)
+        record(client, edits, errors, "save", element, t0, status, version, error)
+        if status == 409 and version is not None:
+            t0 = time.monotonic()
+            status, version, error = await post(http, server.url + urls["resolve"].format(element=element),
+                                                {"keep": "other"}, client)
+            record(client, edits, errors, "resolve", element, t0, status, version, error)
         await asyncio.sleep(max(0.0, args.interval * rng.uniform(0.8, 1.2) - (time.monotonic() - t0)))
+
+
+def record(client, edits, errors, kind, element, t0, status, version, error):
+    if error:
+        errors.append(error)
+    if version is not None:
+        client.versions[element] = max(version, client.versions.get(element, 0))
+    edits.append({"phone": client, "table": client.table, "element": element, "t0": t0,
+                  "answered": time.monotonic(), "status": status, "version": None if error else version,
+                  "kind": kind})
 
 
 class ProbePlaceholder:
@@ -402,7 +456,7 @@ class ProbePlaceholder:
         self.workshop_id = workshop_id
         self.versions = Counter()
 
-    async def save(self, server, client, element, base):
+    async def save(self, server, client, element):
         self.versions[(client.table, element)] += 1
         version = self.versions[(client.table, element)]
         topic = f"workshop:{self.workshop_id}:table:{client.table}"
@@ -421,10 +475,9 @@ async def loop_lag(stop, lags):
         lags.append(time.monotonic() - before - 0.05)
 
 
-async def edit_sheets(servers, workshop, item, phones, args):
-    save_url, fragment_url = await asyncio.to_thread(phone_urls, workshop, item)
-    if args.no_fetch:
-        fragment_url = None
+async def edit_sheets(servers, workshop, phones, args):
+    urls = await asyncio.to_thread(phone_urls, workshop)
+    fragment_url = None if args.no_fetch else urls.get("entry")
     rss_idle = [s.rss_mib() for s in servers]
     started = time.monotonic()
     clients, failures = await open_phone_streams(servers, workshop.code, phones)
@@ -436,13 +489,13 @@ async def edit_sheets(servers, workshop, item, phones, args):
     rng = random.Random(10)
     limits = httpx.Limits(max_connections=300, max_keepalive_connections=300)
     async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-        placeholder = None if save_url else ProbePlaceholder(http, workshop.pk)
+        placeholder = None if urls else ProbePlaceholder(http, workshop.pk)
         watchers = [asyncio.create_task(watch(c, http, fragment_url, stop)) for c in clients]
         lag_task = asyncio.create_task(loop_lag(stop, lags))
         cpu_before, process_before = cpu_seconds(servers), time.process_time()
         editors = [c for c in clients if c.table is not None and c.info["mode"] != "observer" and c.info["elements"]]
-        await asyncio.gather(*(edit(c, http, servers[i % len(servers)], save_url, args, edits, errors, rng,
-                                    workshop.code, placeholder) for i, c in enumerate(editors)))
+        await asyncio.gather(*(edit(c, http, servers[i % len(servers)], urls, args, edits, errors, rng, placeholder)
+                               for i, c in enumerate(editors)))
         edit_cpu = cpu_seconds(servers) - cpu_before
         # Let the last events and fragments arrive (bounded).
         deadline = time.monotonic() + 15
@@ -456,16 +509,10 @@ async def edit_sheets(servers, workshop, item, phones, args):
     result.update(connected=len(clients), failures=failures, connect_s=connect_s, errors=errors,
                   stream_errors=[c.error for c in clients if c.error], edit_cpu=edit_cpu, bench_cpu=bench_cpu,
                   lags=lags, rss=list(zip(rss_idle, rss_connected, rss_after)), placeholder=placeholder is not None,
-                  fragment_url=fragment_url, editors=len(editors))
+                  fragment_url=fragment_url, editors=len(editors),
+                  fetches=sum(len(c.fetched) for c in clients))
     await close_all(clients)
     return result
-
-
-def receivers(clients):
-    at_table = defaultdict(list)
-    for client in clients:
-        at_table[client.table].append(client)
-    return at_table
 
 
 def all_arrived(clients, edits, fragment_url):
@@ -474,34 +521,26 @@ def all_arrived(clients, edits, fragment_url):
 
 
 def tally(clients, edits, fragment_url):
-    """Match each save to its event on the other phones of its table (by table, element, version)."""
-    arrivals = defaultdict(dict)   # (table, element, version) -> {client id: arrival}
+    """Match each change to its event on the other phones of its table (by table, element,
+    version), and to the first fetch of that element, by that phone, that shows that version."""
+    arrivals = defaultdict(dict)   # (table, element, version) -> {client id: first arrival}
     leaks = 0
-    first_after = defaultdict(list)  # (phone id, element) -> [(arrival, version)] on the saver's own stream
     for client in clients:
         for event, data in sheet_events(client):
             if data.get("table") != client.table:
                 leaks += 1
                 continue
-            key = (client.table, data.get("element"), int(data.get("version", 0)))
-            arrivals[key].setdefault(id(client), event.at)
-            first_after[(id(client), data.get("element"))].append((event.at, key[2]))
-    fetched = {}
+            arrivals[(client.table, data.get("element"), int(data.get("version", 0)))].setdefault(id(client), event.at)
+    at_table = defaultdict(list)
     for client in clients:
-        for table, element, version, at, status in client.fetched:
-            fetched[(id(client), table, element, version)] = (at, status)
-    at_table = receivers(clients)
-    event_lat, fragment_lat, missing, fragments_missing, unmatched, fragment_errors = [], [], 0, 0, 0, 0
-    saved = [e for e in edits if e["status"] == 200]
+        at_table[client.table].append(client)
+    event_lat, fragment_lat = [], []
+    missing = fragments_missing = unmatched = 0
+    saved = [e for e in edits if e["version"] is not None]
     for edit in saved:
-        version = edit["version"]
-        if version is None:  # the save's answer named no version: the saver's own event does
-            own = [v for at, v in first_after[(id(edit["phone"]), edit["element"])] if at >= edit["t0"]]
-            version = own[0] if own else None
-        if version is None:
+        key = (edit["table"], edit["element"], edit["version"])
+        if key not in arrivals:
             unmatched += 1
-            continue
-        key = (edit["table"], edit["element"], version)
         for other in at_table[edit["table"]]:
             if other is edit["phone"]:
                 continue
@@ -511,17 +550,18 @@ def tally(clients, edits, fragment_url):
                 continue
             event_lat.append(at - edit["t0"])
             if fragment_url:
-                got = fetched.get((id(other), *key))
-                if got is None:
-                    fragments_missing += 1
-                elif got[1] != 200:
-                    fragment_errors += 1
+                done = [when for element, version, when, status in other.fetched
+                        if element == edit["element"] and status == 200 and version is not None
+                        and version >= edit["version"] and when >= at]
+                if done:
+                    fragment_lat.append(min(done) - edit["t0"])
                 else:
-                    fragment_lat.append(got[0] - edit["t0"])
-    return {"saves": len(edits), "saved": len(saved), "event": event_lat, "fragment": fragment_lat,
-            "missing": missing, "fragments_missing": fragments_missing, "fragment_errors": fragment_errors,
-            "unmatched": unmatched, "leaks": leaks, "post": [e["posted"] - e["t0"] for e in saved],
-            "statuses": Counter(str(e["status"]) for e in edits)}
+                    fragments_missing += 1
+    failed_fetches = sum(1 for c in clients for f in c.fetched if f[3] != 200)
+    return {"changes": len(edits), "saved": len(saved), "event": event_lat, "fragment": fragment_lat,
+            "missing": missing, "fragments_missing": fragments_missing, "fragment_errors": failed_fetches,
+            "unmatched": unmatched, "leaks": leaks, "post": [e["answered"] - e["t0"] for e in saved],
+            "statuses": Counter(f"{e['kind']} {e['status']}" for e in edits)}
 
 
 def report_live(result, servers, args, seating_s, joined, join_errors):
@@ -536,11 +576,14 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
     print(f"  streams open and ready: {result['connected']} in {result['connect_s']:.1f} s; refused "
           f"{len(result['failures'])}; people saving: {result['editors']}")
     statuses = ", ".join(f"{k}: {v}" for k, v in sorted(result["statuses"].items()))
-    print(f"  saves: {result['saves']} ({statuses}); POST answered in {ms(result['post'])}")
+    print(f"  changes posted: {result['changes']} ({statuses}; save 409 = typed over an older version, both "
+          f"texts kept, then settled by a resolve)")
+    print(f"  POST answered (ms): {ms(result['post'])}")
     print(f"  save -> sim.sheet event on each other phone at the table (ms): {ms(result['event'])}")
     if result["fragment_url"]:
         print(f"  save -> event + that phone's fetch of the element (ms):     {ms(result['fragment'])}")
-        print(f"    fragments missing {result['fragments_missing']}, failed {result['fragment_errors']}")
+        print(f"    element fetches {result['fetches']} (each phone at the table, the saver's too, as phone.js); "
+              f"failed {result['fragment_errors']}; changes never fetched by a phone {result['fragments_missing']}")
     elif not result["placeholder"]:
         print("  (no fragment fetch: " + ("--no-fetch" if args.no_fetch else "no element URL yet") + ")")
     print(f"  events missing {result['missing']}; events at a phone of ANOTHER table (leaks) {result['leaks']}; "
@@ -582,9 +625,9 @@ def main():
     start_servers(*servers)
     try:
         cookies, join_errors = asyncio.run(join_by_phone(servers[0], workshop.code, args.people))
-        item, phones, seating_s = seat_the_room(workshop, cookies, args)
+        phones, seating_s = seat_the_room(workshop, cookies, args)
         bare = [] if args.no_live else bare_live(servers, args)
-        result = asyncio.run(asyncio.wait_for(edit_sheets(servers, workshop, item, phones, args),
+        result = asyncio.run(asyncio.wait_for(edit_sheets(servers, workshop, phones, args),
                                               args.seconds + args.interval + 180))
         report_live(result, servers, args, seating_s, len(cookies), join_errors)
         if bare and result["event"]:
