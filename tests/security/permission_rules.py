@@ -89,6 +89,16 @@ RULES = {
     # The tests' own kind (tests/workshops/tally). The test site's item is a brainwriting, so the
     # tally's facilitator view tells even its facilitator that this item is not a tally.
     "workshops:tally:reset": facilitator(("POST",), expect={"facilitator": 404}),
+    # The case simulation's console (casesim/views_console.py): the test site's item is not a
+    # simulation, so even its facilitator gets a 404; everyone else is kept out as ever.
+    "workshops:casesim:clock": facilitator(("POST",), post={"action": "next"}, expect={"facilitator": 404}),
+    "workshops:casesim:stage": facilitator(("POST",), post={"action": "reveal", "confirm": "yes"},
+                                           expect={"facilitator": 404}),
+    "workshops:casesim:seats": facilitator(("POST",), post={"action": "redeal", "confirm": "yes"},
+                                           expect={"facilitator": 404}),
+    "workshops:casesim:setup": facilitator(("POST",), post={"pack": "sacramento", "prefer": "own", "extra": "mirror"},
+                                           expect={"facilitator": 404}),
+    "workshops:casesim:guide": facilitator(expect={"facilitator": 404}),
     # --- Convene: the room's side (phones by their pass, the projector by its facilitator) ---
     "workshops:enter_code": public(),
     # Anyone with the code sees the join form; a pass from another workshop is not recognised.

@@ -66,6 +66,9 @@ class RoleSeat(models.Model):
     opened_at = models.DateTimeField(null=True, blank=True)        # first saw their brief
     acknowledged_at = models.DateTimeField(null=True, blank=True)  # said "I have read it"
     taken_out = models.BooleanField(default=False)
+    # When this seat's phone last asked for its seat (state.seat_of, at most one write every
+    # 30 s): the console's "connected" column.
+    last_seen = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["pk"]

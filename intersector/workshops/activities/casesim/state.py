@@ -111,10 +111,19 @@ def simulation_of(item):
     return item._simulation
 
 
+SEEN_EVERY = 30  # seconds: how often a phone's requests refresh RoleSeat.last_seen
+
+
 def seat_of(simulation, participant):
+    """The seat of `participant`, asked for by their own phone: it also marks the phone as seen
+    (the console's "connected"), writing at most once every SEEN_EVERY seconds."""
     seat = RoleSeat.objects.filter(simulation=simulation, participant=participant).select_related("table").first()
     if seat is not None:
         seat.simulation = simulation
+        now = timezone.now()
+        if seat.last_seen is None or (now - seat.last_seen).total_seconds() >= SEEN_EVERY:
+            RoleSeat.objects.filter(pk=seat.pk).update(last_seen=now)
+            seat.last_seen = now
     return seat
 
 
@@ -171,6 +180,10 @@ def start(item):
     if language not in packs:
         language = sorted(packs)[0]
     data = {lang: casepacks.to_data(pack) for lang, pack in packs.items()}
+    minutes = item.config.get("phase_minutes") or {}  # the facilitator's own lengths (phases.configure)
+    for pack in data.values():
+        for phase in pack["phases"]:
+            phase["minutes"] = minutes.get(phase["key"], phase["minutes"])
     simulation = Simulation.objects.create(item=item, pack_key=key, pack_version=packs[language].version,
                                            pack_language=language, packs=data)
     item._simulation = simulation
