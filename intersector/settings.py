@@ -98,6 +98,7 @@ INSTALLED_APPS = [
     "intersector.workshops",
     *CONVENE_KINDS,
     "intersector.agreements",
+    "intersector.casepacks",
     "intersector.api",
     "intersector",
     # Wagtail: editorial content (Learn) and the staff admin at /cms/.

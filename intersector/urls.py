@@ -20,6 +20,7 @@ urlpatterns = [
     path("", include("intersector.library.urls")),
     path("", include("intersector.workshops.urls")),
     path("", include("intersector.agreements.urls")),
+    path("", include("intersector.casepacks.urls")),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

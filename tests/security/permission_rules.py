@@ -167,6 +167,9 @@ RULES = {
     "api_tokens:list": account(),
     "api_tokens:create": account(("GET", "POST")),
     "api_tokens:revoke": Rule(frozenset({"signed_in"}), ("GET", "POST")),
+    # --- Case packs: confidential briefs, for staff allowed to edit case packs ---
+    "casepacks:index": Rule(frozenset({"staff"}), ("GET", "POST"), others=403),
+    "casepacks:download": Rule(frozenset({"staff"}), others=403, params={"pk": "pack_pk"}),
     # --- The API: operations by method and path, as /api/openapi.json lists them ---
     "GET /api/me": Rule(ACCOUNTS, anonymous=401),
     "GET /api/jobs/{id}": Rule(JOB, anonymous=401),
@@ -191,4 +194,4 @@ VARIANTS = {
 }
 
 # The namespaces whose every address the matrix must cover.
-NAMESPACES = ("workshops", "jobs", "agreements", "api_tokens")
+NAMESPACES = ("workshops", "jobs", "agreements", "api_tokens", "casepacks")

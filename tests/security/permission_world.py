@@ -29,6 +29,7 @@ TEXT = "marker-agreement-text-m5"  # the agreement's text
 COMMENT = "marker-partner-comment-c8"  # partner B's comment on an element
 REVIEW = "marker-review-clause-r3"  # the text of a reviewed agreement
 JOB = "marker-job-result-j6"  # a finished job's result
+PACK = "marker-pack-brief-p5"  # a confidential role brief in a stored case pack
 
 # Who may ever see each marker. A participant's own note shows on their phone, and notes of a
 # workshop reach its other phones when they build on them or vote.
@@ -41,6 +42,7 @@ VISIBLE_TO = {
     COMMENT: {"partner_a", "partner_b", "guest"},
     REVIEW: {"job_owner"},
     JOB: {"job_owner", "staff"},
+    PACK: {"staff"},
 }
 
 PERSONAS = [
@@ -85,6 +87,7 @@ def build(django_user_model, mailoutbox):
     _jobs(world, users)
     _agreements(world, users, mailoutbox)
     _api(world, users)
+    _casepacks(world, users)
     return world
 
 
@@ -265,3 +268,22 @@ def _api(world, users):
     token, secret = create_token(users["signed_in"], "Report script")
     world.ids["token_id"] = token.pk
     world.secrets[secret] = set()  # shown once, on the page that made it
+
+
+# --- Case packs ------------------------------------------------------------------------------
+
+
+def _casepacks(world, users):
+    """A stored pack with a marked brief; staff may edit case packs (the /cms/ permissions)."""
+    from django.contrib.auth.models import Permission
+
+    from intersector.casepacks import library, packs, services
+
+    staff = users["staff"]
+    staff.user_permissions.add(*Permission.objects.filter(
+        content_type__app_label="casepacks", codename__in=["view_storedpack", "add_storedpack",
+                                                           "change_storedpack"]))
+    pack = packs.load_file(library.starter_files()[0])
+    pack.roles[0].brief += " " + PACK
+    stored, _outcome = services.store(pack)
+    world.ids["pack_pk"] = stored.pk
