@@ -307,7 +307,9 @@ def test_every_phase_has_its_screen(started, sim, tables, phone_of):
     set_phase(sim, "choose-families")
     assert "Propose these families" in screen() and "Who?" in screen()
     set_phase(sim, "negotiate", ["who"])
-    assert "Save text" in screen()
+    page = screen()
+    assert "Save text" in page and 'value="agreed"' in page and 'aria-pressed="false">Parked' in page
+    assert 'maxlength="4000"' in page
     set_phase(sim, "done")
     assert "Look at the screen" in screen()
     sim.stage = "report"

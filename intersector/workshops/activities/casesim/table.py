@@ -344,12 +344,12 @@ def save_entry(simulation, participant, element, text, status, base_version):
                 raise Refused(_("Two versions of this text are waiting for the table to choose. Choose one (or "
                                 "write a merge) first; your text is still in the box, not saved."), status=409)
             if mine_waiting or base < entry.version:
-                conflict = True
+                conflict = True  # the saved text keeps its author; this one waits beside it
                 entry.conflict_text, entry.conflict_by, entry.conflict_at = text, participant, now
             else:
                 entry.text = text
+                entry.updated_by, entry.updated_at = participant, now
             entry.version += 1
-            entry.updated_by, entry.updated_at = participant, now
         if status is not None and status != entry.status:
             entry.status = status
             entry.updated_by, entry.updated_at = participant, now

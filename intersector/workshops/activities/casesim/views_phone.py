@@ -223,7 +223,7 @@ urls = [
     path("families/propose/", propose, name="propose"),
     path("families/accept/", accept, name="accept"),
     path("families/withdraw/", withdraw, name="withdraw"),
-    path("sheet/<str:element>/", entry, name="entry"),
-    path("sheet/<str:element>/save/", save, name="save"),
-    path("sheet/<str:element>/resolve/", resolve, name="resolve"),
+    path("sheet/<str:element>/", entry, name="sheet-element"),
+    path("sheet/<str:element>/save/", save, name="sheet-save"),
+    path("sheet/<str:element>/resolve/", resolve, name="sheet-resolve"),
 ]

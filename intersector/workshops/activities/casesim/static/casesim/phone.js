@@ -79,6 +79,13 @@
     return next;
   }
 
+  function same(a, b) {
+    function status(e) { var s = e.querySelector(".sim-status"); return s ? s.textContent : ""; }
+    return a.dataset.version === b.dataset.version && status(a) === status(b) &&
+      !a.querySelector(".sim-conflict") === !b.querySelector(".sim-conflict") &&
+      !a.querySelector("form") === !b.querySelector("form");
+  }
+
   function reload(key) {
     var entry = entryEl(key);
     if (!entry) return;
@@ -88,8 +95,10 @@
       .then(function (html) {
         var current = entryEl(key);
         if (!current) return;
+        var next = fresh(html);
+        if (!next || same(current, next)) return;  // e.g. the event of this phone's own save
         if (!dirty(current) && !sending[key]) { swap(current, html); return; }
-        var next = fresh(html), base = current.querySelector("input[name=base_version]");
+        var base = current.querySelector("input[name=base_version]");
         if (next && base && Number(next.dataset.version) > Number(base.value)) {
           var theirs = current.querySelector(".sim-theirs");
           var text = next.querySelector("textarea[name=text]") || next.querySelector(".sim-text");
@@ -98,7 +107,7 @@
             theirs.hidden = false;
           }
         }
-        var status = next && next.querySelector(".sim-status"), mine = current.querySelector(".sim-status");
+        var status = next.querySelector(".sim-status"), mine = current.querySelector(".sim-status");
         if (status && mine) mine.innerHTML = status.innerHTML;
       })
       .catch(function () {})

@@ -1,0 +1,126 @@
+"""Three phones at one table, 360 px wide, through every phase of the simulation: readable,
+accessible (axe), and the sheet shared live -- an edit made offline is sent when the phone is back,
+and typed over a newer version it shows both texts until someone keeps one."""
+
+import pytest
+
+from intersector.workshops import services
+from intersector.workshops.access import cookie_name
+from intersector.workshops.activities.casesim import table
+from intersector.workshops.activities.casesim.models import SheetEntry, Simulation, TableRun
+from tests.conftest import check_accessibility, screenshot
+from tests.live.servers import Server, server_env
+from tests.workshops.phones import database_url
+
+pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def server():
+    from django.db import connection
+
+    server = Server("casesim-table-browser", server_env(DATABASE_URL=database_url(connection.settings_dict))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def workshop(facilitator):
+    return services.create_workshop(facilitator, "Simulation", "starter")
+
+
+def phone(new_page, server, workshop, participant, locale="en-GB"):
+    page = new_page(width=360, height=740, is_mobile=True, has_touch=True, locale=locale)
+    page.context.add_cookies([{"name": cookie_name(workshop), "value": services.token_for(participant),
+                               "domain": "127.0.0.1", "path": f"/w/{workshop.code}/"}])
+    page.goto(f"{server.url}/w/{workshop.code}/")
+    return page
+
+
+def look(page, name):
+    screenshot(page, f"casesim-table-{name}")
+    check_accessibility(page)
+
+
+def reload_all(pages, text):
+    for page in pages:
+        page.reload()
+        page.get_by_text(text).first.wait_for()
+
+
+def test_three_phones_through_the_phases(server, new_page, workshop):
+    people = [services.join(workshop, name, sector) for name, sector in
+              (("Ana", "government"), ("Ben", "business"), ("Cy", "non-profit"))]
+    services.set_table_count(workshop, 1)
+    services.go_to_item(workshop, workshop.items.get(kind="casesim"))
+    ana, ben = (phone(new_page, server, workshop, p) for p in people[:2])
+    cy = phone(new_page, server, workshop, people[2], locale="es-ES")
+    pages = [ana, ben, cy]
+
+    # Read: the case and one's own brief.
+    ana.get_by_role("button", name="I have read my brief").wait_for()
+    look(ana, "1-read")
+    ana.get_by_role("button", name="I have read my brief").click()
+    ana.get_by_text("You said you have read your brief.").wait_for()
+    screenshot(cy, "casesim-table-1-read-es")
+    check_accessibility(cy)
+
+    # Choose families: Ana proposes, Ben accepts (2 of 3 roles).
+    TableRun.objects.update(phase="choose-families")
+    reload_all(pages, "Propose these families")
+    for key in ("who", "how", "what-if"):
+        ana.locator(f"input[name=family][value={key}]").check()
+    ana.get_by_role("button", name="Propose these families").click()
+    ana.get_by_text("Ana proposes").wait_for()  # (the live refresh may have replaced "Proposal sent")
+    ben.get_by_role("button", name="Accept these families").wait_for()  # live: sim.families
+    look(ben, "2-choose")
+    ben.get_by_role("button", name="Accept these families").click()
+    ben.get_by_text("Your table chose:").wait_for()
+    assert TableRun.objects.get().families == ["who", "how", "what-if"]
+
+    # Negotiate: Ana writes; Ben's phone shows it without reloading.
+    TableRun.objects.update(phase="negotiate")
+    reload_all(pages, "Your table's agreement")
+    key = table.scorecard().family_by_key["who"].elements[0].key
+    box = f"#text-{key}"
+    ana.locator(box).fill("City staff coordinate the collaborative.")
+    ana.locator(box).press("Tab")  # leaving the box saves it
+    ana.locator(f"#entry-{key}").get_by_text("last changed by Ana").wait_for()
+    ben.wait_for_function(f"document.querySelector('{box}').value.includes('City staff coordinate')")
+    ben.locator(f"#entry-{key}").get_by_role("button", name="Agreed").click()
+    ana.locator(f"#entry-{key} [aria-pressed=true]").get_by_text("Agreed").wait_for()
+
+    # Ben goes offline and types; Ana changes the text meanwhile.
+    ben.context.set_offline(True)
+    ben.locator(box).fill("An outside facilitator runs the meetings.")
+    ben.get_by_role("button", name="Save text").first.click()
+    ben.get_by_text("Not saved yet — will send when you are back online.").wait_for()
+    ana.locator(box).fill("City staff coordinate; a facilitator helps at hard meetings.")
+    ana.get_by_role("button", name="Save text").first.click()
+    ana.locator(f"#entry-{key}").get_by_text("Saved.").wait_for()
+    ben.context.set_offline(False)
+    ben.get_by_text("Two versions of this text").wait_for()
+    entry = SheetEntry.objects.get(element=key)
+    assert entry.text == "City staff coordinate; a facilitator helps at hard meetings."
+    assert entry.conflict_text == "An outside facilitator runs the meetings."
+    ana.get_by_text("Two versions of this text").wait_for()  # live on the other phone too
+    look(ana, "3-negotiate-conflict")
+    ana.get_by_role("button", name="Keep Ben's version").click()
+    ana.locator(f"#entry-{key}").get_by_text("The table now has one version").wait_for()
+    assert SheetEntry.objects.get(element=key).text == "An outside facilitator runs the meetings."
+    ben.wait_for_function(f"document.querySelector('{box}') && "
+                          f"document.querySelector('{box}').value.includes('outside facilitator')")
+    look(ben, "3-negotiate")
+    screenshot(cy, "casesim-table-3-negotiate-es")
+    check_accessibility(cy)
+
+    # Present: read-only.
+    TableRun.objects.update(phase="present")
+    reload_all(pages, "Your table's agreement")
+    assert ana.locator(box).count() == 0
+    look(ana, "4-present")
+
+    # Report: look at the screen.
+    Simulation.objects.update(stage="report")
+    reload_all(pages[:1], "Look at the screen")
+    look(ana, "5-report")
