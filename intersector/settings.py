@@ -97,6 +97,7 @@ INSTALLED_APPS = [
     "intersector.library",
     "intersector.workshops",
     *CONVENE_KINDS,
+    "intersector.workshops.qna",  # questions and answers that kinds switch on (not a kind)
     "intersector.agreements",
     "intersector.casepacks",
     "intersector.api",
@@ -266,6 +267,8 @@ API_TOKEN_FAILURE_WINDOW = int(env("API_TOKEN_FAILURE_WINDOW", "900"))
 # one), notes per participant (far above fast writing, far below a script).
 CONVENE_JOIN_LIMIT = int(env("CONVENE_JOIN_LIMIT", "300"))
 CONVENE_NOTE_LIMIT = int(env("CONVENE_NOTE_LIMIT", "20"))
+# Questions one phone may ask a minute (Q&A, intersector/workshops/qna).
+CONVENE_QUESTION_LIMIT = int(env("CONVENE_QUESTION_LIMIT", "5"))
 
 # --- E-mail: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587
 EMAIL_URL = env("EMAIL_URL", "console://")

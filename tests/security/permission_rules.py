@@ -99,6 +99,13 @@ RULES = {
     "workshops:casesim:setup": facilitator(("POST",), post={"pack": "sacramento", "prefer": "own", "extra": "mirror"},
                                            expect={"facilitator": 404}),
     "workshops:casesim:guide": facilitator(expect={"facilitator": 404}),
+    # Q&A, mounted by the discussion kind (intersector/workshops/qna): the test site's item is a
+    # brainwriting, so its facilitator is told this item is not a discussion.
+    "workshops:discussion:qna_moderate": facilitator(("POST",), post={"question": "1", "action": "hide"},
+                                                     expect={"facilitator": 404}),
+    "workshops:discussion:qna_approve": facilitator(("POST",), post={"action": "all"}, expect={"facilitator": 404}),
+    "workshops:discussion:qna_settings": facilitator(("POST",), post={"moderation": "open"},
+                                                     expect={"facilitator": 404}),
     # --- Convene: the room's side (phones by their pass, the projector by its facilitator) ---
     "workshops:enter_code": public(),
     # Anyone with the code sees the join form; a pass from another workshop is not recognised.
@@ -116,6 +123,11 @@ RULES = {
     "workshops:brainwriting:delete_note": phone({"participant"}, expect={"co_participant": 404}),
     # The tally is not running: phones are told so (409), others are kept out as ever.
     "workshops:tally:tap": phone(),
+    # No discussion is running: phones are told so (409), others are kept out as ever.
+    "workshops:discussion:qna_ask": phone(post={"text": "Hijacked question?"}),
+    "workshops:discussion:qna_vote": phone(post={"question": "1"}),
+    "workshops:discussion:qna_list": Rule(PHONES, anonymous=403, others=403,
+                                          expect={"participant": 409, "co_participant": 409}),
     # --- Background jobs: their owner and staff ---
     "jobs:list": account(),
     "jobs:detail": Rule(JOB),

@@ -15,7 +15,8 @@ def test_a_workshop_from_the_starter_template_has_the_five_item_agenda(console):
     workshop = Workshop.objects.get()
     assert response.status_code == 302 and response["Location"] == f"/convene/{workshop.pk}/"
     kinds = [item.kind for item in workshop.items.all()]
-    assert kinds == ["presentation", "brainwriting", "break", "casesim", "presentation"]
+    assert kinds == ["presentation", "brainwriting", "break", "casesim", "discussion"]
+    assert workshop.items.last().config["questions"] is True  # "Questions and close" takes questions
     assert sum(item.minutes for item in workshop.items.all()) == 180
     assert len(workshop.code) == 6 and set(workshop.code) <= set(CODE_ALPHABET)
 

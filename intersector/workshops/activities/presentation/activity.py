@@ -12,7 +12,6 @@ class Presentation(SimpleActivity):
         return [
             (10, _("Welcome: why sectors work together"), 20,
              {"text": str(_("Listen in; your phone will change when it is your turn."))}),
-            (60, _("Questions and close"), 15, {"text": ""}),
         ]
 
 

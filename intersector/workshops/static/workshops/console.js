@@ -34,3 +34,25 @@ document.addEventListener("htmx:confirm", function (e) {
   var typing = active && panel.contains(active) && /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName);
   if (typing || panel.querySelector("details[open]")) { e.preventDefault(); }
 });
+
+/* Keep the keyboard where it was when a panel is swapped (a button pressed, a refresh): the same
+   element again, else the nearest of its surroundings that has an id (e.g. the question's row). */
+(function () {
+  "use strict";
+  var path = [];
+  document.addEventListener("htmx:beforeSwap", function () {
+    path = [];
+    for (var el = document.activeElement; el && el !== document.body; el = el.parentElement) {
+      if (el.id) path.push(el.id);
+    }
+  });
+  document.addEventListener("htmx:afterSettle", function () {
+    var active = document.activeElement;
+    if (!path.length || (active && active !== document.body)) return;
+    var found = path.map(function (id) { return document.getElementById(id); }).filter(Boolean)[0];
+    path = [];
+    if (!found) return;
+    if (found.tabIndex < 0 && !found.hasAttribute("tabindex")) { found.setAttribute("tabindex", "-1"); }
+    found.focus();
+  });
+})();

@@ -16,9 +16,18 @@
   // The box marked data-keep-typing keeps what the person is typing when the screen changes.
   function typing() { return document.querySelector("[data-keep-typing]"); }
 
+  // Ticked boxes marked data-keep-checked (e.g. "ask anonymously") stay as the person left them.
+  function checkedBoxes() {
+    var kept = {};
+    Array.prototype.forEach.call(document.querySelectorAll("input[data-keep-checked]"), function (box) { kept[box.id] = box.checked; });
+    return kept;
+  }
+
   function replace(html, clear) {
     var box = typing(), kept = box && !clear ? box.value : "", focused = box && document.activeElement === box;
+    var ticks = checkedBoxes();
     screen.innerHTML = html;
+    Object.keys(ticks).forEach(function (id) { var tick = document.getElementById(id); if (tick) { tick.checked = ticks[id]; } });
     box = typing();
     if (box && kept) { box.value = kept; }
     var key = screen.querySelector("form[data-clear-on-save] input[name=key]");
@@ -52,6 +61,28 @@
     document.addEventListener("live:" + name, function () {
       if (document.querySelector('[data-live-refresh~="' + name + '"]')) { refresh(); }
     });
+  });
+  // A part marked data-live-fragment="<event>" reloads only itself (data-fragment-url) on that
+  // event, data-fragment-delay ms later plus up to data-fragment-spread ms at random: busy events
+  // (votes) reach hundreds of phones, which must neither all ask in the same second nor ask once
+  // per vote. Later events meanwhile are covered by the one reload already planned.
+  var partTimer = null;
+  function reloadPartLater(name) {
+    var part = document.querySelector('[data-live-fragment~="' + name + '"]');
+    if (!part || partTimer) return;
+    var wait = Number(part.dataset.fragmentDelay || 3000) + Math.random() * Number(part.dataset.fragmentSpread || 2000);
+    partTimer = window.setTimeout(function () {
+      partTimer = null;
+      var now = document.querySelector('[data-live-fragment~="' + name + '"]');
+      if (!now || loading) return;  // gone, or the whole screen is reloading anyway
+      fetch(now.dataset.fragmentUrl, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+        .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
+        .then(function (html) { if (document.body.contains(now)) { now.innerHTML = html; } })
+        .catch(function () {});
+    }, wait);
+  }
+  live.dataset.liveEvents.split(" ").forEach(function (name) {
+    document.addEventListener("live:" + name, function () { reloadPartLater(name); });
   });
   // A new seat means another table's stream: load the page again (keeping any typed text).
   document.addEventListener("live:seat.changed", function (event) {

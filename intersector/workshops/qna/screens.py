@@ -1,0 +1,101 @@
+"""What the phone, the console, the projector and the results show of an item's questions."""
+
+import secrets
+
+from django.db.models import Count, Q
+from django.urls import reverse
+
+from intersector.workshops.qna.models import MAX_QUESTION_LENGTH, Question, QuestionVote
+from intersector.workshops.qna.setup import MODERATION_MODES, is_on, moderation
+
+SHOWN = Question.Status.SHOWN
+PENDING = Question.Status.PENDING
+HIDDEN = Question.Status.HIDDEN
+# A phone lists this many questions (the most voted first): enough to find one, light to reload.
+PHONE_LIST = 40
+CONSOLE_LIST = 100
+SCREEN_TOP = 5
+# A phone reloads its list this long after a votes event, plus up to LIST_SPREAD_MS at random
+# (so 300 phones do not ask in the same second). Longer than services.VOTES_EVENT_SECONDS, so
+# the reload includes every vote of the spell that event stands for.
+LIST_DELAY_MS = 4500
+LIST_SPREAD_MS = 4000
+
+
+def _names(kind):
+    return f"workshops:{kind}"
+
+
+def phone_urls(item):
+    code, ns = item.workshop.code, _names(item.kind)
+    return {"ask": reverse(f"{ns}:qna_ask", args=[code]), "vote": reverse(f"{ns}:qna_vote", args=[code]),
+            "list": reverse(f"{ns}:qna_list", args=[code])}
+
+
+def console_urls(item):
+    args, ns = [item.workshop_id, item.pk], _names(item.kind)
+    return {name: reverse(f"{ns}:qna_{name}", args=args) for name in ("moderate", "approve", "settings")}
+
+
+def list_context(item, participant):
+    """The phone's list: shown questions by votes (newest first among equals), which ones this
+    person voted for, and their own questions still waiting."""
+    shown = list(Question.objects.filter(item=item, status=SHOWN).select_related("participant")[:PHONE_LIST])
+    voted = set(QuestionVote.objects.filter(participant=participant, question__item=item)
+                .values_list("question_id", flat=True))
+    total = len(shown) if len(shown) < PHONE_LIST else Question.objects.filter(item=item, status=SHOWN).count()
+    return {
+        "qna_questions": [(q, q.pk in voted) for q in shown],
+        "qna_more": total - len(shown),
+        "qna_waiting": list(Question.objects.filter(item=item, participant=participant, status=PENDING)),
+        "qna_participant_id": participant.pk,
+        "qna_urls": phone_urls(item),
+    }
+
+
+def phone_context(item, participant):
+    if not is_on(item):
+        return {"qna_on": False}
+    return {"qna_on": True, "qna_moderated": moderation(item) == "approve", "qna_max_length": MAX_QUESTION_LENGTH,
+            "qna_form_key": secrets.token_urlsafe(16), "qna_list_delay": LIST_DELAY_MS,
+            "qna_list_spread": LIST_SPREAD_MS, **list_context(item, participant)}
+
+
+def counts(item):
+    return Question.objects.filter(item=item).aggregate(
+        total=Count("pk"), pending=Count("pk", filter=Q(status=PENDING)), shown=Count("pk", filter=Q(status=SHOWN)),
+        hidden=Count("pk", filter=Q(status=HIDDEN)), answered=Count("pk", filter=Q(answered_at__isnull=False)))
+
+
+def console_context(item):
+    """The facilitator's queue: waiting questions (newest first), then shown ones by votes."""
+    context = {"qna_on": is_on(item), "qna_mode": moderation(item), "qna_modes": MODERATION_MODES,
+               "qna_urls": console_urls(item)}
+    if not context["qna_on"]:
+        return context
+    questions = Question.objects.filter(item=item).select_related("participant")
+    context.update(
+        qna_counts=counts(item),
+        qna_pending=list(questions.filter(status=PENDING).order_by("-created", "-pk")[:CONSOLE_LIST]),
+        qna_shown=list(questions.filter(status=SHOWN)[:CONSOLE_LIST]),
+        qna_hidden=list(questions.filter(status=HIDDEN).order_by("-created", "-pk")[:CONSOLE_LIST]),
+    )
+    return context
+
+
+def screen_context(item):
+    """The projector: the pinned question in large type, then the most voted."""
+    if not is_on(item):
+        return {"qna_on": False}
+    shown = Question.objects.filter(item=item, status=SHOWN).select_related("participant")
+    pinned = next((q for q in shown.filter(pinned=True)[:1]), None)
+    top = list(shown.filter(pinned=False)[:SCREEN_TOP])
+    return {"qna_on": True, "qna_pinned": pinned, "qna_top": top, "qna_shown_count": shown.count()}
+
+
+def results_context(item):
+    """Shown questions by votes with their answered marks; hidden and unread ones only counted."""
+    if not Question.objects.filter(item=item).exists() and not is_on(item):
+        return {"qna_on": False}
+    return {"qna_on": True, "qna_counts": counts(item),
+            "qna_questions": list(Question.objects.filter(item=item, status=SHOWN).select_related("participant"))}
