@@ -2,6 +2,9 @@
 checked with `casepacks.validate`. Each problem is listed at the top of the form in plain
 words and nothing is saved; a pack that passes gets its `data` rebuilt and its version raised."""
 
+import re
+
+from django.utils.translation import gettext as _
 from wagtail.admin.forms import WagtailAdminModelForm
 
 from intersector.casepacks import packs, services
@@ -22,6 +25,18 @@ def _rows(formset):
     return [data for _order, _index, data in sorted(kept, key=lambda row: row[:2])]
 
 
+def _labels():
+    """The file's field names as the form calls them, for the problems listed on the form."""
+    return {"must_get": _("must get"), "can_give": _("can give"), "red_lines": _("red lines"),
+            "interest_groups": _("interest groups"), "interest_group": _("interest group"),
+            "facilitator_guide": _("facilitator guide"), "results_template": _("results form")}
+
+
+def in_form_words(problem):
+    labels = _labels()
+    return re.sub(r"\b(%s)\b" % "|".join(labels), lambda m: labels[m[1]], problem)
+
+
 class StoredPackForm(WagtailAdminModelForm):
     pack = None
 
@@ -34,7 +49,7 @@ class StoredPackForm(WagtailAdminModelForm):
             self.pack = packs.validate(services.pack_data(fields, rows))
         except packs.CasePackError as error:
             for problem in error.problems:
-                self.add_error(None, problem)
+                self.add_error(None, in_form_words(problem))
             return False
         return True
 
