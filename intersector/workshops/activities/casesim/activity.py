@@ -1,5 +1,6 @@
 from django.utils.translation import gettext_lazy as _
 
+from intersector.workshops import qna
 from intersector.workshops.activities.base import Activity
 
 # Live events (ids only, never a brief's text):
@@ -18,14 +19,16 @@ class CaseSimulation(Activity):
     label = _("Case simulation")
     help = _("Tables negotiate a partnering agreement, each person playing a confidential role from a case pack; "
              "then the room compares the tables' agreements.")
-    board_events = BOARD_EVENTS
-    phone_events = PHONE_EVENTS
-    phone_styles = ("casesim/phone.css",)
+    # The room's questions (intersector/workshops/qna) are open in the report back.
+    board_events = BOARD_EVENTS + qna.board_events
+    phone_events = PHONE_EVENTS + qna.phone_events
+    phone_styles = ("casesim/phone.css", "qna/phone.css")
     phone_scripts = ("casesim/phone.js",)
-    console_styles = ("casesim/console.css",)
+    console_styles = ("casesim/console.css", "qna/console.css")
 
     def default_config(self):
-        return {"pack": "sacramento", "language": "", "prefer": "own", "extra": "mirror", "questions": True}
+        return {"pack": "sacramento", "language": "", "prefer": "own", "extra": "mirror",
+                **qna.config_defaults(on=True)}
 
     def copy_config(self, config):
         return {**self.default_config(), **config}
@@ -41,22 +44,22 @@ class CaseSimulation(Activity):
     def participant_context(self, item, participant):
         from intersector.workshops.activities.casesim import views_phone
 
-        return views_phone.participant_context(item, participant)
+        return {**views_phone.participant_context(item, participant), **qna.phone_context(item, participant)}
 
     def facilitator_context(self, item):
         from intersector.workshops.activities.casesim import views_console
 
-        return views_console.facilitator_context(item)
+        return {**views_console.facilitator_context(item), **qna.console_context(item)}
 
     def screen_context(self, item):
         from intersector.workshops.activities.casesim import show
 
-        return show.screen_context(item)
+        return {**show.screen_context(item), **qna.screen_context(item)}
 
     def results_context(self, item):
         from intersector.workshops.activities.casesim import show
 
-        return show.results_context(item)
+        return {**show.results_context(item), **qna.results_context(item)}
 
     def urls(self):
         from intersector.workshops.activities.casesim import urls
@@ -66,7 +69,7 @@ class CaseSimulation(Activity):
     def exports(self):
         from intersector.workshops.activities.casesim import show
 
-        return show.exports()
+        return [*show.exports(), qna.export_for(self)]
 
 
 activity = CaseSimulation()
