@@ -317,7 +317,7 @@ def test_the_overview_shows_people_briefs_connection_families_and_counts(console
         SheetEntry.objects.create(run=first, family="who", element=f"e{n}", status=status)
     page = panel()
     assert seat.participant.display_name in page
-    assert "briefs 1/4 opened, 1/4 acknowledged · 1/4 connected" in page
+    assert "briefs: 1/4 opened, 1/4 acknowledged · 1/4 connected" in page
     assert "2 / 1 / 1" in page
     assert "0 / 0 / 0" in page
     for brief_line in (r["brief"].split("\n")[0][:50] for r in state.roles_of(sim)):

@@ -9,6 +9,7 @@ from django.urls import path
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from intersector.accounts.models import Sector
 from intersector.refusals import Refused
 from intersector.workshops.activities.actions import facilitator_action
 from intersector.workshops.activities.casesim import phases, state
@@ -18,6 +19,7 @@ from intersector.workshops.activities.casesim.models import RoleSeat, SheetEntry
 IDLE_SECONDS = 180       # a table with no action for 3 minutes is flagged
 CONNECTED_SECONDS = 120  # a phone seen (state.seat_of) this recently counts as connected
 STATUSES = ("agreed", "disputed", "parked")
+SECTOR_LABELS = dict(Sector.choices)  # lazy: each renders in the reader's language
 
 
 # --- The overview ----------------------------------------------------------------------------
@@ -51,7 +53,8 @@ def _person(seat, roles, now):
     seen = seat.last_seen
     return {
         "seat": seat, "name": seat.participant.display_name, "pk": seat.participant_id,
-        "role": role.get("name", ""), "role_sector": role.get("sector", ""), "sector": seat.participant.sector,
+        "role": role.get("name", ""), "role_sector": role.get("sector", ""),
+        "sector_label": SECTOR_LABELS.get(role.get("sector", ""), role.get("sector", "")),
         "mode": seat.mode, "opened": seat.opened_at is not None, "acknowledged": seat.acknowledged_at is not None,
         "connected": seen is not None and (now - seen).total_seconds() < CONNECTED_SECONDS,
         "seen_minutes": int((now - seen).total_seconds() // 60) if seen else None,
