@@ -380,6 +380,8 @@ async def watch(client, http, fragment_url, stop):
             task = asyncio.create_task(fetch(client, http, fragment_url, element))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
+    for task in tasks:  # the run is over: what is still loading is left unmeasured
+        task.cancel()
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
@@ -392,7 +394,7 @@ async def fetch(client, http, fragment_url, element):
             response = await http.get(base + fragment_url.format(element=element),
                                       headers={"Cookie": client.info["cookie"], "X-Convene": "fetch"})
             status, version = response.status_code, answered_version(response)
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: the run ended, its client closed
             status, version = type(exc).__name__, None
         client.fetched.append((element, version, time.monotonic(), status))
         again = client.loading.get(element) == "again"
@@ -494,13 +496,18 @@ async def edit_sheets(servers, workshop, phones, args):
         lag_task = asyncio.create_task(loop_lag(stop, lags))
         cpu_before, process_before = cpu_seconds(servers), time.process_time()
         editors = [c for c in clients if c.table is not None and c.info["mode"] != "observer" and c.info["elements"]]
-        await asyncio.gather(*(edit(c, http, servers[i % len(servers)], urls, args, edits, errors, rng, placeholder)
-                               for i, c in enumerate(editors)))
+        people = [asyncio.create_task(edit(c, http, servers[i % len(servers)], urls, args, edits, errors, rng,
+                                           placeholder)) for i, c in enumerate(editors)]
+        # Everyone stops starting saves after `seconds`; a save still waiting then gets 45 s more.
+        _done, late = await asyncio.wait(people, timeout=args.seconds + args.interval + 45)
+        for task in late:
+            task.cancel()
+        await asyncio.gather(*people, return_exceptions=True)
         edit_cpu = cpu_seconds(servers) - cpu_before
         # Let the last events and fragments arrive (bounded).
         deadline = time.monotonic() + 15
         while time.monotonic() < deadline and not all_arrived(clients, edits, fragment_url):
-            await asyncio.sleep(0.25)
+            await asyncio.sleep(1)
         stop.set()
         await asyncio.gather(*watchers, lag_task)
         bench_cpu = time.process_time() - process_before
@@ -510,7 +517,7 @@ async def edit_sheets(servers, workshop, phones, args):
                   stream_errors=[c.error for c in clients if c.error], edit_cpu=edit_cpu, bench_cpu=bench_cpu,
                   lags=lags, rss=list(zip(rss_idle, rss_connected, rss_after)), placeholder=placeholder is not None,
                   fragment_url=fragment_url, editors=len(editors),
-                  fetches=sum(len(c.fetched) for c in clients))
+                  fetches=sum(len(c.fetched) for c in clients), cut_off=len(late))
     await close_all(clients)
     return result
 
@@ -534,6 +541,11 @@ def tally(clients, edits, fragment_url):
     at_table = defaultdict(list)
     for client in clients:
         at_table[client.table].append(client)
+    shown = defaultdict(lambda: defaultdict(list))  # client id -> element -> [(version, answered at)]
+    for client in clients:
+        for element, version, when, status in client.fetched:
+            if status == 200 and version is not None:
+                shown[id(client)][element].append((version, when))
     event_lat, fragment_lat = [], []
     missing = fragments_missing = unmatched = 0
     saved = [e for e in edits if e["version"] is not None]
@@ -550,9 +562,8 @@ def tally(clients, edits, fragment_url):
                 continue
             event_lat.append(at - edit["t0"])
             if fragment_url:
-                done = [when for element, version, when, status in other.fetched
-                        if element == edit["element"] and status == 200 and version is not None
-                        and version >= edit["version"] and when >= at]
+                done = [when for version, when in shown[id(other)][edit["element"]]
+                        if version >= edit["version"] and when >= at]
                 if done:
                     fragment_lat.append(min(done) - edit["t0"])
                 else:
@@ -588,7 +599,8 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
         print("  (no fragment fetch: " + ("--no-fetch" if args.no_fetch else "no element URL yet") + ")")
     print(f"  events missing {result['missing']}; events at a phone of ANOTHER table (leaks) {result['leaks']}; "
           f"saves not matched to an event {result['unmatched']}")
-    print(f"  errors: save {len(result['errors'])}, stream {len(result['stream_errors'])}")
+    print(f"  errors: save {len(result['errors'])}, stream {len(result['stream_errors'])}; people whose last "
+          f"save was still unanswered 45 s after the end (cut off) {result['cut_off']}")
     for problem in (result["errors"] + result["stream_errors"] + result["failures"] + join_errors)[:4]:
         print(f"    e.g. {problem}")
     seconds = args.seconds + args.interval
@@ -598,6 +610,62 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
           f"(max {1000 * max(result['lags'], default=0):.0f} ms): arrival times include that")
     for server, (idle, connected, after) in zip(servers, result["rss"]):
         print(f"  {server.name} memory (MiB): idle {idle:.0f}, streams open {connected:.0f}, after saving {after:.0f}")
+
+
+async def one_phone(server, phone, urls, count=30):
+    """One phone alone on the idle server, one request at a time: what each request costs."""
+    element = phone["elements"][0]
+    client = SimpleNamespace(info=phone)
+    times = {"save": [], "fetch": [], "ping": []}
+    version = 0
+    async with httpx.AsyncClient(timeout=30) as http:
+        for n in range(count):
+            t0 = time.monotonic()
+            _status, answered, _error = await post(http, server.url + urls["save"].format(element=element), {
+                "text": f"one phone alone {n}", "status": "draft", "base_version": version}, client)
+            times["save"].append(time.monotonic() - t0)
+            version = answered if answered is not None else version
+            t0 = time.monotonic()
+            await http.get(server.url + urls["entry"].format(element=element),
+                           headers={"Cookie": phone["cookie"], "X-Convene": "fetch"})
+            times["fetch"].append(time.monotonic() - t0)
+            t0 = time.monotonic()
+            await http.get(f"{server.url}/probe/ping")
+            times["ping"].append(time.monotonic() - t0)
+    return times
+
+
+def queries_per_request(workshop, phone, urls):
+    """SQL statements the save and the element fetch run (in this process, Django's test client)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    name, _, value = phone["cookie"].split(";")[0].partition("=")
+    http = Client(HTTP_HOST="127.0.0.1", HTTP_X_CONVENE="fetch")
+    http.cookies[name] = value
+    element = phone["elements"][-1]
+    counts = {}
+    with CaptureQueriesContext(connection) as save:
+        http.post(urls["save"].format(element=element), {"text": "counted", "status": "draft", "base_version": 0})
+    with CaptureQueriesContext(connection) as fetch:
+        http.get(urls["entry"].format(element=element))
+    counts["save"], counts["fetch"] = len(save), len(fetch)
+    return counts
+
+
+def report_one_phone(times, counts, args):
+    people_per_table = args.people / args.tables
+    saves = args.people / args.interval
+    save, fetch = statistics.median(times["save"]), statistics.median(times["fetch"])
+    print(f"\nOne phone alone on the idle server, one request at a time (n={len(times['save'])} each, median):")
+    print(f"  save {1000 * save:.1f} ms ({counts['save']} SQL statements), element fetch {1000 * fetch:.1f} ms "
+          f"({counts['fetch']} SQL statements), bare /probe/ping {1000 * statistics.median(times['ping']):.1f} ms")
+    need = saves * save + saves * people_per_table * fetch
+    print(f"  {args.people} people saving every ~{args.interval:g} s = {saves:.0f} saves/s, and (as phone.js "
+          f"fetches the element on every event at its table) ~{saves * people_per_table:.0f} fetches/s: "
+          f"~{need:.2f} s of server time per second at these speeds ({need:.0%} of one process"
+          + (", which serves Django's views one at a time)" if need < 1 else ": MORE than one process can serve)"))
 
 
 def bare_live(servers, args):
@@ -626,9 +694,14 @@ def main():
     try:
         cookies, join_errors = asyncio.run(join_by_phone(servers[0], workshop.code, args.people))
         phones, seating_s = seat_the_room(workshop, cookies, args)
+        urls = phone_urls(workshop)
+        if urls and "entry" in urls:
+            editor = next(p for p in phones if p["mode"] != "observer" and p["elements"])
+            report_one_phone(asyncio.run(one_phone(servers[0], editor, urls)),
+                             queries_per_request(workshop, editor, urls), args)
         bare = [] if args.no_live else bare_live(servers, args)
         result = asyncio.run(asyncio.wait_for(edit_sheets(servers, workshop, phones, args),
-                                              args.seconds + args.interval + 180))
+                                              args.seconds + args.interval + 240))
         report_live(result, servers, args, seating_s, len(cookies), join_errors)
         if bare and result["event"]:
             print(f"  beside the bare live delivery above (same server, same run): p95 "
