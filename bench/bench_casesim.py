@@ -39,6 +39,7 @@ import uuid
 from collections import Counter, defaultdict
 from pathlib import Path
 from types import SimpleNamespace
+from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -46,7 +47,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 
 import bench_live  # noqa: E402
 import httpx  # noqa: E402
-from sse_client import SSEClient, close_all  # noqa: E402
+from sse_client import LOOPBACK, SSEClient, close_all  # noqa: E402
 
 from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers  # noqa: E402
 
@@ -304,8 +305,7 @@ def elements_by_family():
 
 
 def phone_urls(workshop):
-    """{"save", "resolve", "entry"}: the phone's URLs for one element ({element} in them), or {}
-    while the phone's save URL does not exist yet."""
+    """{"save", "resolve", "entry"}: the phone's URLs for one element ({element} in them)."""
     from django.urls import NoReverseMatch, reverse
 
     urls = {}
@@ -317,14 +317,91 @@ def phone_urls(workshop):
                 continue
             urls[name] = url.replace("ELEMENT", "{element}")
             break
-    return urls if "save" in urls else {}
+    missing = set(PHONE_URLS) - set(urls)
+    if missing:
+        raise SystemExit(f"The phone's sheet URLs are missing ({', '.join(sorted(missing))}): see views_phone.py.")
+    return urls
+
+
+class PhoneHTTP:
+    """A phone's own small HTTP/1.1 client (loopback only, keep-alive, at most a few connections
+    at once, as a browser has). httpx would cost this process more CPU per request than the
+    server spends on it, and the phones' clock would run late."""
+
+    def __init__(self, base_url, cookie):
+        parts = urlsplit(base_url)
+        if parts.hostname not in LOOPBACK:
+            raise ValueError("The benchmark's phones only talk to this machine.")
+        self.host, self.port = parts.hostname, parts.port
+        self.cookie = cookie
+        self.idle = []
+        self.gate = asyncio.Semaphore(4)
+
+    async def request(self, method, path, form=None, timeout=30):
+        """(status, body text). Raises OSError, TimeoutError or ConnectionError."""
+        body = urlencode(form).encode() if form is not None else b""
+        head = [f"{method} {path} HTTP/1.1", f"Host: {self.host}:{self.port}", f"Cookie: {self.cookie}",
+                "X-Convene: fetch"]
+        if method == "POST":
+            head += [f"X-CSRFToken: {CSRF}", "Content-Type: application/x-www-form-urlencoded",
+                     f"Content-Length: {len(body)}"]
+        message = ("\r\n".join(head) + "\r\n\r\n").encode() + body
+        async with self.gate, asyncio.timeout(timeout):
+            for attempt in (1, 2):  # a kept connection the server has closed meanwhile: once more on a new one
+                reused = bool(self.idle)
+                reader, writer = self.idle.pop() if reused else await asyncio.open_connection(self.host, self.port)
+                try:
+                    writer.write(message)
+                    status_line = await reader.readline()
+                    if not status_line:
+                        raise ConnectionError("the server closed the connection")
+                    return await self._answer(reader, writer, status_line)
+                except (OSError, ConnectionError, asyncio.IncompleteReadError):
+                    writer.close()
+                    if not reused or attempt == 2:
+                        raise
+        raise ConnectionError("no answer")
+
+    async def _answer(self, reader, writer, status_line):
+        status = int(status_line.split()[1])
+        length, chunked, close = None, False, False
+        while (line := await reader.readline()) not in (b"\r\n", b"\n", b""):
+            name, _, value = line.decode("latin-1").partition(":")
+            name, value = name.strip().lower(), value.strip().lower()
+            if name == "content-length":
+                length = int(value)
+            elif name == "transfer-encoding":
+                chunked = "chunked" in value
+            elif name == "connection":
+                close = value == "close"
+        if chunked:
+            parts = []
+            while size := int((await reader.readline()).split(b";")[0] or b"0", 16):
+                parts.append((await reader.readexactly(size + 2))[:-2])
+            await reader.readline()
+            body = b"".join(parts)
+        elif length is not None:
+            body = await reader.readexactly(length)
+        else:
+            body, close = await reader.read(), True
+        if close:
+            writer.close()
+        else:
+            self.idle.append((reader, writer))
+        return status, body.decode("utf-8", "replace")
+
+    def close(self):
+        for _reader, writer in self.idle:
+            writer.close()
+        self.idle = []
 
 
 class Phone(SSEClient):
-    """One participant's stream, with what the phone knows of its table's sheet."""
+    """One participant's stream and requests, with what the phone knows of its table's sheet."""
 
-    def __init__(self, url, info):
-        super().__init__(url, headers={"Cookie": info["cookie"]})
+    def __init__(self, server_url, code, info):
+        super().__init__(f"{server_url}/w/{code}/live", headers={"Cookie": info["cookie"]})
+        self.http = PhoneHTTP(server_url, info["cookie"])
         self.info = info
         self.table = info["table"]
         self.versions = {}    # element -> newest version this phone has seen
@@ -333,7 +410,7 @@ class Phone(SSEClient):
 
 
 async def open_phone_streams(servers, code, phones):
-    clients = [Phone(f"{servers[i % len(servers)].url}/w/{code}/live", info) for i, info in enumerate(phones)]
+    clients = [Phone(servers[i % len(servers)].url, code, info) for i, info in enumerate(phones)]
     gate = asyncio.Semaphore(50)
 
     async def connect(client):
@@ -356,12 +433,12 @@ def sheet_events(client, start=0):
             yield event, data
 
 
-def answered_version(response):
-    found = VERSION.findall(response.text)
+def answered_version(text):
+    found = VERSION.findall(text)
     return int(found[0]) if found else None
 
 
-async def watch(client, http, fragment_url, stop):
+async def watch(client, fragment_url, stop):
     """As casesim/phone.js: each sim.sheet event of the table makes the phone fetch that element
     (its own saves' too); one fetch per element at a time, and once more if an event came meanwhile."""
     seen = 0
@@ -377,7 +454,7 @@ async def watch(client, http, fragment_url, stop):
             if client.loading.get(element):
                 client.loading[element] = "again"
                 continue
-            task = asyncio.create_task(fetch(client, http, fragment_url, element))
+            task = asyncio.create_task(fetch(client, fragment_url, element))
             tasks.add(task)
             task.add_done_callback(tasks.discard)
     for task in tasks:  # the run is over: what is still loading is left unmeasured
@@ -385,36 +462,33 @@ async def watch(client, http, fragment_url, stop):
     await asyncio.gather(*tasks, return_exceptions=True)
 
 
-async def fetch(client, http, fragment_url, element):
-    base = client.url.split("/w/")[0]
+async def fetch(client, fragment_url, element):
     again = True
     while again:
         client.loading[element] = True
         try:
-            response = await http.get(base + fragment_url.format(element=element),
-                                      headers={"Cookie": client.info["cookie"], "X-Convene": "fetch"})
-            status, version = response.status_code, answered_version(response)
-        except (httpx.HTTPError, RuntimeError) as exc:  # RuntimeError: the run ended, its client closed
+            status, text = await client.http.request("GET", fragment_url.format(element=element))
+            version = answered_version(text)
+        except (OSError, ConnectionError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
             status, version = type(exc).__name__, None
         client.fetched.append((element, version, time.monotonic(), status))
         again = client.loading.get(element) == "again"
     client.loading[element] = False
 
 
-async def post(http, url, data, client):
+async def post(client, path, form):
     """A phone's fetch POST; returns (status, version named in the answer, error text or None)."""
     try:
-        response = await http.post(url, data=data, headers={
-            "Cookie": client.info["cookie"], "X-CSRFToken": CSRF, "X-Convene": "fetch"})
-    except httpx.HTTPError as exc:
+        status, text = await client.http.request("POST", path, form)
+    except (OSError, ConnectionError, TimeoutError, asyncio.IncompleteReadError, ValueError) as exc:
         return type(exc).__name__, None, f"{type(exc).__name__}: {exc}"
-    version = answered_version(response)
+    version = answered_version(text)
     # 409 with the element in the answer: saved as a second version (a conflict), not refused.
-    ok = response.status_code == 200 or (response.status_code == 409 and version is not None)
-    return response.status_code, version, None if ok else f"HTTP {response.status_code}: {response.text[:160]}"
+    ok = status == 200 or (status == 409 and version is not None)
+    return status, version, None if ok else f"HTTP {status}: {text[:160]}"
 
 
-async def edit(client, http, server, urls, args, edits, errors, rng, placeholder):
+async def edit(client, urls, args, edits, errors, rng):
     """One person: save an element of the table's sheet every ~interval s (jittered), over the
     version the phone last saw. A save that comes back as a conflict (both texts kept) is
     settled at once by the same person keeping their own text, as someone at the table would."""
@@ -424,17 +498,12 @@ async def edit(client, http, server, urls, args, edits, errors, rng, placeholder
         element = rng.choice(client.info["elements"])
         base = client.versions.get(element, 0)
         t0 = time.monotonic()
-        if placeholder:
-            status, version, error = 200, await placeholder.save(server, client, element), None
-        else:
-            status, version, error = await post(http, server.url + urls["save"].format(element=element), {
-                "text": " ".join(rng.sample(WORDS, 6)), "status": rng.choice(STATUSES), "base_version": base,
-            }, client)
+        status, version, error = await post(client, urls["save"].format(element=element), {
+            "text": " ".join(rng.sample(WORDS, 6)), "status": rng.choice(STATUSES), "base_version": base})
         record(client, edits, errors, "save", element, t0, status, version, error)
         if status == 409 and version is not None:
             t0 = time.monotonic()
-            status, version, error = await post(http, server.url + urls["resolve"].format(element=element),
-                                                {"keep": "other"}, client)
+            status, version, error = await post(client, urls["resolve"].format(element=element), {"keep": "other"})
             record(client, edits, errors, "resolve", element, t0, status, version, error)
         await asyncio.sleep(max(0.0, args.interval * rng.uniform(0.8, 1.2) - (time.monotonic() - t0)))
 
@@ -449,26 +518,6 @@ def record(client, edits, errors, kind, element, t0, status, version, error):
                   "kind": kind})
 
 
-class ProbePlaceholder:
-    """Until the phone's save URL exists: publish the sim.sheet event the save would publish,
-    through the probe URL (no database write). Only the delivery is then measured."""
-
-    def __init__(self, http, workshop_id):
-        self.http = http
-        self.workshop_id = workshop_id
-        self.versions = Counter()
-
-    async def save(self, server, client, element):
-        self.versions[(client.table, element)] += 1
-        version = self.versions[(client.table, element)]
-        topic = f"workshop:{self.workshop_id}:table:{client.table}"
-        response = await self.http.post(f"{server.url}/probe/{topic}/publish", json={
-            "event": "sim.sheet", "data": {"workshop": self.workshop_id, "table": client.table,
-                                           "element": element, "version": version}})
-        response.raise_for_status()
-        return version
-
-
 async def loop_lag(stop, lags):
     """How late this process's event loop wakes up: arrival times are taken on this loop."""
     while not stop.is_set():
@@ -479,7 +528,7 @@ async def loop_lag(stop, lags):
 
 async def edit_sheets(servers, workshop, phones, args):
     urls = await asyncio.to_thread(phone_urls, workshop)
-    fragment_url = None if args.no_fetch else urls.get("entry")
+    fragment_url = None if args.no_fetch else urls["entry"]
     rss_idle = [s.rss_mib() for s in servers]
     started = time.monotonic()
     clients, failures = await open_phone_streams(servers, workshop.code, phones)
@@ -489,35 +538,33 @@ async def edit_sheets(servers, workshop, phones, args):
     edits, errors, lags = [], [], []
     stop = asyncio.Event()
     rng = random.Random(10)
-    limits = httpx.Limits(max_connections=300, max_keepalive_connections=300)
-    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
-        placeholder = None if urls else ProbePlaceholder(http, workshop.pk)
-        watchers = [asyncio.create_task(watch(c, http, fragment_url, stop)) for c in clients]
-        lag_task = asyncio.create_task(loop_lag(stop, lags))
-        cpu_before, process_before = cpu_seconds(servers), time.process_time()
-        editors = [c for c in clients if c.table is not None and c.info["mode"] != "observer" and c.info["elements"]]
-        people = [asyncio.create_task(edit(c, http, servers[i % len(servers)], urls, args, edits, errors, rng,
-                                           placeholder)) for i, c in enumerate(editors)]
-        # Everyone stops starting saves after `seconds`; a save still waiting then gets 45 s more.
-        _done, late = await asyncio.wait(people, timeout=args.seconds + args.interval + 45)
-        for task in late:
-            task.cancel()
-        await asyncio.gather(*people, return_exceptions=True)
-        edit_cpu = cpu_seconds(servers) - cpu_before
-        # Let the last events and fragments arrive (bounded).
-        deadline = time.monotonic() + 15
-        while time.monotonic() < deadline and not all_arrived(clients, edits, fragment_url):
-            await asyncio.sleep(1)
-        stop.set()
-        await asyncio.gather(*watchers, lag_task)
-        bench_cpu = time.process_time() - process_before
+    watchers = [asyncio.create_task(watch(c, fragment_url, stop)) for c in clients]
+    lag_task = asyncio.create_task(loop_lag(stop, lags))
+    cpu_before, process_before = cpu_seconds(servers), time.process_time()
+    editors = [c for c in clients if c.table is not None and c.info["mode"] != "observer" and c.info["elements"]]
+    people = [asyncio.create_task(edit(c, urls, args, edits, errors, rng)) for c in editors]
+    # Everyone stops starting saves after `seconds`; a save still waiting then gets 45 s more.
+    _done, late = await asyncio.wait(people, timeout=args.seconds + args.interval + 45)
+    for task in late:
+        task.cancel()
+    await asyncio.gather(*people, return_exceptions=True)
+    edit_cpu = cpu_seconds(servers) - cpu_before
+    # Let the last events and fragments arrive (bounded).
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline and not all_arrived(clients, edits, fragment_url):
+        await asyncio.sleep(1)
+    stop.set()
+    await asyncio.gather(*watchers, lag_task)
+    bench_cpu = time.process_time() - process_before
     rss_after = [s.rss_mib() for s in servers]
     result = tally(clients, edits, fragment_url)
     result.update(connected=len(clients), failures=failures, connect_s=connect_s, errors=errors,
                   stream_errors=[c.error for c in clients if c.error], edit_cpu=edit_cpu, bench_cpu=bench_cpu,
-                  lags=lags, rss=list(zip(rss_idle, rss_connected, rss_after)), placeholder=placeholder is not None,
+                  lags=lags, rss=list(zip(rss_idle, rss_connected, rss_after)),
                   fragment_url=fragment_url, editors=len(editors),
                   fetches=sum(len(c.fetched) for c in clients), cut_off=len(late))
+    for client in clients:
+        client.http.close()
     await close_all(clients)
     return result
 
@@ -579,9 +626,6 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
     mode = "two uvicorn processes + Redis" if args.redis else "one uvicorn process, memory backend"
     print(f"\nLive sheets: {args.people} people at {args.tables} tables, each saving an element every "
           f"~{args.interval:g} s for {args.seconds:g} s, {mode}")
-    if result["placeholder"]:
-        print("  PLACEHOLDER: the phone's save URL does not exist yet; each 'save' publishes the sim.sheet event "
-              "through the probe URL (no database write, no fragment). Only the delivery is measured.")
     print(f"  joined through the join URL: {joined}/{args.people} (errors {len(join_errors)}); "
           f"seating them (go_to_item): {1000 * seating_s:.0f} ms")
     print(f"  streams open and ready: {result['connected']} in {result['connect_s']:.1f} s; refused "
@@ -595,8 +639,8 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
         print(f"  save -> event + that phone's fetch of the element (ms):     {ms(result['fragment'])}")
         print(f"    element fetches {result['fetches']} (each phone at the table, the saver's too, as phone.js); "
               f"failed {result['fragment_errors']}; changes never fetched by a phone {result['fragments_missing']}")
-    elif not result["placeholder"]:
-        print("  (no fragment fetch: " + ("--no-fetch" if args.no_fetch else "no element URL yet") + ")")
+    else:
+        print("  (--no-fetch: the phones do not fetch the element after its event)")
     print(f"  events missing {result['missing']}; events at a phone of ANOTHER table (leaks) {result['leaks']}; "
           f"saves not matched to an event {result['unmatched']}")
     print(f"  errors: save {len(result['errors'])}, stream {len(result['stream_errors'])}; people whose last "
@@ -615,23 +659,22 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
 async def one_phone(server, phone, urls, count=30):
     """One phone alone on the idle server, one request at a time: what each request costs."""
     element = phone["elements"][0]
-    client = SimpleNamespace(info=phone)
+    client = SimpleNamespace(info=phone, http=PhoneHTTP(server.url, phone["cookie"]))
     times = {"save": [], "fetch": [], "ping": []}
     version = 0
-    async with httpx.AsyncClient(timeout=30) as http:
-        for n in range(count):
-            t0 = time.monotonic()
-            _status, answered, _error = await post(http, server.url + urls["save"].format(element=element), {
-                "text": f"one phone alone {n}", "status": "draft", "base_version": version}, client)
-            times["save"].append(time.monotonic() - t0)
-            version = answered if answered is not None else version
-            t0 = time.monotonic()
-            await http.get(server.url + urls["entry"].format(element=element),
-                           headers={"Cookie": phone["cookie"], "X-Convene": "fetch"})
-            times["fetch"].append(time.monotonic() - t0)
-            t0 = time.monotonic()
-            await http.get(f"{server.url}/probe/ping")
-            times["ping"].append(time.monotonic() - t0)
+    for n in range(count):
+        t0 = time.monotonic()
+        _status, answered, _error = await post(client, urls["save"].format(element=element), {
+            "text": f"one phone alone {n}", "status": "draft", "base_version": version})
+        times["save"].append(time.monotonic() - t0)
+        version = answered if answered is not None else version
+        t0 = time.monotonic()
+        await client.http.request("GET", urls["entry"].format(element=element))
+        times["fetch"].append(time.monotonic() - t0)
+        t0 = time.monotonic()
+        await client.http.request("GET", "/probe/ping")
+        times["ping"].append(time.monotonic() - t0)
+    client.http.close()
     return times
 
 
@@ -695,10 +738,9 @@ def main():
         cookies, join_errors = asyncio.run(join_by_phone(servers[0], workshop.code, args.people))
         phones, seating_s = seat_the_room(workshop, cookies, args)
         urls = phone_urls(workshop)
-        if urls and "entry" in urls:
-            editor = next(p for p in phones if p["mode"] != "observer" and p["elements"])
-            report_one_phone(asyncio.run(one_phone(servers[0], editor, urls)),
-                             queries_per_request(workshop, editor, urls), args)
+        editor = next(p for p in phones if p["mode"] != "observer" and p["elements"])
+        report_one_phone(asyncio.run(one_phone(servers[0], editor, urls)),
+                         queries_per_request(workshop, editor, urls), args)
         bare = [] if args.no_live else bare_live(servers, args)
         result = asyncio.run(asyncio.wait_for(edit_sheets(servers, workshop, phones, args),
                                               args.seconds + args.interval + 240))
