@@ -63,6 +63,7 @@ WORDS = ["the city", "pays", "stipends", "in advance", "shared data", "every qua
 PHONE_URLS = {"save": ("sheet-save", "save"), "resolve": ("sheet-resolve", "resolve"),
               "entry": ("sheet-element", "entry")}
 VERSION = re.compile(r'data-version="(\d+)"')
+KEEP_ALIVE = 4  # seconds a phone reuses an idle connection (uvicorn closes one after 5 s)
 
 
 def parse_args():
@@ -347,9 +348,9 @@ class PhoneHTTP:
                      f"Content-Length: {len(body)}"]
         message = ("\r\n".join(head) + "\r\n\r\n").encode() + body
         async with self.gate, asyncio.timeout(timeout):
-            for attempt in (1, 2):  # a kept connection the server has closed meanwhile: once more on a new one
-                reused = bool(self.idle)
-                reader, writer = self.idle.pop() if reused else await asyncio.open_connection(self.host, self.port)
+            kept = self.kept_connection()
+            for connection in ([kept] if kept else []) + [None]:
+                reader, writer = connection or await asyncio.open_connection(self.host, self.port)
                 try:
                     writer.write(message)
                     status_line = await reader.readline()
@@ -358,9 +359,19 @@ class PhoneHTTP:
                     return await self._answer(reader, writer, status_line)
                 except (OSError, ConnectionError, asyncio.IncompleteReadError):
                     writer.close()
-                    if not reused or attempt == 2:
+                    if connection is None:
                         raise
+                    # A kept connection the server closed meanwhile: once more on a new one.
         raise ConnectionError("no answer")
+
+    def kept_connection(self):
+        """An idle connection the server has not timed out yet (uvicorn keeps one 5 s), or None."""
+        while self.idle:
+            reader, writer, since = self.idle.pop()
+            if time.monotonic() - since < KEEP_ALIVE:
+                return reader, writer
+            writer.close()
+        return None
 
     async def _answer(self, reader, writer, status_line):
         status = int(status_line.split()[1])
@@ -387,11 +398,11 @@ class PhoneHTTP:
         if close:
             writer.close()
         else:
-            self.idle.append((reader, writer))
+            self.idle.append((reader, writer, time.monotonic()))
         return status, body.decode("utf-8", "replace")
 
     def close(self):
-        for _reader, writer in self.idle:
+        for _reader, writer, _since in self.idle:
             writer.close()
         self.idle = []
 
