@@ -4,6 +4,7 @@ import secrets
 
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils.translation import ngettext
 
 from intersector.workshops.qna.models import MAX_QUESTION_LENGTH, Question, QuestionVote
 from intersector.workshops.qna.setup import MODERATION_MODES, is_on, moderation
@@ -45,7 +46,9 @@ def list_context(item, participant):
                 .values_list("question_id", flat=True))
     total = len(shown) if len(shown) < PHONE_LIST else Question.objects.filter(item=item, status=SHOWN).count()
     return {
-        "qna_questions": [(q, q.pk in voted) for q in shown],
+        # (question, voted by this person, "n votes"): words made once here, not per row in the template.
+        "qna_questions": [(q, q.pk in voted, ngettext("%(n)s vote", "%(n)s votes", q.votes) % {"n": q.votes})
+                          for q in shown],
         "qna_more": total - len(shown),
         "qna_waiting": list(Question.objects.filter(item=item, participant=participant, status=PENDING)),
         "qna_participant_id": participant.pk,
