@@ -47,6 +47,37 @@ def test_every_table_moves_to_the_next_phase_and_phones_hear_it(console, started
     assert abs((run.phase_ends_at - timezone.now()).total_seconds() - minutes * 60) < 5
 
 
+@pytest.fixture
+def sent(monkeypatch):
+    """The live events the console's actions announce: (topic, event, data)."""
+    events = []
+    monkeypatch.setattr("intersector.workshops.services.publish",
+                        lambda topic, event, data=None: events.append((topic, event, data)))
+    return events
+
+
+def test_what_each_action_announces(console, started, sent, people):
+    workshop = started.workshop
+    first, second = runs(started)
+    console.post(url(started, "clock"), {"action": "next"})
+    assert (workshop.phone_topic(), "sim.phase") in [(t, e) for t, e, _d in sent]  # every phone
+    sent.clear()
+    console.post(url(started, "clock"), {"action": "move-on", "run": first.pk})
+    topics = {t for t, e, _d in sent if e == "sim.phase"}
+    assert topics == {first.table.topic, workshop.topic}  # that table's phones and the boards, not the others
+    sent.clear()
+    seat = RoleSeat.objects.filter(simulation__item=started, table=second.table).first()
+    console.post(url(started, "seats"), {"action": "take-out", "participant": seat.participant_id})
+    seat_events = [d for t, e, d in sent if e == "seat.changed" and t == workshop.phone_topic()]
+    assert seat.participant_id in {d["participant"] for d in seat_events}
+    assert ("sim.changed" in {e for t, e, _d in sent if t == workshop.topic})
+    sent.clear()
+    console.post(url(started, "stage"), {"action": "reveal", "confirm": "yes"})
+    assert [(t, e) for t, e, _d in sent if e == "sim.reveal"] == [(workshop.topic, "sim.reveal"),
+                                                                   (workshop.phone_topic(), "sim.reveal")]
+    assert all(set(d) <= {"workshop", "table", "run", "phase", "stage", "participant"} for _t, _e, d in sent)
+
+
 def test_one_table_moves_on_and_every_table_then_catches_up(console, started):
     first, second = runs(started)
     assert console.post(url(started, "clock"), {"action": "move-on", "run": first.pk}).status_code == 302

@@ -95,6 +95,10 @@ def test_the_console_runs_two_tables(server, new_page, django_user_model):
     sign_in(phone, server)
     phone.goto(f"{server.url}/convene/{workshop.pk}/")
     screenshot(phone, "casesim-console-2-tables-360")
+    wide = phone.evaluate("""() => [...document.querySelectorAll('#now *')]
+        .filter(e => !e.closest('.table-scroll') && e.getBoundingClientRect().right > window.innerWidth + 1)
+        .map(e => e.tagName + '.' + e.className + ' ' + Math.round(e.getBoundingClientRect().right))""")
+    assert not wide, wide  # only the overview's table scrolls sideways at 360 px
 
     guide = new_page(width=1280, height=900)
     sign_in(guide, server)

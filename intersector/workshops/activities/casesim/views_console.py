@@ -3,10 +3,11 @@ and the facilitator's own page with the guide and every brief (phases.py does th
 
 from collections import defaultdict
 
+from django.conf import settings
 from django.db.models import Count
 from django.shortcuts import render
 from django.urls import path
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from intersector.accounts.models import Sector
@@ -117,16 +118,25 @@ def overview(simulation, now=None):
     }
 
 
+def language_name(code):
+    try:
+        return translation.get_language_info(code)["name_translated"]
+    except KeyError:  # a code Django does not know: the code itself
+        return code
+
+
 def setup_context(item):
     packs = phases.available_packs()
     key = state.chosen_pack(item)
     chosen = state.pack_languages(key)
-    pack = chosen.get(item.config.get("language") or "") or next(iter(chosen.values()), None)
+    wanted = [item.config.get("language"), (translation.get_language() or "").split("-")[0],
+              settings.LANGUAGE_CODE.split("-")[0]]
+    pack = next((chosen[lang] for lang in wanted if lang in chosen), next(iter(chosen.values()), None))
     minutes = item.config.get("phase_minutes") or {}
     return {
         "packs": sorted(packs.values(), key=lambda p: p["title"]), "pack_key": key,
         "pack_problems": phases.pack_problems(key),
-        "languages": packs.get(key, {}).get("languages", []),
+        "languages": [(code, language_name(code)) for code in packs.get(key, {}).get("languages", [])],
         "phase_rows": [{"key": p.key, "title": p.title, "minutes": minutes.get(p.key, p.minutes)}
                        for p in (pack.phases if pack else [])],
     }
