@@ -59,8 +59,9 @@ def test_an_edit_reaches_the_tables_phones_and_not_another_table(server, negotia
         assert answer.status_code == 200, answer.text[:300]
         assert re.search(r'data-version="1"', answer.text)
         same_table.until("sim.sheet")
+        writer_pk = RoleSeat.objects.filter(table_id=table_one).order_by("pk")[0].participant_id
         assert same_table.last["data"] == {"workshop": workshop.pk, "table": table_one, "run": TableRun.objects.get(
-            table_id=table_one).pk, "element": element, "version": 1}
+            table_id=table_one).pk, "element": element, "version": 1, "by": writer_pk}  # ids only
         with pytest.raises(TimeoutError):
             other_table.until("sim.sheet", timeout=1.5)
     fragment = reader.http.get(f"/w/{workshop.code}/casesim/sheet/{element}/", headers={"X-Convene": "fetch"})

@@ -18,6 +18,7 @@ Decisions (CASESIM.md leaves them to this module):
   the person whose version waits may rewrite it.
 """
 
+import time
 from functools import lru_cache
 from pathlib import Path
 
@@ -46,10 +47,19 @@ def scorecard():
     yet (a fresh site). Read once per version per process."""
     from intersector.agreements.services import current_scorecard
 
+    now = time.monotonic()
+    if _CURRENT and now - _CURRENT[0] < SCORECARD_SECONDS:
+        return _CURRENT[1]
     version = current_scorecard()
-    if version is not None:
-        return _card_of_version(version.number, version)
-    return _starter_card()
+    card = _card_of_version(version.number, version) if version is not None else _starter_card()
+    _CURRENT[:] = [now, card]
+    return card
+
+
+# Every save checks its element against the scorecard: the current version is looked up at most
+# every few seconds per process (a curator's new version reaches the phones that much later).
+SCORECARD_SECONDS = 30
+_CURRENT = []
 
 
 def _card_of_version(number, version, _cache={}):  # noqa: B006 - a per-process cache
@@ -356,7 +366,7 @@ def save_entry(simulation, participant, element, text, status, base_version):
         entry.save()
         touch(run, now)
         announce_to_table(run.table, "sim.sheet", boards=True, run=run.pk, element=entry.element,
-                          version=entry.version)
+                          version=entry.version, by=participant.pk)
     return entry, conflict
 
 
@@ -388,5 +398,5 @@ def resolve_conflict(simulation, participant, element, keep, text=None):
         entry.save()
         touch(run, entry.updated_at)
         announce_to_table(run.table, "sim.sheet", boards=True, run=run.pk, element=entry.element,
-                          version=entry.version)
+                          version=entry.version, by=participant.pk)
     return entry

@@ -4,7 +4,13 @@ participant_context builds the phone's screen by the table's phase. The sheet's 
 also served one at a time (`entry`, a cheap GET for the live sheet: casesim/phone.js fetches one
 element when a sim.sheet event names it, and never the whole screen)."""
 
+from collections import OrderedDict
+
+from django.db.models import OuterRef, Subquery
+from django.http import HttpResponse
 from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils import translation
 from django.urls import path
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
@@ -197,25 +203,61 @@ def _names(entry):
 @never_cache
 @joined
 def entry(request, workshop, participant, element):
-    """One element of the participant's own table's sheet (for the live sheet): few queries.
-    A seat at another table, or no seat, never reaches another table's entry."""
+    """One element of the participant's own table's sheet (for the live sheet). Every phone at the
+    table asks for it after each change, so: one query besides the pass's (the entry, its run,
+    its authors' names and this person's seat at that table together), and the HTML rendered
+    once per version for the whole table (rendered_entry). A seat at another table, or none,
+    never reaches another table's entry."""
+    seat_at_table = RoleSeat.objects.filter(simulation_id=OuterRef("run__simulation_id"), table_id=OuterRef("run__table_id"),
+                                            participant_id=participant.pk, taken_out=False)
+    found = (SheetEntry.objects.select_related("run", "updated_by", "conflict_by")
+             .filter(run__simulation__item_id=workshop.current_item_id, run__table_id=participant.table_id,
+                     element=element)
+             .annotate(seat_mode=Subquery(seat_at_table.values("mode")[:1])).first())
+    if found is None:
+        return _empty_entry(request, workshop, participant, element)
+    if found.seat_mode is None:
+        raise Refused(_("You have no seat at this table."), status=404)
+    editable = found.run.phase == table.NEGOTIATE and found.seat_mode in (RoleSeat.Mode.ROLE, RoleSeat.Mode.MIRROR)
+    return HttpResponse(rendered_entry(found, editable, workshop))
+
+
+def _empty_entry(request, workshop, participant, element):
+    """An element nobody has written yet (rare: events follow saves)."""
     seat = (RoleSeat.objects.filter(simulation__item_id=workshop.current_item_id, participant=participant)
             .only("pk", "simulation_id", "table_id", "mode", "taken_out").first())
     if seat is None or seat.table_id is None:
         raise Refused(_("You have no seat at a table."), status=404)
-    found = (SheetEntry.objects.select_related("run", "updated_by", "conflict_by")
-             .filter(run__simulation_id=seat.simulation_id, run__table_id=seat.table_id, element=element).first())
-    if found is None:
-        run = TableRun.objects.filter(simulation_id=seat.simulation_id, table_id=seat.table_id).first()
-        if run is None:
-            raise Refused(_("Your table is not playing this simulation."), status=404)
-        try:
-            known = table.element_of_run(run, element)
-        except Refused:
-            raise Refused(_("That element is not on your table's sheet."), status=404) from None
-        found = SheetEntry(run=run, family=known.family, element=known.key)
-    editable = found.run.phase == table.NEGOTIATE and table.can_act(seat)
-    return render(request, ENTRY_TEMPLATE, {**_entry_context(found, _names(found), editable), "workshop": workshop})
+    run = TableRun.objects.filter(simulation_id=seat.simulation_id, table_id=seat.table_id).first()
+    if run is None:
+        raise Refused(_("Your table is not playing this simulation."), status=404)
+    try:
+        known = table.element_of_run(run, element)
+    except Refused:
+        raise Refused(_("That element is not on your table's sheet."), status=404) from None
+    found = SheetEntry(run=run, family=known.family, element=known.key)
+    editable = run.phase == table.NEGOTIATE and table.can_act(seat)
+    return HttpResponse(rendered_entry(found, editable, workshop))
+
+
+_RENDERED = OrderedDict()  # (entry, version, status, change times, editable, language) -> HTML
+_RENDERED_MAX = 4000
+
+
+def rendered_entry(found, editable, workshop):
+    """The element's HTML for every phone at its table (no CSRF token in it: phone.js adds the
+    page's), rendered once per state of the entry and kept in this process."""
+    key = (found.pk, found.version, found.status, found.updated_at, found.conflict_at, editable,
+           translation.get_language(), workshop.code)
+    html = _RENDERED.get(key) if found.pk else None
+    if html is None:
+        context = {**_entry_context(found, _names(found), editable), "workshop": workshop, "shared": True}
+        html = render_to_string(ENTRY_TEMPLATE, context)
+        if found.pk:
+            _RENDERED[key] = html
+            while len(_RENDERED) > _RENDERED_MAX:
+                _RENDERED.popitem(last=False)
+    return html
 
 
 urls = [

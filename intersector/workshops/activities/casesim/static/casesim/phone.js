@@ -116,6 +116,9 @@
 
   document.addEventListener("live:sim.sheet", function (event) {
     var data = event.detail && event.detail.data;
+    var s = sim();
+    // This phone's own change: its answer already brought the element.
+    if (data && data.by !== undefined && s && String(data.by) === s.dataset.simPerson) return;
     if (data && data.element) reload(String(data.element));
   });
 
@@ -127,6 +130,8 @@
     if (sending[key]) { resend[key] = true; return; }
     var area = form.querySelector("textarea[name=text]"), resolving = form.hasAttribute("data-sim-resolve");
     var body = new FormData(form), text = area ? area.value : "";
+    var token = screen.querySelector(".sim > input[name=csrfmiddlewaretoken]");
+    if (!body.get("csrfmiddlewaretoken") && token) body.append("csrfmiddlewaretoken", token.value);
     if (status) body.append(resolving ? "keep" : "status", status);
     if (!resolving && area && text === area.defaultValue) {
       body.delete("text");
