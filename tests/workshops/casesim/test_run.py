@@ -436,3 +436,34 @@ def test_the_guide_page_shows_every_brief_to_the_facilitator_only(console, start
 
 def test_the_guide_waits_for_the_start(console, simulation_item):
     assert console.get(url(simulation_item, "guide")).status_code == 409
+
+
+@pytest.mark.parametrize("count", [0, 1, 2])
+def test_too_few_people_start_without_an_error_and_the_console_says_so(console, facilitator, count):
+    room = services.create_workshop(facilitator, "Tiny room", "starter")
+    item = room.items.get(kind="casesim")
+    seat_room(room, item, count, 1)
+    page = console.get(reverse("workshops:console", args=[room.pk]))
+    assert page.status_code == 200
+    assert ("one person" in page.content.decode()) == (count == 1)
+
+
+def test_a_pack_without_a_sector_is_named_in_the_setup_and_a_pack_without_roles_is_refused(
+        console, workshop, simulation_item, monkeypatch):
+    from intersector.workshops.activities.casesim import phases
+
+    real = state.pack_languages("sacramento")
+    pack = next(iter(real.values()))
+    no_business = [role for role in pack.roles if role.sector != "business"]
+    monkeypatch.setattr(state, "pack_languages",
+                        lambda key: {"en": type(pack)(**{**pack.__dict__, "roles": no_business})})
+    workshop.current_item = simulation_item
+    workshop.save()
+    page = console.get(reverse("workshops:console", args=[workshop.pk])).content.decode()
+    assert "no role for the business sector" in page
+    monkeypatch.setattr(state, "pack_languages",
+                        lambda key: {"en": type(pack)(**{**pack.__dict__, "roles": no_business[:2]})})
+    answer = console.post(url(simulation_item, "setup"), {"pack": "sacramento", "prefer": "own", "extra": "mirror"})
+    assert answer.status_code == 400
+    assert "fewer than three roles" in answer.content.decode()
+    assert phases.pack_problems("sacramento")

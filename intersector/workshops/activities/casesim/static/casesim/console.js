@@ -27,5 +27,10 @@
   }
   tick();
   window.setInterval(tick, 1000);
+  // "Quiet for 3 minutes" and "connected" change with no event: look again every 30 s
+  // (console.js skips it while the facilitator types or has a set-up open).
+  window.setInterval(function () {
+    if (document.querySelector(".sim-overview")) document.dispatchEvent(new CustomEvent("convene:board"));
+  }, 30000);
   document.addEventListener("htmx:afterSwap", tick);
 })();
