@@ -654,10 +654,14 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
         print("  (--no-fetch: the phones do not fetch the element after its event)")
     print(f"  events missing {result['missing']}; events at a phone of ANOTHER table (leaks) {result['leaks']}; "
           f"saves not matched to an event {result['unmatched']}")
-    print(f"  errors: save {len(result['errors'])}, stream {len(result['stream_errors'])}; people whose last "
-          f"save was still unanswered 45 s after the end (cut off) {result['cut_off']}")
-    for problem in (result["errors"] + result["stream_errors"] + result["failures"] + join_errors)[:4]:
-        print(f"    e.g. {problem}")
+    refused = [e for e in result["errors"] if re.match(r"HTTP 4\d\d", e)]
+    failed = [e for e in result["errors"] if e not in refused]
+    print(f"  refused with a message (4xx): {len(refused)}; failed (5xx, no answer): {len(failed)}; stream errors "
+          f"{len(result['stream_errors'])}; people whose last save was still unanswered 45 s after the end "
+          f"(cut off) {result['cut_off']}")
+    for problem in sorted(set(refused), key=refused.index)[:2] + (failed + result["stream_errors"]
+                                                                   + result["failures"] + join_errors)[:3]:
+        print(f"    e.g. {re.sub(r'<[^>]+>', '', problem)[:150]}")
     seconds = args.seconds + args.interval
     print(f"  server CPU while saving: {result['edit_cpu']:.1f} s over ~{seconds:.0f} s "
           f"({100 * result['edit_cpu'] / seconds:.0f} % of one core); this bench's own CPU "
