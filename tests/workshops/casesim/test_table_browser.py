@@ -3,6 +3,7 @@ accessible (axe), and the sheet shared live -- an edit made offline is sent when
 and typed over a newer version it shows both texts until someone keeps one."""
 
 import pytest
+from django.utils import translation
 
 from intersector.workshops import services
 from intersector.workshops.access import cookie_name
@@ -43,9 +44,11 @@ def look(page, name):
 
 
 def reload_all(pages, text):
+    """Reload each phone and wait for `text` in the phone's own language (Cy's phone is in Spanish)."""
     for page in pages:
         page.reload()
-        page.get_by_text(text).first.wait_for()
+        with translation.override(page.evaluate("document.documentElement.lang")):
+            page.get_by_text(translation.gettext(text)).first.wait_for()
 
 
 def test_three_phones_through_the_phases(server, new_page, workshop):
