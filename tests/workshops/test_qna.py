@@ -450,3 +450,15 @@ def test_duplicating_a_workshop_keeps_the_setting_not_the_questions(qna_item, wo
     copy = services.duplicate_workshop(facilitator, workshop)
     item = copy.items.get(title="Questions and close")
     assert item.config["questions"] is True and not Question.objects.filter(item=item).exists()
+
+
+def test_questions_are_set_up_on_the_agenda_before_the_item_runs(workshop, console):
+    item = services.add_item(workshop, "Open floor", "discussion", 10)
+    agenda = console.get(f"/convene/{workshop.pk}/agenda/").content.decode()
+    assert f'action="/convene/{workshop.pk}/items/{item.pk}/discussion/qna/settings/"' in agenda
+    assert "Questions from the phones: off" in agenda
+    response = console.post(console_url(item, "settings"), {"questions": "1", "moderation": "open", "next": "agenda"})
+    assert response.status_code == 302 and response["Location"] == f"/convene/{workshop.pk}/agenda/#item-{item.pk}"
+    item.refresh_from_db()
+    assert item.config["questions"] is True and item.config["moderation"] == "open"
+    assert "Questions from the phones: on" in console.get(f"/convene/{workshop.pk}/agenda/").content.decode()

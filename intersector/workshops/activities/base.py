@@ -41,6 +41,9 @@ class Activity:
     # console_styles are linked from the console, results and the kind's own pages.
     phone_styles = ()
     console_styles = ()
+    # A template shown under the item on the agenda page, for set-up before the item runs: its own
+    # form, posting to one of the kind's facilitator URLs. It gets `workshop` and `item`.
+    settings_template = ""
     # Static scripts written into every phone page after the core's (a screen's fragments are
     # swapped in without running their scripts, so a kind's phone script is always there and
     # acts only on its own elements).

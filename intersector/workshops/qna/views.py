@@ -2,8 +2,9 @@
 that kind's decorators (the item must be of that kind; phones': running), so they live in its
 URL namespace (workshops:<kind>:qna_ask ...)."""
 
-from django.shortcuts import render
-from django.urls import path
+from django.contrib import messages
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
@@ -78,6 +79,10 @@ def approve(request, item):
 
 def settings_view(request, item):
     services.configure(item, request.POST.get("questions") == "1", request.POST.get("moderation"))
+    if request.POST.get("next") == "agenda":  # set before the item runs, on the agenda page
+        messages.success(request, _("Questions set up."))
+        return redirect(reverse("workshops:agenda", args=[item.workshop_id]) + f"#item-{item.pk}")
+    return None  # the console
 
 
 def urls_for(activity):
