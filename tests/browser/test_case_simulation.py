@@ -86,6 +86,11 @@ def body_text(page):
     return plain(page.locator("body").text_content())
 
 
+def wait_text(page, text):
+    """Wait until the page's text (hidden parts too, e.g. a closed <details>) holds `text`."""
+    page.wait_for_function("t => document.body.textContent.replace(/\\s+/g, ' ').includes(t)", arg=text)
+
+
 def tab_to(page, selector, limit=120):
     """Press Tab until the focused element matches `selector` (the way a keyboard user gets there)."""
     for _ in range(limit):
@@ -205,6 +210,7 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     for phone in (p for p in phones if p.spanish):
         # The Spanish pack's case and brief, and a Spanish page.
         assert phone.page.locator("html").get_attribute("lang") == "es"
+        phone.page.get_by_text(f"Su rol confidencial: {phone.role['name']}").wait_for()
         spanish_case = state.pack_data(simulation, "es")["title"]
         assert spanish_case in body_text(phone.page)
         english = state.role_for(phone.seat, "en")
@@ -349,6 +355,16 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     console.get_by_text("Briefs revealed to everyone.").wait_for()
     simulation.refresh_from_db()
     assert simulation.revealed_at is not None
+    # A phone now has every role's brief (its own language's pack). In the report back a phone
+    # shows only "Look at the screen" (casesim/participant.html), so the facilitator takes the
+    # room back to the tables for people to read them.
+    console.get_by_role("button", name="Back to the tables").click()
+    for phone in (kim, spanish):
+        for other in phones:
+            if other.seat.role_key != phone.seat.role_key:
+                wait_text(phone.page, fragment(state.role_for(other.seat, phone.language)["brief"]))
+    look(kim.page, "7-revealed")
+    look(spanish.page, "7-revealed-es")
 
     # 8. Results.
     console.goto(f"{server.url}/convene/{workshop.pk}/results/")
