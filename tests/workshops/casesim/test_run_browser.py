@@ -84,6 +84,10 @@ def test_the_console_runs_two_tables(server, new_page, django_user_model):
     assert first.phase_ends_at - before == timedelta(minutes=2)
     console.get_by_role("button", name="Move table 1 on").click()
     console.get_by_role("cell", name="Choose the question families").first.wait_for()
+    console.get_by_role("button", name="Back table 1 one phase").click()  # a click on the wrong table
+    console.get_by_role("button", name="Back table 1 one phase").wait_for(state="detached")
+    console.get_by_role("button", name="Move table 1 on").click()
+    console.get_by_role("button", name="Back table 1 one phase").wait_for()
     console.get_by_role("button", name="Every table to: Choose the question families").click()
     console.get_by_role("button", name="Every table to: Negotiate the agreement").click()
     console.get_by_role("button", name="Every table to: Prepare what you will present").wait_for()

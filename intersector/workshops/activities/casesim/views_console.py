@@ -78,6 +78,7 @@ def overview(simulation, now=None):
         (seats[seat.table_id] if seat.table_id else unseated).append(_person(seat, roles, now))
     counts = _counts(simulation)
     rank = {key: i for i, key in enumerate(simulation.cast)}
+    first_key = state.phase_keys(simulation)[0]
     tables = []
     for run in runs:
         people = sorted(seats.pop(run.table_id, []), key=lambda p: (p["taken_out"], p["mode"] == "observer",
@@ -92,7 +93,7 @@ def overview(simulation, now=None):
             "over": ends is not None and now > ends, "over_minutes": int((now - ends).total_seconds() // 60)
             if ends is not None and now > ends else 0,
             "ends_ms": int(ends.timestamp() * 1000) if ends else "", "extra_minutes": run.extra_seconds // 60,
-            "done": run.phase == state.DONE, "people": people,
+            "done": run.phase == state.DONE, "first": run.phase == first_key, "people": people,
             "connected": sum(p["connected"] for p in playing), "playing": len(playing),
             "opened": sum(p["opened"] for p in playing if p["mode"] != "observer"),
             "acknowledged": sum(p["acknowledged"] for p in playing if p["mode"] != "observer"),
@@ -110,7 +111,7 @@ def overview(simulation, now=None):
     return {
         "tables": tables, "unseated": unseated, "room_phase": titles.get(room, room),
         "room_done": room == state.DONE, "next_phase_title": titles.get(target, target),
-        "first_phase": all(run.phase == state.phase_keys(simulation)[0] for run in runs),
+        "first_phase": all(run.phase == first_key for run in runs),
         "cast": [roles[key] for key in simulation.cast if key in roles],
         "idle_count": sum(t["idle"] for t in tables), "over_count": sum(t["over"] for t in tables),
         "people_count": sum(len(t["people"]) for t in tables) + len(unseated),
