@@ -675,6 +675,12 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
           f"({100 * result['edit_cpu'] / seconds:.0f} % of one core); this bench's own CPU "
           f"{result['bench_cpu']:.1f} s; its event loop woke late by p95 {1000 * percentile(result['lags'], .95):.0f} ms "
           f"(max {1000 * max(result['lags'], default=0):.0f} ms): arrival times include that")
+    requests = result["changes"] + result["fetches"]
+    if requests:
+        per_request = result["edit_cpu"] / requests
+        print(f"  server CPU per request (saves + fetches, streams' share included): {1000 * per_request:.1f} ms, so "
+              f"one process with a whole core serves ~{1 / per_request:.0f} requests/s; phones asked "
+              f"~{requests / seconds:.0f}/s over the run ({args.people / args.interval:.0f} saves/s planned)")
     for server, (idle, connected, after) in zip(servers, result["rss"]):
         print(f"  {server.name} memory (MiB): idle {idle:.0f}, streams open {connected:.0f}, after saving {after:.0f}")
 
