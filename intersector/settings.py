@@ -269,6 +269,8 @@ CONVENE_JOIN_LIMIT = int(env("CONVENE_JOIN_LIMIT", "300"))
 CONVENE_NOTE_LIMIT = int(env("CONVENE_NOTE_LIMIT", "20"))
 # Questions one phone may ask a minute (Q&A, intersector/workshops/qna).
 CONVENE_QUESTION_LIMIT = int(env("CONVENE_QUESTION_LIMIT", "5"))
+# Phones hear of Q&A votes at most once in this many seconds per item, then reload their list.
+CONVENE_VOTES_EVENT_SECONDS = float(env("CONVENE_VOTES_EVENT_SECONDS", "4"))
 
 # --- E-mail: EMAIL_URL such as smtp+tls://user:password@smtp.example.org:587
 EMAIL_URL = env("EMAIL_URL", "console://")

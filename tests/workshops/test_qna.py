@@ -462,3 +462,24 @@ def test_questions_are_set_up_on_the_agenda_before_the_item_runs(workshop, conso
     item.refresh_from_db()
     assert item.config["questions"] is True and item.config["moderation"] == "open"
     assert "Questions from the phones: on" in console.get(f"/convene/{workshop.pk}/agenda/").content.decode()
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_pdf_report_lists_the_shown_questions_and_counts_the_hidden(qna_item, workshop, join_phone, console,
+                                                                      run_worker, tmp_path):
+    import subprocess
+
+    _p, phone = join_phone("Asker")
+    ask(phone, workshop, "Which data do partners share?")
+    ask(phone, workshop, "Something rude")
+    moderate(console, qna_item, Question.objects.get(text="Which data do partners share?"), "answered")
+    moderate(console, qna_item, Question.objects.get(text="Which data do partners share?"), "approve")
+    moderate(console, qna_item, Question.objects.get(text="Something rude"), "hide")
+    console.post(f"/convene/{workshop.pk}/report/")
+    run_worker()
+    report = workshop.reports.get()
+    path = tmp_path / "report.pdf"
+    path.write_bytes(console.get(f"/convene/{workshop.pk}/report/{report.pk}.pdf").content)
+    text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
+    assert "Which data do partners share?" in text and "Something rude" not in text
+    assert "1 hidden by the facilitator and left out here" in text

@@ -16,11 +16,16 @@ HIDDEN = Question.Status.HIDDEN
 PHONE_LIST = 40
 CONSOLE_LIST = 100
 SCREEN_TOP = 5
-# A phone reloads its list this long after a votes event, plus up to LIST_SPREAD_MS at random
-# (so 300 phones do not ask in the same second). Longer than services.VOTES_EVENT_SECONDS, so
-# the reload includes every vote of the spell that event stands for.
-LIST_DELAY_MS = 4500
+# A phone reloads its list up to LIST_SPREAD_MS at random after list_delay_ms() (so 300 phones
+# do not ask in the same second).
 LIST_SPREAD_MS = 4000
+
+
+def list_delay_ms():
+    """Longer than the spell one votes event stands for, so the reload includes all its votes."""
+    from django.conf import settings
+
+    return int(settings.CONVENE_VOTES_EVENT_SECONDS * 1000) + 500
 
 
 def _names(kind):
@@ -60,7 +65,7 @@ def phone_context(item, participant):
     if not is_on(item):
         return {"qna_on": False}
     return {"qna_on": True, "qna_moderated": moderation(item) == "approve", "qna_max_length": MAX_QUESTION_LENGTH,
-            "qna_form_key": secrets.token_urlsafe(16), "qna_list_delay": LIST_DELAY_MS,
+            "qna_form_key": secrets.token_urlsafe(16), "qna_list_delay": list_delay_ms(),
             "qna_list_spread": LIST_SPREAD_MS, **list_context(item, participant)}
 
 

@@ -21,9 +21,12 @@ from intersector.workshops.services import announce, announce_to_phones
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 # Questions one phone may ask a minute (a person asks a few; a script asks hundreds).
 QUESTIONS = limits.Limit("convene-questions", "CONVENE_QUESTION_LIMIT", 60)
-# Phones hear of votes at most once in this many seconds per item (their list reloads later than
-# that, so it always includes every vote of the window: see screens.LIST_DELAY_MS).
-VOTES_EVENT_SECONDS = 4
+
+
+def votes_event_seconds():
+    """Phones hear of votes at most once in this many seconds per item (their list reloads later
+    than that, so it includes every vote of the spell: see screens.list_delay_ms)."""
+    return settings.CONVENE_VOTES_EVENT_SECONDS
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -136,10 +139,10 @@ def unvote(item, participant, question_id):
 
 def votes_event(item):
     """The boards hear every vote (they refresh at most once a second). Phones hear at most one
-    event per item every VOTES_EVENT_SECONDS: the first vote of a quiet spell sends it, and the
+    event per item every votes_event_seconds(): the first vote of a quiet spell sends it, and the
     phones reload their list only after that spell, so the votes during it are in the list."""
     announce(item.workshop, "qna.voted", item=item.pk)
-    if cache.add(f"qna-votes-event:{item.pk}", 1, timeout=VOTES_EVENT_SECONDS):
+    if cache.add(f"qna-votes-event:{item.pk}", 1, timeout=votes_event_seconds()):
         announce_to_phones(item.workshop, "qna.votes", item=item.pk)
 
 
