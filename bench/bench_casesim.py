@@ -8,13 +8,16 @@
    T tables (services.go_to_item -> state.start: the pack snapshot, casepacks seating, the RoleSeat
    rows, the TableRuns), beside its floor: the pure casepacks.assign_roles call and the bare bulk
    insert of the same N seat rows.
-2. The project's bare live delivery (bench_live.py's measurement, N streams, on the same server).
-3. Live sheets: N phones join through the real join URL on uvicorn, are seated at T tables, their
+2. One phone alone on the idle server: a save, a fetch of the element and a bare ping, one at a
+   time, with the SQL statements each runs, and the server time the whole room would need.
+3. The project's bare live delivery (bench_live.py's measurement, N streams, on the same server).
+4. Live sheets: N phones join through the real join URL on uvicorn, are seated at T tables, their
    tables are put in the negotiate phase with families chosen (set directly in the database: that
    is set-up), every phone opens its live stream (its table's topic + the phones' topic) and each
    person saves an element of the table's sheet every ~`interval` s through the phone's save URL.
    For each save: from just before the POST to the moment each OTHER phone at that table has the
-   sim.sheet event, and to the moment it has fetched the element's fragment (as phone.js does).
+   sim.sheet event, and to the moment it has fetched the element's fragment (as casesim/phone.js
+   does on every sim.sheet event; --no-fetch leaves the fetches out).
    Also: events that reached a phone at another table (leaks, must be 0), missing events, errors,
    server memory and CPU.
 
