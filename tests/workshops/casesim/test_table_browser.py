@@ -114,6 +114,18 @@ def test_three_phones_through_the_phases(server, new_page, workshop):
     ben.wait_for_function(f"document.querySelector('{box}') && "
                           f"document.querySelector('{box}').value.includes('outside facilitator')")
     look(ben, "3-negotiate")
+
+    # Keyboard only: type, leave the box (saved), then Tab to a status and press Space.
+    second = table.scorecard().family_by_key["who"].elements[1].key
+    ben.locator(f"#text-{second}").focus()
+    ben.keyboard.type("Each partner describes itself in one page.")
+    ben.keyboard.press("Tab")  # to "Save text": leaving the box saved it
+    ben.locator(f"#entry-{second}").get_by_text("last changed by Ben").wait_for()
+    ben.keyboard.press("Tab")  # Agreed
+    ben.keyboard.press("Tab")  # Disputed
+    ben.keyboard.press("Space")
+    ben.locator(f"#entry-{second} [aria-pressed=true]").get_by_text("Disputed").wait_for()
+    assert SheetEntry.objects.get(element=second).status == "disputed"
     screenshot(cy, "casesim-table-3-negotiate-es")
     check_accessibility(cy)
 

@@ -68,12 +68,13 @@
   function swap(entry, html) {
     var next = fresh(html);
     if (!next || !entry.parentNode) return null;
+    // Focus stays where it was (the same control of the new element): keyboard users keep their place.
+    var controls = "textarea, button, input:not([type=hidden]), summary, a[href]";
     var focused = entry.contains(document.activeElement) ? document.activeElement : null;
-    var name = focused && (focused.name || ""), value = focused && focused.value;
+    var index = focused ? Array.prototype.indexOf.call(entry.querySelectorAll(controls), focused) : -1;
     entry.parentNode.replaceChild(next, entry);
     if (focused) {
-      var same = focused.tagName === "BUTTON" ? next.querySelector('button[name="' + name + '"][value="' + value + '"]')
-        : next.querySelector(focused.tagName.toLowerCase() + '[name="' + name + '"]');
+      var same = next.querySelectorAll(controls)[index];
       (same || next.querySelector("textarea, button") || next).focus();
     }
     return next;
