@@ -106,6 +106,11 @@ RULES = {
     "workshops:discussion:qna_approve": facilitator(("POST",), post={"action": "all"}, expect={"facilitator": 404}),
     "workshops:discussion:qna_settings": facilitator(("POST",), post={"moderation": "open"},
                                                      expect={"facilitator": 404}),
+    # The case simulation's report (casesim/show.py): the test site's item is a brainwriting, so
+    # even its facilitator hears that this item is not a case simulation.
+    "workshops:casesim:show_screen": facilitator(("POST",), post={"view": "debrief"}, expect={"facilitator": 404}),
+    "workshops:casesim:show_agree": facilitator(("POST",), fixed={"table_pk": 1}, expect={"facilitator": 404}),
+    "workshops:casesim:show_agree_button": facilitator(fixed={"table_pk": 1}, expect={"facilitator": 404}),
     # --- Convene: the room's side (phones by their pass, the projector by its facilitator) ---
     "workshops:enter_code": public(),
     # Anyone with the code sees the join form; a pass from another workshop is not recognised.

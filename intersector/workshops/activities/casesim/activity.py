@@ -22,9 +22,9 @@ class CaseSimulation(Activity):
     # The room's questions (intersector/workshops/qna) are open in the report back.
     board_events = BOARD_EVENTS + qna.board_events
     phone_events = PHONE_EVENTS + qna.phone_events
-    phone_styles = ("casesim/phone.css", "qna/phone.css")
+    phone_styles = ("casesim/phone.css", "casesim/screen.css", "qna/phone.css")
     phone_scripts = ("casesim/phone.js",)
-    console_styles = ("casesim/console.css", "qna/console.css")
+    console_styles = ("casesim/console.css", "casesim/screen.css", "qna/console.css")
 
     def default_config(self):
         return {"pack": "sacramento", "language": "", "prefer": "own", "extra": "mirror",

@@ -2,6 +2,7 @@
 Simulation.packs, the snapshot of the case pack taken when the item starts: pages reach a brief
 through state.brief_for(seat), for its holder, or after the facilitator reveals the briefs."""
 
+from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -122,3 +123,18 @@ class SheetEntry(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["run", "element"], name="casesim_one_entry_per_element")]
+
+
+class AgreeDraft(models.Model):
+    """A table's draft opened in Agree by one facilitator (agree.py). Clicking again takes that
+    person to the agreement made before, not to a new copy; each facilitator gets their own,
+    because an agreement opens only for its partners and the one who made it holds the first."""
+
+    run = models.ForeignKey(TableRun, on_delete=models.CASCADE, related_name="agree_drafts")
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    agreement = models.ForeignKey("agreements.Agreement", on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["run", "user"], name="casesim_one_agree_draft_per_person")]
