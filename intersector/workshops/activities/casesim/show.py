@@ -26,7 +26,7 @@ from intersector.workshops.services import announce
 VIEWS = ("overview", "family", "table", "debrief")
 MANY_PARKED = 3     # a table that parked this many elements or more gets a debrief prompt
 SHOWN_PARKED = 3    # at most this many of those prompts, the tables that parked most first
-STATUS_MARKS = {"agreed": "✓", "disputed": "✗", "parked": "⏸", "draft": "✎", "": "–"}
+STATUS_MARKS = {"agreed": "✓", "disputed": "✗", "parked": "‖", "draft": "✎", "": "–"}
 
 
 # --- The scorecard's families and elements (Agree's current scorecard, never a copy) ----------
@@ -319,7 +319,8 @@ def screen_context(item):
     elif view == "family":
         index = families.index(family)
         context["sim_family"] = family
-        context["sim_columns"] = [(t, t.rows(family)) for t in tables if t.cells[index].chosen or t.cells[index].counts]
+        context["sim_columns"] = [(t, t.cells[index], [row for row in t.rows(family) if row.entry])
+                                  for t in tables if t.cells[index].chosen or t.cells[index].counts]
         context["sim_not_chosen"] = [t.number for t in tables if not (t.cells[index].chosen or t.cells[index].counts)]
     elif view == "table":
         context["sim_table"] = table
