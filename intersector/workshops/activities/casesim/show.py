@@ -355,8 +355,9 @@ def set_screen(item, view, family="", table=""):
     with transaction.atomic():
         Simulation.objects.filter(pk=simulation.pk).update(screen=screen)
         simulation.screen = screen
-        # Phones hear it too: a phone that shows what is on the screen says data-live-refresh="sim.screen".
-        announce(item.workshop, "sim.screen", phones=True, simulation=simulation.pk)
+        # The boards only: in the report phones say "follow on the big screen" whatever it shows, so
+        # 300 phones need not fetch their screen again on each click (they would, as they listen).
+        announce(item.workshop, "sim.screen", simulation=simulation.pk)
     return screen
 
 
