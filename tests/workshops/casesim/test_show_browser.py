@@ -127,6 +127,25 @@ def test_the_projector_and_results_of_seven_tables(server, new_page, django_user
             check_accessibility(page)
             assert_no_brief(item, page.content())
 
+    # The facilitator switches the projector from the console; the projector follows live.
+    Simulation.objects.filter(item=item).update(screen={"view": "overview"})
+    projector = new_page(width=1280, height=720)
+    sign_in(projector, server)
+    projector.goto(f"{server.url}/w/{workshop.code}/screen")
+    projector.get_by_text("Agreement across the tables").first.wait_for()
+    console = new_page(width=1280, height=900)
+    sign_in(console, server)
+    console.goto(f"{server.url}/convene/{workshop.pk}/")
+    console.get_by_text("Report back: what the projector shows").wait_for()
+    console.get_by_text("Report back: what the projector shows").scroll_into_view_if_needed()
+    shot(console, "casesim-console-report-1280")
+    check_accessibility(console)
+    console.get_by_role("button", name="How?").click()
+    console.locator('button[value="how"][aria-pressed="true"]').wait_for()
+    projector.get_by_text("What each table wrote for “How?”").wait_for(timeout=15_000)
+    console.get_by_role("button", name="Debrief questions").click()
+    projector.get_by_text("From your results").wait_for(timeout=15_000)
+
     for width in (1280, 360):
         page = new_page(width=width, height=900)
         sign_in(page, server)
