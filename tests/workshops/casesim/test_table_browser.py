@@ -129,11 +129,32 @@ def test_three_phones_through_the_phases(server, new_page, workshop):
     screenshot(cy, "casesim-table-3-negotiate-es")
     check_accessibility(cy)
 
+    # A save that never reaches the server is kept on the phone and sent after a reload.
+    third = table.scorecard().family_by_key["who"].elements[2].key
+    ben.route("**/casesim/sheet/*/save/", lambda route: route.abort())
+    ben.locator(f"#text-{third}").fill("Kept on the phone.")
+    ben.locator(f"#entry-{third}").get_by_role("button", name="Save text").click()
+    ben.get_by_text("Not saved yet — will send when you are back online.").wait_for()
+    ben.unroute("**/casesim/sheet/*/save/")
+    ben.reload()
+    ben.locator(f"#entry-{third}").get_by_text("last changed by Ben").wait_for()
+    assert SheetEntry.objects.get(element=third).text == "Kept on the phone."
+
+    # One more that cannot be sent before the negotiating time ends: the phone says so, text kept.
+    ben.route("**/casesim/sheet/*/save/", lambda route: route.abort())
+    ben.locator(f"#text-{third}").fill("Too late for the sheet.")
+    ben.locator(f"#entry-{third}").get_by_role("button", name="Save text").click()
+    ben.get_by_text("Not saved yet — will send when you are back online.").wait_for()
+    ben.unroute("**/casesim/sheet/*/save/")
+
     # Present: read-only.
     TableRun.objects.update(phase="present")
     reload_all(pages, "Your table's agreement")
     assert ana.locator(box).count() == 0
+    ben.locator(f"#entry-{third} .sim-unsaved").get_by_text("Too late for the sheet.").wait_for()
+    assert SheetEntry.objects.get(element=third).text == "Kept on the phone."
     look(ana, "4-present")
+    look(ben, "4-present-unsaved")
 
     # Report: look at the screen.
     Simulation.objects.update(stage="report")

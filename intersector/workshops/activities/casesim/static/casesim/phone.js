@@ -226,8 +226,14 @@
           var q = document.createElement("blockquote");
           q.className = "sim-text";
           q.textContent = draft.text;
+          var forget = document.createElement("button");
+          forget.type = "button";
+          forget.className = "button small secondary";
+          forget.textContent = say("Forget");
+          forget.addEventListener("click", function () { dropDraft(key); note.parentNode.removeChild(note); });
           note.appendChild(p);
           note.appendChild(q);
+          note.appendChild(forget);
           entry.appendChild(note);
         }
         return;
