@@ -129,6 +129,20 @@ def test_three_phones_through_the_phases(server, new_page, workshop):
     screenshot(cy, "casesim-table-3-negotiate-es")
     check_accessibility(cy)
 
+    # Ana has unsaved text in an element that Ben changes: her box is kept, and she is told.
+    fourth = table.scorecard().family_by_key["who"].elements[3].key
+    ana.route("**/casesim/sheet/*/save/", lambda route: route.abort())
+    ana.locator(f"#text-{fourth}").fill("Ana's words, not sent yet.")
+    ben.locator(f"#text-{fourth}").fill("Ben's words.")
+    ben.locator(f"#entry-{fourth}").get_by_role("button", name="Save text").click()
+    ana.locator(f"#entry-{fourth}").get_by_text("Someone changed this: see their version.").wait_for()
+    assert ana.locator(f"#text-{fourth}").input_value() == "Ana's words, not sent yet."
+    ana.unroute("**/casesim/sheet/*/save/")
+    ana.locator(f"#entry-{fourth}").get_by_role("button", name="Save text").click()
+    ana.locator(f"#entry-{fourth}").get_by_text("Two versions of this text").wait_for()
+    entry = SheetEntry.objects.get(element=fourth)
+    assert (entry.text, entry.conflict_text) == ("Ben's words.", "Ana's words, not sent yet.")
+
     # A save that never reaches the server is kept on the phone and sent after a reload.
     third = table.scorecard().family_by_key["who"].elements[2].key
     ben.route("**/casesim/sheet/*/save/", lambda route: route.abort())
