@@ -483,3 +483,18 @@ def test_the_pdf_report_lists_the_shown_questions_and_counts_the_hidden(qna_item
     text = " ".join(subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout.split())
     assert "Which data do partners share?" in text and "Something rude" not in text
     assert "1 hidden by the facilitator and left out here" in text
+
+
+def test_approving_one_by_one_tells_the_boards_each_time_and_the_phones_once(qna_item, workshop, join_phone,
+                                                                            console, events):
+    _p, phone = join_phone()
+    for n in range(5):
+        ask(phone, workshop, f"Question {n}?")
+    for question in Question.objects.all():
+        moderate(console, qna_item, question, "approve")
+    board = [e for topic, e, _d in events if e == "qna.changed" and not topic.endswith(":phones")]
+    phones = [e for topic, e, _d in events if e == "qna.changed" and topic.endswith(":phones")]
+    assert len(board) == 5 and len(phones) == 1
+    # The phone's list waits longer than that spell before it reloads, so it shows all five.
+    page = phone.get(f"/w/{workshop.code}/now").content.decode()
+    assert 'data-live-fragment="qna.changed qna.votes"' in page and "&quot;qna.changed&quot;: 2300" in page

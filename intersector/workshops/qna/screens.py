@@ -1,5 +1,6 @@
 """What the phone, the console, the projector and the results show of an item's questions."""
 
+import json
 import secrets
 
 from django.db.models import Count, Q
@@ -16,16 +17,21 @@ HIDDEN = Question.Status.HIDDEN
 PHONE_LIST = 40
 CONSOLE_LIST = 100
 SCREEN_TOP = 5
-# A phone reloads its list up to LIST_SPREAD_MS at random after list_delay_ms() (so 300 phones
+# A phone reloads its list up to LIST_SPREAD_MS at random after list_delays() (so 300 phones
 # do not ask in the same second).
-LIST_SPREAD_MS = 4000
+LIST_SPREAD_MS = 3000
 
 
-def list_delay_ms():
-    """Longer than the spell one votes event stands for, so the reload includes all its votes."""
+def list_delays():
+    """For each phone event, how long a phone waits before reloading its list: longer than the
+    spell one such event stands for (services.tell_phones_once_per_spell), so the reload includes
+    every change of that spell."""
     from django.conf import settings
 
-    return int(settings.CONVENE_VOTES_EVENT_SECONDS * 1000) + 500
+    from intersector.workshops.qna.services import CHANGES_EVENT_SECONDS
+
+    return {"qna.changed": int(CHANGES_EVENT_SECONDS * 1000) + 300,
+            "qna.votes": int(settings.CONVENE_VOTES_EVENT_SECONDS * 1000) + 300}
 
 
 def _names(kind):
@@ -65,7 +71,7 @@ def phone_context(item, participant):
     if not is_on(item):
         return {"qna_on": False}
     return {"qna_on": True, "qna_moderated": moderation(item) == "approve", "qna_max_length": MAX_QUESTION_LENGTH,
-            "qna_form_key": secrets.token_urlsafe(16), "qna_list_delay": list_delay_ms(),
+            "qna_form_key": secrets.token_urlsafe(16), "qna_list_delays": json.dumps(list_delays()),
             "qna_list_spread": LIST_SPREAD_MS, **list_context(item, participant)}
 
 

@@ -23,10 +23,22 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
 QUESTIONS = limits.Limit("convene-questions", "CONVENE_QUESTION_LIMIT", 60)
 
 
+# Phones hear of moderation at most once in this many seconds per item: approving 30 questions
+# one by one must not make 300 phones reload 30 times.
+CHANGES_EVENT_SECONDS = 2
+
+
 def votes_event_seconds():
     """Phones hear of votes at most once in this many seconds per item (their list reloads later
-    than that, so it includes every vote of the spell: see screens.list_delay_ms)."""
+    than that, so it includes every vote of the spell: see screens.list_delays)."""
     return settings.CONVENE_VOTES_EVENT_SECONDS
+
+
+def tell_phones_once_per_spell(item, event, seconds):
+    """The first change of a quiet spell tells the phones; the phones reload their list only after
+    the spell (screens.list_delays), so that one reload shows every change made during it."""
+    if cache.add(f"qna-phones:{event}:{item.pk}", 1, timeout=seconds):
+        announce_to_phones(item.workshop, event, item=item.pk)
 
 
 # --- Set-up ------------------------------------------------------------------------------------
@@ -95,7 +107,7 @@ def ask(item, participant, text, anonymous=False, key=None):
                                                anonymous=bool(anonymous), status=status, key=key)
             announce(item.workshop, "qna.asked", item=item.pk, question=question.pk)
             if status == Question.Status.SHOWN:
-                announce_to_phones(item.workshop, "qna.changed", item=item.pk)
+                tell_phones_once_per_spell(item, "qna.changed", CHANGES_EVENT_SECONDS)
     except IntegrityError:
         return Question.objects.get(participant=participant, key=key), False
     return question, True
@@ -142,15 +154,16 @@ def votes_event(item):
     event per item every votes_event_seconds(): the first vote of a quiet spell sends it, and the
     phones reload their list only after that spell, so the votes during it are in the list."""
     announce(item.workshop, "qna.voted", item=item.pk)
-    if cache.add(f"qna-votes-event:{item.pk}", 1, timeout=votes_event_seconds()):
-        announce_to_phones(item.workshop, "qna.votes", item=item.pk)
+    tell_phones_once_per_spell(item, "qna.votes", votes_event_seconds())
 
 
 # --- Facilitator -------------------------------------------------------------------------------
 
 
 def _changed(item, question_id=None):
-    announce(item.workshop, "qna.changed", phones=True, item=item.pk, **({"question": question_id} if question_id else {}))
+    """The boards hear every change at once (the projector's pin); the phones once per spell."""
+    announce(item.workshop, "qna.changed", item=item.pk, **({"question": question_id} if question_id else {}))
+    tell_phones_once_per_spell(item, "qna.changed", CHANGES_EVENT_SECONDS)
 
 
 def approve(item, question_ids):

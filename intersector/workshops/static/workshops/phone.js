@@ -62,15 +62,23 @@
       if (document.querySelector('[data-live-refresh~="' + name + '"]')) { refresh(); }
     });
   });
-  // A part marked data-live-fragment="<event>" reloads only itself (data-fragment-url) on that
-  // event, data-fragment-delay ms later plus up to data-fragment-spread ms at random: busy events
-  // (votes) reach hundreds of phones, which must neither all ask in the same second nor ask once
-  // per vote. Later events meanwhile are covered by the one reload already planned.
-  var partTimer = null;
+  // A part marked data-live-fragment="<event> ..." reloads only itself (data-fragment-url) on those
+  // events, late and spread out: the wait for each event (data-fragment-delays, JSON, in ms; else
+  // data-fragment-delay) plus up to data-fragment-spread ms at random. Busy events (votes,
+  // moderation) reach hundreds of phones, which must neither all ask in the same second nor ask
+  // once per change. One reload covers every event heard while it waits; an event that needs a
+  // later reload moves it later.
+  var partTimer = null, partDue = 0;
   function reloadPartLater(name) {
     var part = document.querySelector('[data-live-fragment~="' + name + '"]');
-    if (!part || partTimer) return;
-    var wait = Number(part.dataset.fragmentDelay || 3000) + Math.random() * Number(part.dataset.fragmentSpread || 2000);
+    if (!part) return;
+    var delays = {};
+    try { delays = JSON.parse(part.dataset.fragmentDelays || "{}"); } catch (e) { delays = {}; }
+    var wait = Number(delays[name] || part.dataset.fragmentDelay || 3000);
+    var due = Date.now() + wait + Math.random() * Number(part.dataset.fragmentSpread || 2000);
+    if (partTimer && partDue >= Date.now() + wait) return;  // the planned reload is late enough
+    if (partTimer) { window.clearTimeout(partTimer); }
+    partDue = due;
     partTimer = window.setTimeout(function () {
       partTimer = null;
       var now = document.querySelector('[data-live-fragment~="' + name + '"]');
@@ -79,7 +87,7 @@
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
         .then(function (html) { if (document.body.contains(now)) { now.innerHTML = html; } })
         .catch(function () {});
-    }, wait);
+    }, due - Date.now());
   }
   live.dataset.liveEvents.split(" ").forEach(function (name) {
     document.addEventListener("live:" + name, function () { reloadPartLater(name); });
