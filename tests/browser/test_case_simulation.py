@@ -9,9 +9,10 @@ and typing only. Everything runs through the pages (no state changed behind the 
 so the live events the phones and the console wait for are the real ones."""
 
 import html
-import io
 import re
+import shutil
 import signal
+import subprocess
 import time
 
 import pytest
@@ -68,9 +69,13 @@ def run_worker():
 
 
 def look(page, name):
-    """Screenshot (var/screenshots/casesim-workshop-<name>.png) and axe-core: no WCAG 2.1 AA violation."""
+    """Screenshot (var/screenshots/casesim-workshop-<name>.png) and axe-core: no WCAG 2.1 AA
+    violation; a phone's page is not wider than the phone."""
     screenshot(page, f"casesim-workshop-{name}")
     check_accessibility(page)
+    width = page.viewport_size["width"]
+    if width <= 360:
+        assert page.evaluate("document.documentElement.scrollWidth") <= width, f"{name} is wider than {width} px"
 
 
 def plain(text):
@@ -86,16 +91,29 @@ def body_text(page):
     return plain(page.locator("body").text_content())
 
 
+def pdf_text(path):
+    """The PDF's words: poppler's pdftotext where there is one (pypdf reads some of WeasyPrint's
+    font encodings as UTF-16 bytes), else pypdf."""
+    if shutil.which("pdftotext"):
+        return plain(subprocess.run(["pdftotext", "-enc", "UTF-8", str(path), "-"], capture_output=True,
+                                    check=True, timeout=60).stdout.decode("utf-8"))
+    from pypdf import PdfReader
+
+    return plain(" ".join(page.extract_text() for page in PdfReader(str(path)).pages))
+
+
 def wait_text(page, text):
     """Wait until the page's text (hidden parts too, e.g. a closed <details>) holds `text`."""
     page.wait_for_function("t => document.body.textContent.replace(/\\s+/g, ' ').includes(t)", arg=text)
 
 
-def tab_to(page, selector, limit=120):
-    """Press Tab until the focused element matches `selector` (the way a keyboard user gets there)."""
+def tab_to(page, selector, text="", limit=120):
+    """Press Tab until the focused element matches `selector` (and holds `text`): the way a
+    keyboard user gets there."""
     for _ in range(limit):
         page.keyboard.press("Tab")
-        if page.evaluate("s => !!document.activeElement && document.activeElement.matches(s)", selector):
+        if page.evaluate("([s, t]) => { const e = document.activeElement;"
+                         " return !!e && e.matches(s) && e.textContent.includes(t); }", [selector, text]):
             return
     raise AssertionError(f"{selector} not reached by Tab on {page.url}")
 
@@ -141,9 +159,19 @@ def join(new_page, server, code, name, sector, locale):
         page.get_by_label("Su nombre (tal como lo verán los demás)").wait_for()
         if name == "Gabi":
             look(page, "0-join-es")
-    page.locator("#display_name").fill(name)
-    page.locator(f"input[name=sector][value={sector}]").check()
-    page.locator("form button[type=submit]").click()
+    if name == KEYBOARD:
+        tab_to(page, "#display_name")
+        page.keyboard.type(name)
+        tab_to(page, "input[name=sector]")  # the first of the group; arrows move in it
+        while not page.evaluate(f"document.activeElement.value === {sector!r}"):
+            page.keyboard.press("ArrowDown")
+        page.keyboard.press("Space")
+        tab_to(page, "form button[type=submit]")
+        page.keyboard.press("Enter")
+    else:
+        page.locator("#display_name").fill(name)
+        page.locator(f"input[name=sector][value={sector}]").check()
+        page.locator("form button[type=submit]").click()
     page.locator("#screen-content").wait_for()
     return Phone(page, name, sector, locale)
 
@@ -333,21 +361,88 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     console.locator(".sim-tables").get_by_text("1 / 1 / 1").wait_for()
     look(console, "4-console-negotiate")
 
-    # 5. Present, then the report back on the projector.
+    # 5. Present (the sheet is read-only), then the report back on the projector.
     console.get_by_role("button", name=re.compile("^Every table to:")).click()
-    wait_all(phones, ".sim-sheet")
-    kim.page.locator(f"#text-{who[0]}").wait_for(state="detached")
+    for phone in phones:
+        phone.page.locator(f"#text-{who[0]}").wait_for(state="detached")
+    assert plain(kim.page.locator(f"#entry-{who[0]}").text_content()).startswith("Status: Agreed")
     look(kim.page, "5-present")
     projector = console.context.new_page()  # the facilitator's own screen, signed in
+    projector.set_default_timeout(WAIT)
     projector.set_viewport_size({"width": 1280, "height": 720})
     projector.goto(f"{server.url}/w/{workshop.code}/screen")
+    projector.get_by_text("2 of 2 tables have chosen their families.").wait_for()
     look(projector, "5-projector-tables")
     console.get_by_role("button", name="Start the report back").click()
     for phone in phones:
-        phone.page.locator(".sim h2", has_text=re.compile(".")).first.wait_for()
+        phone.page.locator(".sim-sheet").wait_for(state="detached")
     kim.page.get_by_role("heading", name="Look at the screen").wait_for()
+    spanish.page.get_by_role("heading", name="Mire la pantalla").wait_for()
     look(kim.page, "5-report")
+    look(spanish.page, "5-report-es")
+    # Tables side by side with the heat map, one family across tables, one table, the debrief.
+    report = console.locator(".show-console-report")
+    report.get_by_role("button", name="Overview and heat map").click()
+    projector.get_by_role("heading", name="Agreement across the tables").wait_for()
+    heat = projector.locator("table.show-heat")
+    assert heat.locator("tbody tr").count() == 2
+    assert heat.locator("tbody td.show-heat-none").count() >= 1  # Why? is one table's only
+    assert heat.get_by_text("1 disputed · 1 parked").count() == 1  # How? at the conflict's table
+    look(projector, "5-projector-overview")
+    report.get_by_role("button", name="How?", exact=True).click()
+    projector.get_by_role("heading", name="What each table wrote for “How?”").wait_for()
+    assert projector.locator(".show-column").count() == 2  # side by side
+    look(projector, "5-projector-family")
+    first_number = first_run.table.number
+    report.get_by_role("button", name=f"Table {first_number}", exact=True).click()
+    projector.get_by_role("heading", name=f"Table {first_number}: its draft agreement").wait_for()
+    projector.get_by_text("an alternate who can speak for it").wait_for()
+    look(projector, "5-projector-table")
+    report.get_by_role("button", name="Debrief questions").click()
+    projector.get_by_role("heading", name="Debrief", exact=True).wait_for()
+    look(projector, "5-projector-debrief")
     look(console, "5-console-report")
+    for page in (projector, console):
+        for phone in phones:
+            assert fragment(phone.role["brief"]) not in body_text(page)
+
+    # 6. Q&A: phones ask (Ben anonymously, Kim by keyboard), the facilitator approves, phones vote,
+    # the facilitator puts the top question on the projector.
+    ben = by_name["Ben"]
+    ben.page.get_by_label("Your question").fill("Who pays for the neutral facilitator?")
+    ben.page.get_by_label("Ask anonymously: nobody sees your name, not even the facilitator").check()
+    ben.page.get_by_role("button", name="Ask", exact=True).click()
+    ben.page.get_by_text("Who pays for the neutral facilitator?").wait_for()
+    tab_to(kim.page, "#qna-text")
+    kim.page.keyboard.type("How did the other table settle the money question?")
+    tab_to(kim.page, ".qna-ask button[type=submit]")
+    kim.page.keyboard.press("Enter")
+    kim.page.get_by_text("How did the other table settle the money question?").wait_for()
+    spanish.page.locator("#qna-text").fill("¿Quién decide cuando no hay consenso?")
+    spanish.page.locator(".qna-ask button[type=submit]").click()
+    spanish.page.get_by_text("¿Quién decide cuando no hay consenso?").wait_for()
+    console.get_by_text("3 asked").wait_for()
+    assert "Ben" not in plain(console.locator(".qna-row", has_text="Who pays").text_content())
+    look(console, "6-console-questions")
+    console.get_by_role("button", name=re.compile("^Approve all 3 waiting questions")).click()
+    console.get_by_text("3 shown").wait_for()
+    voters = [p for p in phones if p not in (kim, ben)]
+    for phone, question in [(p, "Who pays") for p in voters[:4]] + [(p, "How did") for p in voters[4:]]:
+        row = phone.page.locator(".qna-row", has_text=question)
+        row.locator(".qna-votes button[aria-pressed=false]").click()
+        row.locator(".qna-votes button[aria-pressed=true]").wait_for()
+    # Kim votes for Ben's question by keyboard.
+    tab_to(kim.page, ".qna-votes button[aria-pressed=false]", text="Who pays")
+    kim.page.keyboard.press("Enter")
+    kim.page.get_by_role("button", name=re.compile("^Voted for “Who pays")).wait_for()
+    look(kim.page, "6-phone-questions")
+    look(spanish.page, "6-phone-questions-es")
+    top = console.locator(".qna-row", has_text="Who pays")
+    top.get_by_text("5 votes").wait_for()
+    top.get_by_role("button", name="Put on the projector").click()
+    projector.locator(".qna-pinned-big").get_by_text("Who pays for the neutral facilitator?").wait_for()
+    assert "Ben" not in plain(projector.locator(".qna-pinned-big").text_content())
+    look(projector, "6-projector-pinned")
 
     # 7. Reveal: every brief to everyone.
     console.get_by_label("Everyone may now read every brief. This cannot be undone.").check()
@@ -366,8 +461,14 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     look(kim.page, "7-revealed")
     look(spanish.page, "7-revealed-es")
 
-    # 8. Results.
+    # 8. Results: each table's families and draft, the disputes, the questions; then the PDF.
     console.goto(f"{server.url}/convene/{workshop.pk}/results/")
+    results = console.locator(".show-results")
+    results.get_by_text(merged).wait_for()
+    results.get_by_text("an alternate who can speak for it").wait_for()
+    assert results.locator(".show-result").count() == 2
+    assert console.locator(".qna-results").get_by_text("Who pays for the neutral facilitator?").count() == 1
+    assert fragment(kim.role["brief"]) not in body_text(console)  # the record keeps no brief
     look(console, "8-results")
     console.get_by_role("button", name="Make a PDF report").click()
     console.wait_for_url(re.compile("/jobs/"))
@@ -375,11 +476,11 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     console.reload()
     with console.expect_download() as pdf:
         console.get_by_role("link", name="Download the PDF report").click()
-    from pypdf import PdfReader
-
     data = open(pdf.value.path(), "rb").read()
     assert data[:4] == b"%PDF"
-    text = plain(" ".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
-    assert "Case simulation" in text or "case simulation" in text
+    text = pdf_text(pdf.value.path())
+    for words in ("Partnering agreement case simulation and report back", "Agreement across the tables",
+                  "Families chosen:", "hard meetings", "Who pays for the neutral facilitator?"):
+        assert words in text, words
 
     print(f"\nthe workshop took {time.monotonic() - started:.0f} s")
