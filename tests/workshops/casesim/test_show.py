@@ -359,3 +359,32 @@ def test_the_agree_export_is_refused_to_phones_strangers_and_other_tables(drafte
     services.set_table_count(other, 1)
     assert console.post(agree_url(drafted, other.tables.get().pk)).status_code == 404
     assert not Agreement.objects.exists() and not AgreeDraft.objects.exists()
+
+
+def test_agree_says_so_when_the_scorecard_is_not_loaded(started, console):
+    run = TableRun.objects.filter(simulation__item=started).first()
+    response = console.post(agree_url(started, run.table_id))
+    assert response.status_code == 409 and "scorecard has not been loaded" in response.content.decode()
+    assert not Agreement.objects.exists()
+
+
+def test_before_the_start_the_results_and_projector_say_so_plainly(workshop, simulation_item, console):
+    assert "This simulation was not run." in console.get(f"/convene/{workshop.pk}/results/").content.decode()
+    services.go_to_item(workshop, workshop.items.first())
+    assert console.get(f"/w/{workshop.code}/screen").status_code == 200
+
+
+def test_the_rooms_questions_join_the_projector_in_the_report_a_pinned_one_on_top(drafted, console, people):
+    from intersector.workshops.qna import services as qna
+
+    html = projector(console, drafted).content.decode()
+    assert "Ask your questions on your phone" not in html  # tables at work: no questions yet
+    report_stage(drafted, view="overview")
+    html = projector(console, drafted).content.decode()
+    assert html.index("Agreement across the tables") < html.index("Ask your questions on your phone")
+    question = qna.ask(drafted, people[0], "Who pays for the buses on Sundays?")
+    question = question[0] if isinstance(question, tuple) else question
+    qna.approve(drafted, [question.pk])
+    qna.pin(drafted, question.pk)
+    html = projector(console, drafted).content.decode()
+    assert html.index("Who pays for the buses on Sundays?") < html.index("Agreement across the tables")
