@@ -84,15 +84,30 @@ def family_of_element(card, element):
 # --- Who is at the table ------------------------------------------------------------------------
 
 
-def seat_and_run(simulation, participant):
-    """(seat, run) of a participant; refused plainly when they have no seat at a table."""
+def seated(simulation, participant):
+    """The participant's seat at a table; refused plainly when they have none."""
     seat = state.seat_of(simulation, participant)
     if seat is None or seat.table_id is None or seat.taken_out:
         raise Refused(_("You do not have a seat at a table in this simulation. Ask the facilitator."), status=403)
+    return seat
+
+
+def seat_and_run(simulation, participant):
+    """(seat, run) of a participant; refused plainly when they have no seat at a table."""
+    seat = seated(simulation, participant)
     run = state.run_of(simulation, seat.table_id)
     if run is None:
         raise Refused(_("Your table is not playing this simulation. Ask the facilitator."), status=403)
     return seat, run
+
+
+def locked_run_of(simulation, seat):
+    """The seat's table run, locked until the end of the transaction (one table's changes in turn)."""
+    run = (TableRun.objects.select_for_update(of=("self",)).select_related("table")
+           .filter(simulation=simulation, table_id=seat.table_id).first())
+    if run is None:
+        raise Refused(_("Your table is not playing this simulation. Ask the facilitator."), status=403)
+    return run
 
 
 def can_act(seat):
@@ -328,7 +343,7 @@ def save_entry(simulation, participant, element, text, status, base_version):
     """Save the table's text and/or status of one element. `text` None (or empty with a status)
     changes only the status. Returns (entry, conflict): conflict True when the text was typed
     over an older version and both texts are now kept."""
-    seat, run = seat_and_run(simulation, participant)
+    seat = seated(simulation, participant)
     check_can_act(seat)
     if status is not None and status not in STATUSES:
         raise Refused(_("Choose Agreed, Disputed or Parked."))
@@ -339,7 +354,7 @@ def save_entry(simulation, participant, element, text, status, base_version):
             raise Refused(_("The text is empty. Write what the table agrees, or mark the element Parked."))
     base = clean_version(base_version) if text is not None else None
     with transaction.atomic():
-        run = locked_run(run)
+        run = locked_run_of(simulation, seat)
         check_negotiating(run)
         element = element_of_run(run, element)
         entry = _entry(run, element)
@@ -373,7 +388,7 @@ def save_entry(simulation, participant, element, text, status, base_version):
 def resolve_conflict(simulation, participant, element, keep, text=None):
     """Someone at the table chooses: keep the saved text ("current"), the other ("other"), or a
     merged text ("merged")."""
-    seat, run = seat_and_run(simulation, participant)
+    seat = seated(simulation, participant)
     check_can_act(seat)
     if keep not in ("current", "other", "merged"):
         raise Refused(_("Choose which version to keep, or write a merge."))
@@ -381,7 +396,7 @@ def resolve_conflict(simulation, participant, element, keep, text=None):
     if keep == "merged" and not merged:
         raise Refused(_("The merged text is empty. Write it, or keep one of the two versions."))
     with transaction.atomic():
-        run = locked_run(run)
+        run = locked_run_of(simulation, seat)
         check_negotiating(run)
         element = element_of_run(run, element)
         entry = SheetEntry.objects.select_for_update().filter(run=run, element=element.key).first()
