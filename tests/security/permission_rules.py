@@ -133,6 +133,26 @@ RULES = {
     "workshops:discussion:qna_vote": phone(post={"question": "1"}),
     "workshops:discussion:qna_list": Rule(PHONES, anonymous=403, others=403,
                                           expect={"participant": 409, "co_participant": 409}),
+    # The case simulation at the table (casesim/views_phone.py) and its report back's questions: no
+    # simulation runs in the test site, so phones are told so (409), others are kept out as ever.
+    # The crawl in tests/workshops/casesim/test_confidential.py reads them with a simulation running.
+    "workshops:casesim:read_brief": phone(),
+    "workshops:casesim:propose": phone(post={"families": ["who", "why", "how"]}),
+    "workshops:casesim:accept": phone(),
+    "workshops:casesim:withdraw": phone(),
+    "workshops:casesim:sheet-save": phone(fixed={"element": "vision"}, post={"text": "Hijacked", "version": "0"}),
+    "workshops:casesim:sheet-resolve": phone(fixed={"element": "vision"}, post={"keep": "mine"}),
+    "workshops:casesim:sheet-element": Rule(PHONES, anonymous=403, others=403, fixed={"element": "vision"},
+                                            expect={"participant": 404, "co_participant": 404}),
+    "workshops:casesim:qna_ask": phone(post={"text": "Hijacked question?"}),
+    "workshops:casesim:qna_vote": phone(post={"question": "1"}),
+    "workshops:casesim:qna_list": Rule(PHONES, anonymous=403, others=403,
+                                       expect={"participant": 409, "co_participant": 409}),
+    "workshops:casesim:qna_moderate": facilitator(("POST",), post={"question": "1", "action": "hide"},
+                                                  expect={"facilitator": 404}),
+    "workshops:casesim:qna_approve": facilitator(("POST",), post={"action": "all"}, expect={"facilitator": 404}),
+    "workshops:casesim:qna_settings": facilitator(("POST",), post={"moderation": "open"},
+                                                  expect={"facilitator": 404}),
     # --- Background jobs: their owner and staff ---
     "jobs:list": account(),
     "jobs:detail": Rule(JOB),
