@@ -197,6 +197,18 @@ def main():
         line("phone reloads its whole screen (for scale)", screen_ms, floor, f"   [{Counter(statuses)}]")
         projector_ms = time_once(lambda: console.get(f"/w/{workshop.code}/screen/now"), 20)
         line("projector board (pinned + top 5)", projector_ms, floor)
+    # One phone alone (nothing else in flight): what a request costs the server, beside the floor
+    # measured alone too.
+    line("alone: SELECT 1", time_once(bare_select, 50))
+    lonely, target = phone(people[0]), next(q for q, p in questions if p != people[0].pk)
+    state = {"action": "unvote" if QuestionVote.objects.filter(question_id=target, participant=people[0]).exists() else "vote"}
+
+    def toggle():
+        cast(lonely, base, target, state["action"])
+        state["action"] = "unvote" if state["action"] == "vote" else "vote"
+
+    line("alone: vote or take back (screen answered)", time_once(toggle, 60))  # an even number: as it was
+    line("alone: phone reloads its question list", time_once(lambda: lonely.get(f"{base}/list/"), 60))
 
     # The check: no vote lost, none doubled.
     rows = Counter(QuestionVote.objects.filter(question__item=item).values_list("question_id", flat=True))
@@ -208,7 +220,9 @@ def main():
           f"lost {lost}, doubled {doubled}, counters differing from their rows {mismatched}", flush=True)
     boards, phones = events.counts[(False, "qna.voted")], events.counts[(True, "qna.votes")]
     print(f"  live events: boards heard {boards} vote events; phones heard {phones} 'qna.votes' "
-          f"(coalesced per item every few seconds) for {taps + len(takebacks)} taps", flush=True)
+          f"(coalesced per item every few seconds) for {taps + len(takebacks)} taps; "
+          f"{events.counts[(True, 'qna.changed')]} 'qna.changed' for {events.counts[(False, 'qna.changed')]} "
+          f"moderation changes", flush=True)
     sys.exit(1 if lost or doubled or mismatched else 0)
 
 
