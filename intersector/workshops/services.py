@@ -371,7 +371,18 @@ def participant_from_token(workshop, token):
 # --- Tables ----------------------------------------------------------------------------------
 
 
+def _seats_free(workshop):
+    """Refuse to move people between tables while the running item seats them itself."""
+    row = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
+    item = row.current_item
+    if item is not None and row.status == Workshop.Status.LIVE:
+        held = item.activity.seats_held(item)
+        if held:
+            raise Refused(held, status=409)
+
+
 def set_table_count(workshop, count):
+    _seats_free(workshop)
     try:
         count = int(count)
     except (TypeError, ValueError):
@@ -393,6 +404,7 @@ def set_table_count(workshop, count):
 
 def auto_assign(workshop):
     """Seat everyone so each table has about the same number of people and a mix of sectors."""
+    _seats_free(workshop)
     with transaction.atomic():
         _lock(workshop)
         tables = list(workshop.tables.all())
@@ -414,6 +426,7 @@ def auto_assign(workshop):
 
 
 def move_participant(workshop, participant_id, table_id):
+    _seats_free(workshop)
     participant = workshop.participants.filter(pk=participant_id).first()
     if participant is None:
         raise Refused(_("That person is not in this workshop."), status=404)

@@ -91,6 +91,12 @@ class Activity:
     def on_start(self, item):
         """Called inside the transaction that makes the item current."""
 
+    def seats_held(self, item):
+        """While this kind's item runs, may the console's people panel move people between tables?
+        None: yes. A message: no, because the kind seats people itself (the case simulation's roles
+        follow their tables); the message says where to move people instead."""
+        return None
+
     def urls(self):
         """(participant patterns, facilitator patterns), imported when the URLconf loads.
         The core mounts them under w/<code>/<kind>/ and convene/<pk>/items/<item_pk>/<kind>/,

@@ -25,3 +25,23 @@ def test_a_phone_shows_its_own_brief_and_no_other(started, people, phone_of):
     for key in simulation.cast:
         if key != seat.role_key:
             assert roles[key]["brief"].split("\n")[0][:60] not in page
+
+
+def test_the_people_panel_does_not_move_people_while_the_simulation_seats_them(started, people, console, workshop):
+    """Moving someone with the core's people panel would leave their role at the old table: the
+    console says where to move people instead, and nothing moves."""
+    from intersector.workshops.models import Participant
+
+    before = dict(Participant.objects.values_list("pk", "table_id"))
+    other = workshop.tables.exclude(pk=before[people[0].pk]).first()
+    for data in ({"action": "move", "participant": people[0].pk, "table": other.pk},
+                 {"action": "count", "count": "5"}, {"action": "auto"}):
+        answer = console.post(f"/convene/{workshop.pk}/tables/", data)
+        assert answer.status_code == 409, data
+        assert "table overview" in answer.content.decode()
+    assert dict(Participant.objects.values_list("pk", "table_id")) == before
+    # Once the room has moved on to another item, the people panel moves people again.
+    from intersector.workshops import services
+
+    services.go_to_item(workshop, workshop.items.get(kind="brainwriting"))
+    assert console.post(f"/convene/{workshop.pk}/tables/", {"action": "count", "count": "3"}).status_code == 302

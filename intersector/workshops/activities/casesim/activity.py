@@ -41,6 +41,14 @@ class CaseSimulation(Activity):
 
         state.start(item)
 
+    def seats_held(self, item):
+        from intersector.workshops.activities.casesim import state
+
+        if state.simulation_of(item) is None:
+            return None
+        return str(_("The case simulation seats people in their roles: move someone in the simulation's "
+                     "table overview (their role moves with them), or go to another agenda item first."))
+
     def participant_context(self, item, participant):
         from intersector.workshops.activities.casesim import views_phone
 
