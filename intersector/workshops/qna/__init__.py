@@ -67,7 +67,7 @@ def urls_for(activity):
     return views.urls_for(activity)
 
 
-def export_for(activity):
+def export_for(activity, label=None, filename=None):
     from intersector.workshops.qna import exports
 
-    return exports.export_for(activity)
+    return exports.export_for(activity, label, filename)

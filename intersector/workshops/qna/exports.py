@@ -25,6 +25,7 @@ def rows_for(kind):
     return rows
 
 
-def export_for(activity):
-    return Export("questions.csv", gettext_lazy("Download the questions (CSV)"), header, rows_for(activity.kind),
-                  filename="workshop-{code}-questions.csv")
+def export_for(activity, label=None, filename=None):
+    """questions.csv of one kind; a kind names its own when a workshop may hold two kinds with questions."""
+    return Export("questions.csv", label or gettext_lazy("Download the questions (CSV)"), header,
+                  rows_for(activity.kind), filename=filename or "workshop-{code}-questions.csv")

@@ -113,10 +113,20 @@ def test_prompts_name_the_most_disputed_family_the_unchosen_ones_and_the_parked_
                                                                           how_parked=2, whatif_parked=2)]
     prompts = show.debrief_prompts(tables, FAMILIES)
     assert "The family “How?” was disputed at 5 of 7 tables. What made it hard to agree?" in prompts
-    assert "Every table agreed on “Why?” without a dispute. Why was it easier than the rest?" in prompts
+    assert "Every table agreed on all of “Why?” without a dispute. Why was it easier than the rest?" in prompts
     assert "No table chose the families “What?” and “When?”. Would your agreement hold up without them?" in prompts
     assert "Table 7 parked 4 elements. What did it leave for later, and why?" in prompts
     assert "Every table chose the family “How?”. What made it a must?" in prompts  # "Why?" is said above
+
+
+def test_a_family_counts_as_agreed_everywhere_only_when_every_element_is_agreed():
+    """Each table agreed one of the four "Who?" elements: that is no consensus to praise."""
+    sizes = {key: 4 for key, _title in FAMILIES}
+    partly = [show.TableSummary(n, ("who", "how"), {"who": {"agreed": 1}}, sizes) for n in (1, 2)]
+    assert not any("agreed on all" in p for p in show.debrief_prompts(partly, FAMILIES))
+    fully = [show.TableSummary(n, ("who", "how"), {"who": {"agreed": 4}}, sizes) for n in (1, 2)]
+    assert "Every table agreed on all of “Who?” without a dispute. Why was it easier than the rest?" in \
+        show.debrief_prompts(fully, FAMILIES)
 
 
 def test_prompts_use_the_singular_and_say_nothing_before_any_table_chose():

@@ -77,7 +77,8 @@ class CaseSimulation(Activity):
     def exports(self):
         from intersector.workshops.activities.casesim import show
 
-        return [*show.exports(), qna.export_for(self)]
+        return [*show.exports(), qna.export_for(self, _("Download the simulation's questions (CSV)"),
+                                                 "workshop-{code}-simulation-questions.csv")]
 
 
 activity = CaseSimulation()

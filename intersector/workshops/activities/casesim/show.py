@@ -194,13 +194,22 @@ class TableSummary:
     number: int
     chosen: tuple                                   # family keys
     counts: dict = field(default_factory=dict)      # family key -> {"agreed": n, "disputed": n, "parked": n}
+    sizes: dict = field(default_factory=dict)       # family key -> how many elements it has
 
     def count(self, family, status):
         return (self.counts.get(family) or {}).get(status, 0)
 
+    def agreed_all(self, family):
+        """Every element of the family agreed (with no size known: some agreed, none disputed or parked)."""
+        agreed = self.count(family, "agreed")
+        if self.sizes.get(family):
+            return agreed >= self.sizes[family]
+        return bool(agreed) and not self.count(family, "disputed") and not self.count(family, "parked")
+
 
 def summaries(tables):
-    return [TableSummary(t.number, tuple(t.families), {c.family.key: dict(c.counts) for c in t.cells}) for t in tables]
+    return [TableSummary(t.number, tuple(t.families), {c.family.key: dict(c.counts) for c in t.cells},
+                         {c.family.key: len(c.family.elements) for c in t.cells}) for t in tables]
 
 
 def debrief_prompts(tables, families):
@@ -221,12 +230,12 @@ def debrief_prompts(tables, families):
                 "The family “%(family)s” was disputed at %(count)d of %(total)d tables. What made it hard to agree?",
                 total) % {"family": titles[key], "count": most, "total": total})
 
-    everyone_agreed = [key for key, _title in families if total > 1 and all(
-        key in t.chosen and t.count(key, "agreed") and not t.count(key, "disputed") and not t.count(key, "parked")
-        for t in tables)]
+    # Only a family whose every element every table agreed: one agreed element of four is no consensus.
+    everyone_agreed = [key for key, _title in families
+                       if total > 1 and all(key in t.chosen and t.agreed_all(key) for t in tables)]
     for key in everyone_agreed:
-        prompts.append(_("Every table agreed on “%(family)s” without a dispute. Why was it easier than the rest?")
-                       % {"family": titles[key]})
+        prompts.append(_("Every table agreed on all of “%(family)s” without a dispute. Why was it easier than the "
+                         "rest?") % {"family": titles[key]})
 
     chosen_by_all = [key for key, _title in families
                      if total > 1 and key not in everyone_agreed and all(key in t.chosen for t in tables)]

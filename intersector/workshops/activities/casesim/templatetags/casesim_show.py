@@ -12,3 +12,9 @@ def report_controls(context, item):
 
     request = context.get("request")
     return show.report_controls(item, getattr(request, "user", None))
+
+
+@register.filter
+def written(rows):
+    """Whether any of a family's rows has an entry (the projector says so when none has)."""
+    return any(getattr(row, "entry", None) for row in rows or ())
