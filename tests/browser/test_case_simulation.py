@@ -431,7 +431,8 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
         row = phone.page.locator(".qna-row", has_text=question)
         row.locator(".qna-votes button[aria-pressed=false]").click()
         row.locator(".qna-votes button[aria-pressed=true]").wait_for()
-    # Kim votes for Ben's question by keyboard.
+    # Kim votes for Ben's question by keyboard, once it has reached Kim's list.
+    kim.page.locator(".qna-row", has_text="Who pays").locator(".qna-votes button[aria-pressed=false]").wait_for()
     tab_to(kim.page, ".qna-votes button[aria-pressed=false]", text="Who pays")
     kim.page.keyboard.press("Enter")
     kim.page.get_by_role("button", name=re.compile("^Voted for “Who pays")).wait_for()

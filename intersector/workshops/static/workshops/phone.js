@@ -85,7 +85,19 @@
       if (!now || loading) return;  // gone, or the whole screen is reloading anyway
       fetch(now.dataset.fragmentUrl, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
         .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
-        .then(function (html) { if (document.body.contains(now)) { now.innerHTML = html; } })
+        .then(function (html) {
+          if (!document.body.contains(now)) return;
+          // Someone moving through the list by keyboard keeps their place: the element they were
+          // on (its id or data-focus-key) gets the focus back in the new list.
+          var active = document.activeElement, key = null;
+          if (active && now.contains(active)) {
+            key = active.id ? "#" + CSS.escape(active.id)
+              : active.dataset.focusKey ? '[data-focus-key="' + CSS.escape(active.dataset.focusKey) + '"]' : null;
+          }
+          now.innerHTML = html;
+          var again = key && now.querySelector(key);
+          if (again) { again.focus(); }
+        })
         .catch(function () {});
     }, due - Date.now());
   }
