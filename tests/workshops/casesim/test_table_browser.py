@@ -103,6 +103,9 @@ def test_three_phones_through_the_phases(server, new_page, workshop):
     ana.locator(f"#entry-{key}").get_by_text("Saved.").wait_for()
     ben.context.set_offline(False)
     ben.get_by_text("Two versions of this text").wait_for()
+    # Ben's own phone names his text as his (the fragment is the table's, the words are his).
+    ben.locator(f"#entry-{key}").get_by_role("heading", name="Your version").wait_for()
+    assert ben.locator(f"#entry-{key}").get_by_role("button", name="Keep your version").is_visible()
     entry = SheetEntry.objects.get(element=key)
     assert entry.text == "City staff coordinate; a facilitator helps at hard meetings."
     assert entry.conflict_text == "An outside facilitator runs the meetings."

@@ -187,7 +187,8 @@ def _entry_answer(request, item, participant, entry, message, status=200):
     if not wants_fragment(request):
         return None if status == 200 else message  # the phone's page, with the message
     # The service let this person change the sheet just now: the element is editable for them.
-    context = {**_entry_context(entry, _names(entry), True), "saved": message, "workshop": item.workshop}
+    context = {**_entry_context(entry, _names(entry), True), "saved": message, "workshop": item.workshop,
+               "saved_is_problem": status != 200}
     return render(request, ENTRY_TEMPLATE, context, status=status)
 
 

@@ -256,11 +256,22 @@
     });
   }
 
+  // The sheet's fragments are the same for the whole table: name this person's own version as theirs.
+  function mine() {
+    var s = sim();
+    if (!s || !s.dataset.simPerson) return;
+    screen.querySelectorAll('[data-by="' + s.dataset.simPerson + '"][data-mine-text]').forEach(function (el) {
+      el.textContent = el.dataset.mineText;
+      el.removeAttribute("data-mine-text");
+    });
+  }
   new MutationObserver(function (changes) {
+    mine();
     for (var i = 0; i < changes.length; i++) {
       if (changes[i].target === screen) { restore(); tick(); return; }
     }
-  }).observe(screen, {childList: true});
+  }).observe(screen, {childList: true, subtree: true});
+  mine();
   window.addEventListener("online", resendAll);
   document.addEventListener("live:ready", resendAll);
   window.addEventListener("offline", function () {
