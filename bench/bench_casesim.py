@@ -16,8 +16,12 @@
    is set-up), every phone opens its live stream (its table's topic + the phones' topic) and each
    person saves an element of the table's sheet every ~`interval` s through the phone's save URL.
    For each save: from just before the POST to the moment each OTHER phone at that table has the
-   sim.sheet event, and to the moment it has fetched the element's fragment (as casesim/phone.js
-   does on every sim.sheet event; --no-fetch leaves the fetches out).
+   sim.sheet event, and to the moment it has fetched the element's fragment. casesim/phone.js
+   fetches at once only an element on or near the screen (others when they scroll into view), and
+   never after its own save (the answer brought it): the bench's phone looks at the element it
+   last edited (a 360 px screen shows one or two of the sheet's elements) and fetches that one
+   (`--fetch visible`, the default); `--fetch all` fetches every element of the table on every
+   change, as phone.js did before; --no-fetch leaves the fetches out.
    Also: events that reached a phone at another table (leaks, must be 0), missing events, errors,
    server memory and CPU.
 
@@ -77,6 +81,9 @@ def parse_args():
     parser.add_argument("--interval", type=float, default=10, help="seconds between one person's saves")
     parser.add_argument("--repeat", type=int, default=3, help="seatings timed (fresh workshops)")
     parser.add_argument("--no-fetch", action="store_true", help="phones do not fetch the element after its event")
+    parser.add_argument("--fetch", choices=["visible", "all"], default="visible",
+                        help="visible: a phone fetches only the element it is looking at (as phone.js); "
+                             "all: every element of its table on every change")
     parser.add_argument("--no-live", action="store_true", help="skip bench_live's bare figure")
     parser.add_argument("--redis", action="store_true", help="two uvicorn processes on Redis")
     parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
@@ -429,6 +436,9 @@ class Phone(SSEClient):
         self.versions = {}    # element -> newest version this phone has seen
         self.fetched = []     # (element, version in the answer, answered at, HTTP status)
         self.loading = {}     # element -> True while its fetch runs; "again" when an event came meanwhile
+        self.looking = None   # the element on this phone's screen (the one it last edited)
+        self.wanted = set()   # (element, version) this phone set out to fetch (it was on its screen)
+        self.fetch_all = False
 
 
 async def open_phone_streams(servers, code, phones):
@@ -473,6 +483,9 @@ async def watch(client, fragment_url, stop):
             client.versions[element] = max(int(data.get("version", 0)), client.versions.get(element, 0))
             if not fragment_url or data.get("table") != client.table or element not in client.info["elements"]:
                 continue
+            if not client.fetch_all and (element != client.looking or data.get("by") == client.info["participant"]):
+                continue  # out of view (phone.js fetches it when it scrolls in), or this phone's own save
+            client.wanted.add((element, int(data.get("version", 0))))
             if client.loading.get(element):
                 client.loading[element] = "again"
                 continue
@@ -518,6 +531,7 @@ async def edit(client, urls, args, edits, errors, rng):
     end = time.monotonic() + args.seconds
     while time.monotonic() < end:
         element = rng.choice(client.info["elements"])
+        client.looking = element
         base = client.versions.get(element, 0)
         t0 = time.monotonic()
         status, version, error = await post(client, urls["save"].format(element=element), {
@@ -560,6 +574,9 @@ async def edit_sheets(servers, workshop, phones, args):
     edits, errors, lags = [], [], []
     stop = asyncio.Event()
     rng = random.Random(10)
+    for client in clients:
+        client.fetch_all = args.fetch == "all"
+        client.looking = client.info["elements"][client.info["participant"] % len(client.info["elements"])]
     watchers = [asyncio.create_task(watch(c, fragment_url, stop)) for c in clients]
     lag_task = asyncio.create_task(loop_lag(stop, lags))
     cpu_before, process_before = cpu_seconds(servers), time.process_time()
@@ -630,7 +647,7 @@ def tally(clients, edits, fragment_url):
                 missing += 1
                 continue
             event_lat.append(at - edit["t0"])
-            if fragment_url:
+            if fragment_url and (other.fetch_all or (edit["element"], edit["version"]) in other.wanted):
                 done = [when for version, when in shown[id(other)][edit["element"]]
                         if version >= edit["version"] and when >= at]
                 if done:
@@ -659,7 +676,7 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
     print(f"  save -> sim.sheet event on each other phone at the table (ms): {ms(result['event'])}")
     if result["fragment_url"]:
         print(f"  save -> event + that phone's fetch of the element (ms):     {ms(result['fragment'])}")
-        print(f"    element fetches {result['fetches']} (each phone at the table, the saver's too, as phone.js); "
+        print(f"    element fetches {result['fetches']} ({'every phone at the table, every change' if args.fetch == 'all' else 'only phones looking at that element, not the saver'}); "
               f"failed {result['fragment_errors']}; changes never fetched by a phone {result['fragments_missing']}")
     else:
         print("  (--no-fetch: the phones do not fetch the element after its event)")
@@ -736,9 +753,12 @@ def report_one_phone(times, counts, args):
     print(f"\nOne phone alone on the idle server, one request at a time (n={len(times['save'])} each, median):")
     print(f"  save {1000 * save:.1f} ms ({counts['save']} SQL statements), element fetch {1000 * fetch:.1f} ms "
           f"({counts['fetch']} SQL statements), bare /probe/ping {1000 * statistics.median(times['ping']):.1f} ms")
-    need = saves * save + saves * people_per_table * fetch
-    print(f"  {args.people} people saving every ~{args.interval:g} s = {saves:.0f} saves/s, and (as phone.js "
-          f"fetches the element on every event at its table) ~{saves * people_per_table:.0f} fetches/s: "
+    # --fetch all: every other phone at the table fetches; visible: about one looks at that element.
+    fetchers = people_per_table if args.fetch == "all" else 1
+    need = saves * save + saves * fetchers * fetch
+    print(f"  {args.people} people saving every ~{args.interval:g} s = {saves:.0f} saves/s, and "
+          f"({'every phone at the table fetching' if args.fetch == 'all' else 'about one phone looking at it fetching'} "
+          f"the element after each change) ~{saves * fetchers:.0f} fetches/s: "
           f"~{need:.2f} s of server time per second at these speeds ({need:.0%} of one process"
           + (", which serves Django's views one at a time)" if need < 1 else ": MORE than one process can serve)"))
 

@@ -132,6 +132,18 @@ def test_three_phones_through_the_phases(server, new_page, workshop):
     screenshot(cy, "casesim-table-3-negotiate-es")
     check_accessibility(cy)
 
+    # An element far below Ana's screen is not fetched at once (hundreds of phones would keep the
+    # server busy): it is marked stale and fetched when she scrolls to it.
+    far = ana.locator("[data-sim-entry]").last.get_attribute("data-sim-entry")
+    ana.evaluate("window.scrollTo(0, 0)")
+    ben.locator(f"#text-{far}").fill("Reviewed every year by all partners.")
+    ben.locator(f"#text-{far}").press("Tab")
+    ben.locator(f"#entry-{far}").get_by_text("last changed by Ben").wait_for()
+    ana.wait_for_function(f"document.querySelector('#entry-{far}').hasAttribute('data-stale')")
+    assert "Reviewed every year" not in ana.locator(f"#text-{far}").input_value()
+    ana.locator(f"#entry-{far}").scroll_into_view_if_needed()
+    ana.wait_for_function(f"document.querySelector('#text-{far}').value.includes('Reviewed every year')")
+
     # Ana has unsaved text in an element that Ben changes: her box is kept, and she is told.
     fourth = table.scorecard().family_by_key["who"].elements[3].key
     ana.route("**/casesim/sheet/*/save/", lambda route: route.abort())

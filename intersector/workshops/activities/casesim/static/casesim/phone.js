@@ -115,12 +115,35 @@
       .then(function () { loading[key] = null; if (again[key]) { again[key] = false; reload(key); } });
   }
 
+  // Only what the person can see is fetched at once: a phone shows one or two of a sheet's twenty
+  // elements, and 300 phones fetching every element of their table on every change would keep the
+  // server too busy to pass the changes on. An element out of view is marked stale and fetched
+  // when it scrolls near the screen.
+  var MARGIN = 1;  // screens above and below the visible one that count as "near"
+  function near(entry) {
+    var box = entry.getBoundingClientRect(), height = window.innerHeight || 800;
+    return box.bottom > -MARGIN * height && box.top < (1 + MARGIN) * height;
+  }
+  var watcher = window.IntersectionObserver ? new IntersectionObserver(function (seen) {
+    seen.forEach(function (one) {
+      if (!one.isIntersecting || !one.target.hasAttribute("data-stale")) return;
+      one.target.removeAttribute("data-stale");
+      watcher.unobserve(one.target);
+      reload(one.target.dataset.simEntry);
+    });
+  }, {rootMargin: (MARGIN * 100) + "% 0px"}) : null;
+
   document.addEventListener("live:sim.sheet", function (event) {
     var data = event.detail && event.detail.data;
     var s = sim();
     // This phone's own change: its answer already brought the element.
     if (data && data.by !== undefined && s && String(data.by) === s.dataset.simPerson) return;
-    if (data && data.element) reload(String(data.element));
+    if (!data || !data.element) return;
+    var key = String(data.element), entry = entryEl(key);
+    if (!entry) return;
+    if (!watcher || near(entry) || dirty(entry)) { reload(key); return; }
+    entry.setAttribute("data-stale", "");
+    watcher.observe(entry);
   });
 
   // --- Saving -----------------------------------------------------------------------------------
