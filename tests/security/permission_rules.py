@@ -99,6 +99,9 @@ RULES = {
     "workshops:casesim:setup": facilitator(("POST",), post={"pack": "sacramento", "prefer": "own", "extra": "mirror"},
                                            expect={"facilitator": 404}),
     "workshops:casesim:guide": facilitator(expect={"facilitator": 404}),
+    # A facilitator's own case pack for the item (casesim/ownpack.py): the same 404 for a
+    # brainwriting item; the remove action needs no file.
+    "workshops:casesim:own_pack": facilitator(("POST",), post={"action": "remove"}, expect={"facilitator": 404}),
     # Q&A, mounted by the discussion kind (intersector/workshops/qna): the test site's item is a
     # brainwriting, so its facilitator is told this item is not a discussion.
     "workshops:discussion:qna_moderate": facilitator(("POST",), post={"question": "1", "action": "hide"},

@@ -25,13 +25,19 @@ class CaseSimulation(Activity):
     phone_styles = ("casesim/phone.css", "casesim/screen.css", "qna/phone.css")
     phone_scripts = ("casesim/phone.js",)
     console_styles = ("casesim/console.css", "casesim/screen.css", "qna/console.css")
+    settings_template = "casesim/agenda_settings.html"  # "Use your own case pack" (ownpack.py)
 
     def default_config(self):
         return {"pack": "sacramento", "language": "", "prefer": "own", "extra": "mirror",
                 **qna.config_defaults(on=True)}
 
     def copy_config(self, config):
-        return {**self.default_config(), **config}
+        # An uploaded pack (ownpack.py) stays with its item: the core gives copy_config no item
+        # to copy it to, so the copy goes back to the library's default pack (see ownpack.py).
+        config = {**self.default_config(), **config}
+        if config.pop("own_pack", False):
+            config.update(pack=self.default_config()["pack"], language="", phase_minutes={})
+        return config
 
     def starter_items(self):
         return [(40, _("Partnering agreement case simulation and report back"), 80, {})]

@@ -138,3 +138,25 @@ class AgreeDraft(models.Model):
     class Meta:
         ordering = ["pk"]
         constraints = [models.UniqueConstraint(fields=["run", "user"], name="casesim_one_agree_draft_per_person")]
+
+
+class ItemPack(models.Model):
+    """A case pack a facilitator uploaded for one simulation item only (ownpack.py): a licensed
+    case that must never enter the site's library. One row per language of the pack; its briefs
+    are read only through state (like the library's packs) and reach this workshop's facilitators
+    and, once started, each seat's holder."""
+
+    item = models.ForeignKey("workshops.AgendaItem", on_delete=models.CASCADE, related_name="own_packs")
+    key = models.CharField(max_length=100)
+    language = models.CharField(max_length=10)
+    title = models.CharField(max_length=300)
+    data = models.JSONField()  # casepacks.to_data(pack): every brief; never give it to a template
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+")
+    uploaded = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["language"]
+        constraints = [models.UniqueConstraint(fields=["item", "language"], name="casesim_one_own_pack_per_language")]
+
+    def __str__(self):
+        return f"{self.title} ({self.language})"

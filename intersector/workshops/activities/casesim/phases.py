@@ -334,9 +334,10 @@ def redeal(item, confirmed):
 # --- Set-up before the start -----------------------------------------------------------------
 
 
-def available_packs():
+def available_packs(item=None):
     """{key: {"title", "languages"}} of the packs this site has (intersector/casepacks/library
-    when present, else the starter files)."""
+    when present, else the starter files), and the item's own uploaded pack (ownpack.py), for
+    that item only, marked "own"."""
     try:
         from intersector.casepacks import library
         choices = [(c.key, c.language, c.title) for c in library.available_packs()]
@@ -352,12 +353,19 @@ def available_packs():
             entry["title"] = title
         if language not in entry["languages"]:
             entry["languages"].append(language)
+    if item is not None:
+        from intersector.workshops.activities.casesim import ownpack
+
+        own = ownpack.own_packs(item)
+        if own:
+            first = own.get(settings.LANGUAGE_CODE.split("-")[0]) or next(iter(own.values()))
+            found[first.key] = {"key": first.key, "title": first.title, "languages": sorted(own), "own": True}
     return found
 
 
-def pack_problems(key):
+def pack_problems(key, item=None):
     """Plain sentences about what the pack `key` lacks for a simulation (shown by the set-up)."""
-    packs = state.pack_languages(key)
+    packs = state.item_pack_languages(item, key) if item is not None else state.pack_languages(key)
     if not packs:
         return [_("The case pack “%(key)s” is not on this site.") % {"key": key}]
     pack = next(iter(packs.values()))
@@ -376,7 +384,7 @@ def configure(item, data):
     if state.simulation_of(item) is not None:
         raise Refused(_("The simulation has started: its pack and seating rules no longer change. "
                         "Give tables more time with +2 min instead."), status=409)
-    packs = available_packs()
+    packs = available_packs(item)
     key = (data.get("pack") or "").strip()
     if key not in packs:
         raise Refused(_("Choose one of the case packs in the list."), status=400)
@@ -388,7 +396,7 @@ def configure(item, data):
         raise Refused(_("Choose how roles match people's sectors."), status=400)
     if extra not in EXTRA:
         raise Refused(_("Choose what the people beyond the roles do: share a role or observe."), status=400)
-    roles = next(iter(state.pack_languages(key).values())).roles
+    roles = next(iter(state.item_pack_languages(item, key).values())).roles
     if len(roles) < casepacks.seating.MIN_TABLE:
         raise Refused(_("This pack has fewer than three roles: a table needs at least three. Choose another pack."),
                       status=400)
@@ -401,7 +409,8 @@ def configure(item, data):
         item = AgendaItem.objects.select_for_update().select_related("workshop").get(pk=item.pk)
         if Simulation.objects.filter(item=item).exists():
             raise Refused(_("The simulation has started: its pack and seating rules no longer change."), status=409)
-        item.config.update(pack=key, language=language, prefer=prefer, extra=extra, phase_minutes=minutes)
+        item.config.update(pack=key, language=language, prefer=prefer, extra=extra, phase_minutes=minutes,
+                           own_pack=bool(packs[key].get("own")))
         item.save(update_fields=["config"])
         announce(item.workshop, "screen.changed", item=item.pk)
     return item

@@ -25,6 +25,15 @@ DONE = "done"         # a table's phase after the last one
 # --- The pack --------------------------------------------------------------------------------
 
 
+def item_pack_languages(item, key):
+    """{language: CasePack} of the pack `key` for this item: the item's own uploaded pack
+    (ownpack.py) when it has one with this key, else the library's (pack_languages)."""
+    from intersector.workshops.activities.casesim import ownpack
+
+    own = ownpack.own_packs(item) if ownpack.own_key(item) == key else {}
+    return own or pack_languages(key)
+
+
 def pack_languages(key):
     """{language: CasePack} of every language the pack `key` has (the pack library)."""
     try:
@@ -172,7 +181,7 @@ def start(item):
     if existing is not None:
         return existing
     key = chosen_pack(item)
-    packs = pack_languages(key)
+    packs = item_pack_languages(item, key)
     if not packs:
         raise Refused(_("The case pack “%(key)s” is not on this site. Choose another pack in the item's settings.")
                       % {"key": key}, status=409)

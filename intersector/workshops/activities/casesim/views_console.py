@@ -5,16 +5,17 @@ from collections import defaultdict
 
 from django.conf import settings
 from django.db.models import Count
-from django.shortcuts import render
-from django.urls import path
+from django.shortcuts import redirect, render
+from django.urls import path, reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from intersector import casepacks
 from intersector.accounts.models import Sector
 from intersector.refusals import Refused
 from intersector.workshops.activities.actions import facilitator_action
-from intersector.workshops.activities.casesim import phases, state
+from intersector.workshops.activities.casesim import ownpack, phases, state
 from intersector.workshops.activities.casesim.activity import activity
 from intersector.workshops.activities.casesim.models import RoleSeat, SheetEntry, Simulation
 
@@ -147,16 +148,17 @@ def language_name(code):
 
 
 def setup_context(item):
-    packs = phases.available_packs()
+    packs = phases.available_packs(item)
     key = state.chosen_pack(item)
-    chosen = state.pack_languages(key)
+    chosen = state.item_pack_languages(item, key)
     wanted = [item.config.get("language"), (translation.get_language() or "").split("-")[0],
               settings.LANGUAGE_CODE.split("-")[0]]
     pack = next((chosen[lang] for lang in wanted if lang in chosen), next(iter(chosen.values()), None))
     minutes = item.config.get("phase_minutes") or {}
     return {
         "packs": sorted(packs.values(), key=lambda p: p["title"]), "pack_key": key,
-        "pack_problems": phases.pack_problems(key),
+        "pack_problems": phases.pack_problems(key, item),
+        "own_packs": ownpack.summary(item), "own_limit_kb": casepacks.MAX_FILE_BYTES // 1024,
         "languages": [(code, language_name(code)) for code in packs.get(key, {}).get("languages", [])],
         "phase_rows": [{"key": p.key, "title": p.title, "minutes": minutes.get(p.key, p.minutes)}
                        for p in (pack.phases if pack else [])],
@@ -223,6 +225,32 @@ def setup(request, item):
     phases.configure(item, request.POST)
 
 
+@facilitator_action(activity)
+def own_pack(request, item):
+    """Upload this item's own case pack (a .yaml file), or remove it (ownpack.py). A file that
+    cannot be used comes back on the set-up page with every problem listed (400; 413 too large)."""
+    back = "agenda" if request.POST.get("back") == "agenda" else ""
+    if request.POST.get("action") == "remove":
+        ownpack.remove(item)
+        return _back(item, back)
+    try:
+        ownpack.upload(item, request.FILES.get("file"), request.user)
+    except casepacks.CasePackError as error:
+        return render(request, "casesim/console_ownpack.html", {
+            "workshop": item.workshop, "item": item, "problems": error.problems, "own_packs": ownpack.summary(item),
+            "own_limit_kb": casepacks.MAX_FILE_BYTES // 1024, "kind_styles": activity.console_styles,
+            "back": back,
+        }, status=error.status)
+    return _back(item, back)
+
+
+def _back(item, back):
+    """After an upload or removal: to the agenda page when it came from there, else the console."""
+    if back == "agenda":
+        return redirect(reverse("workshops:agenda", args=[item.workshop.pk]) + f"#item-{item.pk}")
+    return None
+
+
 @facilitator_action(activity, read_only=True)
 def guide(request, item):
     """The pack's facilitator guide and every brief of the cast, for the facilitator's eyes."""
@@ -249,5 +277,6 @@ urls = [
     path("stage/", stage, name="stage"),
     path("seats/", seats, name="seats"),
     path("setup/", setup, name="setup"),
+    path("setup/pack/", own_pack, name="own_pack"),
     path("guide/", guide, name="guide"),
 ]
