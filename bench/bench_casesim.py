@@ -746,6 +746,49 @@ def queries_per_request(workshop, phone, urls):
     return counts
 
 
+def phone_pass_micro(workshop, phone, urls, calls=2000, fetches=300):
+    """Per-call µs of a phone's pass (services.workshop_and_participant, every phone request) and of
+    the element fetch through Django's test client: the written-out statement, then the ORM's
+    select_related query it replaced put back in its place, in this process, one after the other."""
+    from django.test import Client
+
+    from intersector.workshops import services
+    from intersector.workshops.models import Participant
+
+    def the_orm_way(participant_id, workshop_id, code):
+        return (Participant.objects.select_related("workshop__current_item", "table")
+                .filter(pk=participant_id, workshop_id=workshop_id, workshop__code=code).first())
+
+    name, _, token = phone["cookie"].split(";")[0].partition("=")
+    http = Client(HTTP_HOST="127.0.0.1", HTTP_X_CONVENE="fetch")
+    http.cookies[name] = token
+    fetch_url = urls["entry"].format(element=phone["elements"][-1])
+    written = services._participant_with_workshop
+    figures = {}
+    for way, lookup in [("written-out statement", written), ("ORM select_related (before)", the_orm_way),
+                        ("written-out statement, again", written)]:
+        services._participant_with_workshop = lookup
+        try:
+            assert services.workshop_and_participant(workshop.code, token)[1].pk == phone["participant"]
+            started = time.perf_counter()
+            for _ in range(calls):
+                services.workshop_and_participant(workshop.code, token)
+            lookup_us = 1e6 * (time.perf_counter() - started) / calls
+            assert http.get(fetch_url).status_code == 200
+            started = time.perf_counter()
+            for _ in range(fetches):
+                http.get(fetch_url)
+            figures[way] = (lookup_us, 1e6 * (time.perf_counter() - started) / fetches)
+        finally:
+            services._participant_with_workshop = written
+    print(f"\nA phone's pass in this process ({calls} workshop_and_participant calls, {fetches} element "
+          f"fetches through the test client, per call):")
+    for way, (lookup_us, fetch_us) in figures.items():
+        print(f"  {way:30s} pass {lookup_us:6.0f} µs   element fetch {fetch_us:6.0f} µs")
+    (fast, fast_fetch), (slow, slow_fetch) = figures["written-out statement"], figures["ORM select_related (before)"]
+    print(f"  ORM / written-out: pass {slow / fast:.1f}x, element fetch {slow_fetch / fast_fetch:.2f}x")
+
+
 def report_one_phone(times, counts, args):
     people_per_table = args.people / args.tables
     saves = args.people / args.interval
@@ -793,6 +836,7 @@ def main():
         editor = next(p for p in phones if p["mode"] != "observer" and p["elements"])
         report_one_phone(asyncio.run(one_phone(servers[0], editor, urls)),
                          queries_per_request(workshop, editor, urls), args)
+        phone_pass_micro(workshop, editor, urls)
         bare = [] if args.no_live else bare_live(servers, args)
         result = asyncio.run(asyncio.wait_for(edit_sheets(servers, workshop, phones, args),
                                               args.seconds + args.interval + 240))
