@@ -19,6 +19,7 @@ Decisions (CASESIM.md leaves them to this module):
 """
 
 import time
+from contextlib import contextmanager
 from functools import lru_cache
 from pathlib import Path
 
@@ -224,27 +225,31 @@ def _announce_families(run, proposal):
     announce_to_table(run.table, "sim.families", boards=True, run=run.pk, proposal=proposal.pk)
 
 
-def propose_families(simulation, participant, families):
+@contextmanager
+def _choosing(simulation, participant):
+    """The person's table, locked while it is choosing families (anyone else is refused); the
+    table's activity is noted after the change."""
     seat, run = seat_and_run(simulation, participant)
     check_can_act(seat)
     with transaction.atomic():
         run = locked_run(run)
         check_phase(run, CHOOSE, _("Your table is not choosing families now."))
+        yield run
+        touch(run)
+
+
+def propose_families(simulation, participant, families):
+    with _choosing(simulation, participant) as run:
         chosen = clean_families(simulation, families)
         run.proposals.filter(status=FamilyProposal.Status.OPEN).update(status=FamilyProposal.Status.REPLACED)
         proposal = FamilyProposal(run=run, proposed_by=participant, families=chosen, accepted_by=[participant.pk])
         accepted = _settle(run, proposal)
-        touch(run)
         _announce_families(run, proposal)
     return proposal, accepted
 
 
 def accept_proposal(simulation, participant, proposal_id):
-    seat, run = seat_and_run(simulation, participant)
-    check_can_act(seat)
-    with transaction.atomic():
-        run = locked_run(run)
-        check_phase(run, CHOOSE, _("Your table is not choosing families now."))
+    with _choosing(simulation, participant) as run:
         proposal = _proposal_of(run, proposal_id)
         if proposal.status != FamilyProposal.Status.OPEN:
             raise Refused(_("That proposal is no longer open: a newer one replaced it, or the table already "
@@ -253,18 +258,13 @@ def accept_proposal(simulation, participant, proposal_id):
             raise Refused(_("You have already accepted this proposal."), status=409)
         proposal.accepted_by = [*proposal.accepted_by, participant.pk]
         accepted = _settle(run, proposal)
-        touch(run)
         _announce_families(run, proposal)
     return proposal, accepted
 
 
 def withdraw(simulation, participant, proposal_id):
     """Take back one's yes; the proposer's withdrawing closes the proposal."""
-    seat, run = seat_and_run(simulation, participant)
-    check_can_act(seat)
-    with transaction.atomic():
-        run = locked_run(run)
-        check_phase(run, CHOOSE, _("Your table is not choosing families now."))
+    with _choosing(simulation, participant) as run:
         proposal = _proposal_of(run, proposal_id)
         if proposal.status != FamilyProposal.Status.OPEN or participant.pk not in proposal.accepted_by:
             raise Refused(_("There is nothing of yours to take back on that proposal."), status=409)
@@ -272,7 +272,6 @@ def withdraw(simulation, participant, proposal_id):
             proposal.status = FamilyProposal.Status.REPLACED
         proposal.accepted_by = [pk for pk in proposal.accepted_by if pk != participant.pk]
         proposal.save()
-        touch(run)
         _announce_families(run, proposal)
     return proposal
 
