@@ -752,7 +752,7 @@ def phone_pass_micro(workshop, phone, urls, calls=2000, fetches=300):
     select_related query it replaced put back in its place, in this process, one after the other."""
     from django.test import Client
 
-    from intersector.workshops import services
+    from intersector.workshops import passes, services
     from intersector.workshops.models import Participant
 
     def the_orm_way(participant_id, workshop_id, code):
@@ -763,11 +763,11 @@ def phone_pass_micro(workshop, phone, urls, calls=2000, fetches=300):
     http = Client(HTTP_HOST="127.0.0.1", HTTP_X_CONVENE="fetch")
     http.cookies[name] = token
     fetch_url = urls["entry"].format(element=phone["elements"][-1])
-    written = services._participant_with_workshop
+    written = passes._participant_with_workshop
     figures = {}
     for way, lookup in [("written-out statement", written), ("ORM select_related (before)", the_orm_way),
                         ("written-out statement, again", written)]:
-        services._participant_with_workshop = lookup
+        passes._participant_with_workshop = lookup
         try:
             assert services.workshop_and_participant(workshop.code, token)[1].pk == phone["participant"]
             started = time.perf_counter()
@@ -780,7 +780,7 @@ def phone_pass_micro(workshop, phone, urls, calls=2000, fetches=300):
                 http.get(fetch_url)
             figures[way] = (lookup_us, 1e6 * (time.perf_counter() - started) / fetches)
         finally:
-            services._participant_with_workshop = written
+            passes._participant_with_workshop = written
     print(f"\nA phone's pass in this process ({calls} workshop_and_participant calls, {fetches} element "
           f"fetches through the test client, per call):")
     for way, (lookup_us, fetch_us) in figures.items():
