@@ -23,10 +23,27 @@
     return kept;
   }
 
-  function replace(html, clear) {
+  // Where the focus was, as selectors to try in the new screen: the same control (its id), else
+  // the ones it names in data-focus-next (e.g. "Take back" gone with the last vote: that
+  // theme's "Vote"). Without this a keyboard or screen-reader user is thrown to the page's top.
+  function focusPlaces(element) {
+    if (!element || !element.id || !screen.contains(element)) return [];
+    return [element.id].concat((element.dataset.focusNext || "").split(" ").filter(Boolean));
+  }
+
+  function refocus(places) {
+    for (var i = 0; i < places.length; i++) {
+      var found = document.getElementById(places[i]);
+      if (found && screen.contains(found) && !found.disabled) { found.focus(); return; }
+    }
+  }
+
+  function replace(html, clear, places) {
     var box = typing(), kept = box && !clear ? box.value : "", focused = box && document.activeElement === box;
     var ticks = checkedBoxes();
+    places = places || focusPlaces(document.activeElement);
     screen.innerHTML = html;
+    refocus(places);
     Object.keys(ticks).forEach(function (id) { var tick = document.getElementById(id); if (tick) { tick.checked = ticks[id]; } });
     box = typing();
     if (box && kept) { box.value = kept; }
@@ -120,7 +137,15 @@
     }).observe(live, {attributes: true, attributeFilter: ["data-live-state"]});
   }
 
-  function showProblem(form, html) {
+  // A refusal's words, as plain text: our own refusals come as <p class="problem">; anything
+  // else (a proxy's error page, a 404 page) is never put into the screen, only a plain message.
+  function problemText(html) {
+    var found = new DOMParser().parseFromString(html || "", "text/html").querySelector("p.problem");
+    var text = found && found.textContent.trim();
+    return text && text.length < 500 ? text : (status ? status.dataset.sayFailed : "");
+  }
+
+  function showProblem(form, text) {
     var slot = form.querySelector(".problem-slot");
     if (!slot) {
       slot = document.createElement("div");
@@ -128,7 +153,10 @@
       slot.setAttribute("role", "alert");
       form.parentNode.insertBefore(slot, form);
     }
-    slot.innerHTML = html;
+    var p = document.createElement("p");
+    p.className = "problem";
+    p.textContent = text;
+    slot.replaceChildren(p);
   }
 
   document.addEventListener("submit", function (event) {
@@ -136,31 +164,36 @@
     if (!form.hasAttribute("data-async") || !window.fetch) return;
     event.preventDefault();
     var button = form.querySelector("button[type=submit]");
+    var places = focusPlaces(document.activeElement === document.body ? button : document.activeElement);
     if (button) { if (button.disabled) return; button.disabled = true; }
     var clears = form.hasAttribute("data-clear-on-save"), text = clears && form.querySelector("[data-keep-typing]");
     if (text && form.elements.key) {
       unacknowledged = {key: form.elements.key.value, text: text.value};
     }
-    fetch(form.action, {method: "POST", body: new FormData(form), credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+    // getAttribute: a field named "action" (e.g. Take back's) shadows form.action.
+    fetch(form.getAttribute("action"), {method: "POST", body: new FormData(form), credentials: "same-origin", headers: {"X-Convene": "fetch"}})
       .then(function (r) {
         return r.text().then(function (html) {
           if (r.ok) {
             if (clears) { unacknowledged = null; }
             // The server saved it: only now does the screen say so (data-clear-on-save: and
             // empties the box for the next one).
-            replace(html, clears);
+            replace(html, clears, places);
           } else {
-            showProblem(form, html);
+            showProblem(form, problemText(html));
           }
         });
       })
       .catch(function () {
-        var p = document.createElement("p");
-        p.className = "problem";
-        p.textContent = status ? status.dataset.sayNotSent : "";
-        showProblem(form, p.outerHTML);
+        showProblem(form, status ? status.dataset.sayNotSent : "");
       })
-      .then(function () { if (button && document.body.contains(button)) button.disabled = false; });
+      .then(function () {
+        if (button && document.body.contains(button)) {
+          button.disabled = false;
+          // Disabling the pressed button took the focus away from it: give it back.
+          if (document.activeElement === document.body) { button.focus(); }
+        }
+      });
   });
 
 })();

@@ -1,0 +1,111 @@
+"""Defects found running a workshop with six phones (issue 11), each in a real Chromium at 360 px
+on the uvicorn server: what the phone shows, where its requests go, where its focus stays."""
+
+import re
+
+import pytest
+
+from intersector.workshops import services
+from intersector.workshops.activities.brainwriting import services as brainwriting
+from intersector.workshops.activities.brainwriting.models import Note, Vote
+from tests.conftest import screenshot
+from tests.live.servers import Server, server_env
+from tests.workshops.phones import database_url
+
+pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 360, "height": 740, "is_mobile": True, "has_touch": True}
+
+
+@pytest.fixture
+def server():
+    from django.db import connection
+
+    server = Server("convene-defects", server_env(DATABASE_URL=database_url(connection.settings_dict))).start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def workshop(django_user_model):
+    facilitator = django_user_model.objects.create_user("fiona", "fiona@example.org", "a-long-pass-phrase-42")
+    return services.create_workshop(facilitator, "Sector styles", "starter")
+
+
+@pytest.fixture
+def phone(new_page):
+    page = new_page(**PHONE)
+    page.set_default_timeout(15_000)
+    return page
+
+
+def join(page, server, workshop, name="Ana", sector="Business"):
+    page.goto(f"{server.url}/w/{workshop.code}/")
+    page.get_by_label("Your name (as others will see it)").fill(name)
+    page.get_by_label(sector, exact=True).check()
+    page.get_by_role("button", name="Join").click()
+    page.locator("#live[data-live-state='live']").wait_for(state="attached")
+
+
+def voting(workshop):
+    """The brainwriting item running, with two themes of one note each, and voting open."""
+    item = workshop.items.get(kind="brainwriting")
+    services.go_to_item(workshop, item)
+    item = brainwriting.open_round(item)
+    writer = services.join(workshop, "Writer", "government")
+    for text in ("permits take months", "budgets are yearly"):
+        brainwriting.add_note(item, writer, 0, "government", text, f"key-{len(text)}-abcdef")
+    brainwriting.close_round(item)
+    notes = list(Note.objects.filter(item=item))
+    brainwriting.apply_themes(item, [("Slow approvals", [notes[0].pk]), ("Yearly money", [notes[1].pk])])
+    brainwriting.set_phase(item, "voting")
+    return item
+
+
+# --- Take back a vote ---------------------------------------------------------------------
+
+
+def test_a_vote_taken_back_is_taken_back_and_focus_stays_on_the_vote_controls(server, phone, workshop):
+    item = voting(workshop)
+    join(phone, server, workshop)
+    posted = []
+    phone.on("request", lambda request: posted.append(request.url) if request.method == "POST" else None)
+
+    phone.get_by_role("button", name="Vote for Slow approvals").click()
+    phone.get_by_text("You have 2 votes left.").wait_for()
+    # Focus stays on the vote control (not dropped to the page), so the next tap or key goes on.
+    assert re.fullmatch(r"Vote\s+for Slow approvals", phone.evaluate("document.activeElement.textContent").strip())
+
+    phone.get_by_role("button", name="Take back a vote from Slow approvals").click()
+    phone.get_by_text("Vote taken back.").wait_for()
+    phone.get_by_text("You have 3 votes left.").wait_for()
+    assert not Vote.objects.filter(theme__item=item).exists()
+    assert all(url.endswith("/brainwriting/votes/") for url in posted), posted
+    # The take-back button is gone with the vote: focus goes to the theme's vote button.
+    assert re.fullmatch(r"Vote\s+for Slow approvals", phone.evaluate("document.activeElement.textContent").strip())
+    screenshot(phone, "phone-defects-vote-taken-back")
+
+
+def test_a_refused_action_shows_a_plain_message_never_an_error_page(server, phone, workshop):
+    voting(workshop)
+    join(phone, server, workshop)
+    # An answer that is a whole error page (a proxy's, a 404 from a wrong address).
+    phone.route("**/brainwriting/votes/", lambda route: route.fulfill(
+        status=404, content_type="text/html",
+        body="<!doctype html><html><head><title>Not found</title></head><body><h1>We could not find that</h1>"
+             "<nav>site menu</nav></body></html>"))
+    phone.get_by_role("button", name="Vote for Slow approvals").click()
+    problem = phone.locator(".problem-slot")
+    problem.wait_for()
+    assert "That did not work" in problem.inner_text()
+    assert phone.locator(".vote-list h1, .vote-list nav, #screen h1:has-text('We could not find that')").count() == 0
+    phone.unroute("**/brainwriting/votes/")
+    screenshot(phone, "phone-defects-error-page-not-shown")
+
+    # A refusal of ours keeps its own words, as plain text: the vote went meanwhile (no event).
+    phone.get_by_role("button", name="Vote for Slow approvals").click()
+    phone.get_by_text("You have 2 votes left.").wait_for()
+    Vote.objects.all().delete()
+    phone.get_by_role("button", name="Take back a vote from Slow approvals").click()
+    phone.get_by_text("You have no vote on that theme.").wait_for()
+    assert phone.locator(".problem-slot .problem").count() == 1
