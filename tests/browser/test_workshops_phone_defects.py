@@ -109,3 +109,34 @@ def test_a_refused_action_shows_a_plain_message_never_an_error_page(server, phon
     phone.get_by_role("button", name="Take back a vote from Slow approvals").click()
     phone.get_by_text("You have no vote on that theme.").wait_for()
     assert phone.locator(".problem-slot .problem").count() == 1
+
+
+# --- Brainwriting set-up ------------------------------------------------------------------
+
+
+def sign_in(page, server):
+    page.goto(f"{server.url}/accounts/sign-in/")
+    page.get_by_label("User name or e-mail address").fill("fiona")
+    page.get_by_label("Password").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_saving_only_the_minutes_keeps_the_four_prompts_the_phones_offer(server, new_page, phone, workshop):
+    item = workshop.items.get(kind="brainwriting")
+    services.go_to_item(workshop, item)
+    brainwriting.open_round(item)
+    join(phone, server, workshop)
+    console = new_page()
+    sign_in(console, server)
+    console.goto(f"{server.url}/convene/{workshop.pk}/")
+    console.get_by_text("Set-up: prompts, sectors, mode, round length, votes").click()
+    prompts = ["Culture", "Motivations and incentives", "Limitations", "Assets"]
+    assert console.get_by_label("Prompts, one per line").input_value() == "\n".join(prompts)
+    console.get_by_label("Minutes per round").fill("7")
+    console.get_by_role("button", name="Save set-up").click()
+    console.wait_for_load_state()
+    item.refresh_from_db()
+    assert item.config["round_minutes"] == 7 and item.config["prompts"] == prompts
+    phone.get_by_label("Prompt", exact=True).wait_for()
+    assert phone.get_by_label("Prompt", exact=True).locator("option").all_inner_texts() == prompts

@@ -70,6 +70,7 @@ class Brainwriting(Activity):
             "round": item.state.get("round", 0),
             "round_open": services.round_is_open(item),
             "phase": item.state.get("phase", "writing"),
+            "setup": services.setup_form(item),
             "modes": [("blind", _("Blind: each person sees only their own notes")),
                       ("build-on", _("Build-on: sheets pass round the table each round (6-3-5)"))],
             "all_sectors": [(s, services.sector_label(s)) for s in ("government", "business", "non-profit", "other")],

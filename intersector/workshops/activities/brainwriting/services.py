@@ -38,13 +38,38 @@ def sector_label(value):
 # --- Set-up and rounds -----------------------------------------------------------------------
 
 
-def configure(item, prompt_lines, chosen_sectors, mode, round_minutes, votes):
-    lines = [" ".join(line.split())[:120] for line in (prompt_lines or "").splitlines()]
+# A prompt with these in it is a page's template code that leaked into the set-up box, never
+# words a facilitator meant phones to offer.
+TEMPLATE_CODE = re.compile(r"\{\{|\}\}|\{%|%\}")
+MAX_PROMPT_LENGTH = 120
+
+
+def setup_form(item):
+    """The set-up form's values as saved: saving it unchanged keeps every one exactly."""
+    config = item.config
+    return {"prompts": "\n".join(prompts(item)), "sectors": sectors(item), "mode": config.get("mode", "blind"),
+            "round_minutes": config.get("round_minutes", 5), "votes": config.get("votes", 3)}
+
+
+def clean_prompts(prompt_lines):
+    lines = [" ".join(line.split()) for line in (prompt_lines or "").splitlines()]
     lines = [line for line in lines if line]
     if not lines:
         raise Refused(_("Write at least one prompt, one per line."))
     if len(lines) > 12:
         raise Refused(_("At most 12 prompts, please."))
+    for line in lines:
+        if TEMPLATE_CODE.search(line):
+            raise Refused(_("“%(prompt)s” looks like template code, not a prompt. Write each prompt in plain words, "
+                            "one per line.") % {"prompt": line[:60]})
+        if len(line) > MAX_PROMPT_LENGTH:
+            raise Refused(_("Keep each prompt under %(n)s characters (“%(prompt)s…” is longer).")
+                          % {"n": MAX_PROMPT_LENGTH, "prompt": line[:40]})
+    return lines
+
+
+def configure(item, prompt_lines, chosen_sectors, mode, round_minutes, votes):
+    lines = clean_prompts(prompt_lines)
     chosen = [s for s in Sector.values if s in (chosen_sectors or [])]
     if not chosen:
         raise Refused(_("Pick at least one sector to ask about."))

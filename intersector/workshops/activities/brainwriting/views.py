@@ -51,9 +51,26 @@ def themes_url(item):
 
 @facilitator_action(activity)
 def settings_view(request, item):
-    services.configure(item, request.POST.get("prompts"), request.POST.getlist("sectors"),
-                       request.POST.get("mode"), request.POST.get("round_minutes"), request.POST.get("votes"))
+    try:
+        services.configure(item, request.POST.get("prompts"), request.POST.getlist("sectors"),
+                           request.POST.get("mode"), request.POST.get("round_minutes"), request.POST.get("votes"))
+    except Refused as refusal:
+        if wants_fragment(request) or item.workshop.current_item_id != item.pk:
+            raise
+        return setup_refused(request, item, refusal)
     return redirect(item.workshop)
+
+
+def setup_refused(request, item, refusal):
+    """The console again, its set-up open with the message and what was typed (nothing lost)."""
+    from intersector.workshops.views import console_context
+
+    context = console_context(item.workshop)
+    context.update(setup_problem=refusal.message, setup={
+        "prompts": request.POST.get("prompts", ""), "sectors": request.POST.getlist("sectors"),
+        "mode": request.POST.get("mode"), "round_minutes": request.POST.get("round_minutes", ""),
+        "votes": request.POST.get("votes", "")})
+    return render(request, "workshops/console/console.html", context, status=refusal.status)
 
 
 @facilitator_action(activity)
