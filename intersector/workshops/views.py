@@ -67,6 +67,7 @@ def console_context(workshop):
         "item": item,
         "activity_template": item.activity.template("facilitator") if item else "",
         "joined": services.who_has_joined(workshop),
+        "max_tables": services.MAX_TABLES,
     }
 
 

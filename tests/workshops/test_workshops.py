@@ -175,6 +175,30 @@ def test_tables_are_created_and_people_seated_with_sectors_mixed(console, worksh
     assert b"8 people have joined" in page.content
 
 
+def test_a_plenary_of_1000_is_seated_at_tables_of_8_with_sectors_mixed(console, workshop):
+    """A conference plenary: 1,000 people, 125 tables, everyone seated through the console."""
+    from intersector.workshops.models import Participant
+
+    sectors = ["government", "business", "non-profit", "other"]
+    Participant.objects.bulk_create([Participant(workshop=workshop, display_name=f"P{n}", sector=sectors[n % 4])
+                                     for n in range(1000)])
+    console.post(f"/convene/{workshop.pk}/tables/", {"action": "count", "count": "125"})
+    console.post(f"/convene/{workshop.pk}/tables/", {"action": "auto"})
+    tables = list(workshop.tables.all())
+    assert len(tables) == 125 and not workshop.participants.filter(table=None).exists()
+    for table in tables:
+        people = list(table.participants.all())
+        assert len(people) == 8 and {p.sector for p in people} == set(sectors)
+    page = console.get(f"/convene/{workshop.pk}/")
+    assert page.status_code == 200 and b"Table 125" in page.content
+
+
+def test_more_tables_than_the_most_a_room_needs_is_refused_with_the_limit(console, workshop):
+    answer = console.post(f"/convene/{workshop.pk}/tables/", {"action": "count", "count": "401"})
+    assert answer.status_code == 400 and "Between 0 and 400 tables, please." in answer.content.decode()
+    assert workshop.tables.count() == 0
+
+
 def test_the_projector_shows_the_code_and_a_qr_code(console, workshop, client):
     page = console.get(f"/w/{workshop.code}/screen")
     assert page.status_code == 200 and workshop.code.encode() in page.content
