@@ -70,6 +70,9 @@ def join(request, code):
     participant = services.participant_from_token(workshop, token)
     if participant is not None:
         return render(request, "workshops/phone/screen.html", screen_context(workshop, participant))
+    if workshop.status == Workshop.Status.ENDED:
+        # Only the ending, never a join form that cannot work.
+        return render(request, "workshops/phone/ended.html", {"workshop": workshop}, status=410)
     context = {"workshop": workshop, "sectors": Sector.choices, "data": {}}
     if token:
         context["error"] = _("We could not recognise this phone's pass for this workshop. Please join again.")

@@ -199,6 +199,19 @@ def _lock(workshop):
     return Workshop.objects.select_for_update().get(pk=workshop.pk)
 
 
+def refuse_if_ended(workshop):
+    """Run controls (items, timer, rounds) stop with the workshop: ending is not undone."""
+    if workshop.status == Workshop.Status.ENDED:
+        raise Refused(_("This workshop has ended, so it cannot be run again. Duplicate it to run it with "
+                        "another group."), status=409)
+
+
+def _lock_running(workshop):
+    workshop = _lock(workshop)
+    refuse_if_ended(workshop)
+    return workshop
+
+
 def go_to_item(workshop, item):
     if item.workshop_id != workshop.pk:
         raise Refused(_("That agenda item belongs to another workshop."), status=404)
@@ -206,7 +219,7 @@ def go_to_item(workshop, item):
         raise Refused(_("“%(title)s” is a kind of activity that is not available on this site, so it cannot be run. "
                         "Go to another item.") % {"title": item.title}, status=409)
     with transaction.atomic():
-        workshop = _lock(workshop)
+        workshop = _lock_running(workshop)
         workshop.current_item = item
         workshop.status = Workshop.Status.LIVE
         workshop.timer_ends_at = None
@@ -218,6 +231,7 @@ def go_to_item(workshop, item):
 
 
 def next_item(workshop):
+    refuse_if_ended(workshop)  # go_to_item checks again, on the locked row
     items = list(workshop.items.all())
     if not items:
         raise Refused(_("The agenda is empty: add an item first."))
@@ -232,7 +246,7 @@ def next_item(workshop):
 
 def start_timer(workshop, seconds=None):
     with transaction.atomic():
-        workshop = _lock(workshop)
+        workshop = _lock_running(workshop)
         left = seconds if seconds is not None else workshop.seconds_left()
         if left <= 0 and workshop.current_item_id:
             left = workshop.current_item.minutes * 60
@@ -250,7 +264,7 @@ def start_timer(workshop, seconds=None):
 
 def pause_timer(workshop):
     with transaction.atomic():
-        workshop = _lock(workshop)
+        workshop = _lock_running(workshop)
         workshop.timer_remaining = workshop.seconds_left()
         workshop.timer_ends_at = None
         workshop.save()
@@ -260,7 +274,7 @@ def pause_timer(workshop):
 
 def add_time(workshop, minutes):
     with transaction.atomic():
-        workshop = _lock(workshop)
+        workshop = _lock_running(workshop)
         delta = timezone.timedelta(minutes=minutes)
         if workshop.timer_ends_at:
             workshop.timer_ends_at = max(workshop.timer_ends_at, timezone.now()) + delta
@@ -274,6 +288,8 @@ def add_time(workshop, minutes):
 def end_workshop(workshop):
     with transaction.atomic():
         workshop = _lock(workshop)
+        if workshop.status == Workshop.Status.ENDED:
+            raise Refused(_("This workshop has already ended."), status=409)
         workshop.status = Workshop.Status.ENDED
         workshop.ended = timezone.now()
         workshop.timer_ends_at = None

@@ -25,6 +25,7 @@ urlpatterns = [
     path("convene/<int:pk>/", views.console, name="console"),
     path("convene/<int:pk>/panel/<str:name>/", views.console_panel, name="console_panel"),
     path("convene/<int:pk>/control/", views.control, name="control"),
+    path("convene/<int:pk>/end/", views.end, name="end"),
     path("convene/<int:pk>/tables/", views.tables, name="tables"),
     path("convene/<int:pk>/agenda/", views.agenda, name="agenda"),
     path("convene/<int:pk>/agenda/<int:item_pk>/", views.agenda_item, name="agenda_item"),

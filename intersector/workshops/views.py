@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
-from django.views.decorators.http import require_POST, require_safe
+from django.views.decorators.http import require_http_methods, require_POST, require_safe
 
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
@@ -101,11 +101,20 @@ def control(request, workshop):
         services.pause_timer(workshop)
     elif action == "add":
         services.add_time(workshop, 1)
-    elif action == "end":
-        services.end_workshop(workshop)
     else:
         raise services.Refused(_("Unknown action."))
     return after_post(request, workshop)
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@facilitated
+def end(request, workshop):
+    """Ending cannot be undone, so a page of its own asks first (no script needed)."""
+    if request.method == "POST":
+        services.end_workshop(workshop)  # the console says so in its "Now" panel
+        return redirect(workshop)
+    return render(request, "workshops/console/end.html", {"workshop": workshop})
 
 
 def after_post(request, workshop, panel="now"):

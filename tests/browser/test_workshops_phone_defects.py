@@ -140,3 +140,35 @@ def test_saving_only_the_minutes_keeps_the_four_prompts_the_phones_offer(server,
     assert item.config["round_minutes"] == 7 and item.config["prompts"] == prompts
     phone.get_by_label("Prompt", exact=True).wait_for()
     assert phone.get_by_label("Prompt", exact=True).locator("option").all_inner_texts() == prompts
+
+
+# --- Ending a workshop --------------------------------------------------------------------
+
+
+def test_ending_is_confirmed_then_the_console_stops_and_a_late_phone_sees_only_the_ending(server, new_page, phone,
+                                                                                          workshop):
+    services.next_item(workshop)
+    console = new_page()
+    sign_in(console, server)
+    console.goto(f"{server.url}/convene/{workshop.pk}/")
+    console.get_by_role("link", name="End the workshop…").click()
+    console.get_by_role("heading", name="End Sector styles?").wait_for()
+    console.get_by_role("link", name="No, keep it running").click()
+    console.get_by_role("button", name="Next item").wait_for()
+    workshop.refresh_from_db()
+    assert workshop.status == "live"
+
+    console.get_by_role("link", name="End the workshop…").click()
+    screenshot(console, "phone-defects-end-confirm")
+    console.get_by_role("button", name="Yes, end the workshop").click()
+    console.get_by_text("This workshop has ended. Phones say thank you.").first.wait_for()
+    for control in ("Start timer", "Next item", "+1 minute"):
+        assert console.get_by_role("button", name=control).count() == 0
+    assert console.get_by_role("button", name=re.compile("^Go to")).count() == 0
+    screenshot(console, "phone-defects-console-ended")
+
+    phone.goto(f"{server.url}/w/{workshop.code}/")
+    phone.get_by_text("This workshop has ended.").wait_for()
+    assert phone.locator("form, input, select, textarea").count() == 0
+    assert phone.get_by_role("button", name="Join").count() == 0
+    screenshot(phone, "phone-defects-late-phone-ended")

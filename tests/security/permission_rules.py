@@ -63,7 +63,9 @@ RULES = {
     "workshops:new": account(("GET", "POST"), post={"title": "Intruder's workshop"}),
     "workshops:console": facilitator(),
     "workshops:console_panel": facilitator(),
-    "workshops:control": facilitator(("POST",), post={"action": "end"}),
+    "workshops:control": facilitator(("POST",), post={"action": "next"}),
+    # Ending asks first on a page of its own; its POST ends the workshop.
+    "workshops:end": facilitator(("GET", "POST")),
     "workshops:tables": facilitator(("POST",), post={"action": "count", "count": "9"}),
     "workshops:agenda": facilitator(("GET", "POST"), post={"title": "Intruder item", "kind": "pause",
                                                            "minutes": "5"}),

@@ -6,6 +6,7 @@ import re
 import pytest
 
 from intersector.workshops import services
+from intersector.workshops.activities.brainwriting import services as bw
 from intersector.workshops.activities.brainwriting.starter import PROMPTS
 
 pytestmark = pytest.mark.django_db
@@ -66,3 +67,61 @@ def test_a_set_up_with_template_code_or_no_prompts_is_refused_in_the_form(brainw
     assert html.unescape(setup_form(page)["prompts"]) == prompts
     brainwriting.refresh_from_db()
     assert brainwriting.config["prompts"] == FOUR_PROMPTS and brainwriting.config["round_minutes"] == 5
+
+
+# --- Ending a workshop ----------------------------------------------------------------------
+
+
+def test_ending_asks_first_on_a_page_of_its_own_away_from_the_set_up(brainwriting, workshop, console):
+    page = console.get(f"/convene/{workshop.pk}/").content.decode()
+    assert 'value="end"' not in page  # no one-click end button in the run controls any more
+    assert f'href="/convene/{workshop.pk}/end/"' in page
+    assert page.index(f'/convene/{workshop.pk}/end/') < page.index('id="now"')  # in the head, not beside Set-up
+    # The old one-click action no longer ends anything.
+    assert console.post(f"/convene/{workshop.pk}/control/", {"action": "end"}).status_code == 400
+    confirm = console.get(f"/convene/{workshop.pk}/end/")
+    assert confirm.status_code == 200 and "This cannot be undone." in confirm.content.decode()
+    workshop.refresh_from_db()
+    assert workshop.status == "live"
+
+    assert console.post(f"/convene/{workshop.pk}/end/").status_code == 302
+    workshop.refresh_from_db()
+    assert workshop.status == "ended"
+    assert console.post(f"/convene/{workshop.pk}/end/").status_code == 409
+
+
+def test_after_ending_the_console_offers_no_run_controls_and_the_server_refuses_them(brainwriting, workshop, console):
+    services.end_workshop(workshop)
+    page = console.get(f"/convene/{workshop.pk}/").content.decode()
+    for control in ("Start timer", "Next item", "+1 minute", "Open round", "Go to<"):
+        assert control not in page, control
+    assert "This workshop has ended." in page
+    other = workshop.items.exclude(pk=brainwriting.pk).first()
+    for data in ({"action": "start"}, {"action": "next"}, {"action": "add"}, {"action": "pause"},
+                 {"action": "go", "item": other.pk}):
+        response = console.post(f"/convene/{workshop.pk}/control/", data)
+        assert response.status_code == 409, data
+        assert "This workshop has ended" in response.content.decode()
+    response = console.post(f"/convene/{workshop.pk}/items/{brainwriting.pk}/brainwriting/round/", {"action": "open"})
+    assert response.status_code == 409
+    workshop.refresh_from_db()
+    assert workshop.status == "ended" and workshop.current_item_id == brainwriting.pk and workshop.timer_ends_at is None
+
+
+def test_a_late_phone_sees_only_that_the_workshop_has_ended(brainwriting, workshop, client, join_phone):
+    _ana, ana = join_phone("Ana")
+    bw.open_round(brainwriting)
+    services.end_workshop(workshop)
+    response = client.get(f"/w/{workshop.code}/")
+    page = response.content.decode()
+    assert response.status_code == 410 and "This workshop has ended." in page
+    assert "<form" not in page and "Your name" not in page
+    response = client.post(f"/w/{workshop.code}/", {"display_name": "Late", "sector": "business"})
+    assert response.status_code == 410 and "<form" not in response.content.decode()
+    assert not workshop.participants.filter(display_name="Late").exists()
+    # Someone who took part still gets their thank-you screen, and can no longer send anything.
+    assert "Thank you for taking part." in ana.get(f"/w/{workshop.code}/").content.decode()
+    response = ana.post(f"/w/{workshop.code}/brainwriting/notes/", {"text": "late", "prompt": 0,
+                                                                     "about": "government", "key": "late-note-key"},
+                        HTTP_X_CONVENE="fetch")
+    assert response.status_code == 409 and "This workshop has ended" in response.content.decode()

@@ -37,6 +37,8 @@ def participant_action(activity):
         @joined
         def view(request, workshop, participant, **kwargs):
             item = workshop.current_item
+            if workshop.status == workshop.Status.ENDED:
+                raise Refused(_("This workshop has ended. Thank you for taking part."), status=409)
             if item is None or item.kind != activity.kind:
                 raise Refused(_("%(activity)s is not running right now.") % {"activity": activity.label}, status=409)
             item.workshop = workshop  # the same row, read once per request
