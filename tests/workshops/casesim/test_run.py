@@ -11,6 +11,7 @@ from django.utils import timezone
 from intersector.workshops import services
 from intersector.workshops.activities.casesim import state
 from intersector.workshops.activities.casesim.models import RoleSeat, SheetEntry, Simulation, TableRun
+from intersector.workshops.templatetags.convene import mmss
 from intersector.workshops.models import Participant
 
 SECTORS = ["government", "business", "non-profit"]
@@ -115,6 +116,84 @@ def test_extra_minutes_for_one_table_or_all(console, started):
     console.post(url(started, "clock"), {"action": "add", "minutes": "3"})
     second.refresh_from_db()
     assert second.phase_ends_at - before[second.pk] == timedelta(minutes=3)
+
+
+def seat_at(item, run):
+    return RoleSeat.objects.filter(simulation__item=item, table=run.table, mode="role").first()
+
+
+def test_pausing_every_clock_keeps_the_time_left_and_resuming_continues_from_it(console, started, phone_of, panel):
+    first, second = runs(started)
+    TableRun.objects.filter(pk=first.pk).update(phase_ends_at=timezone.now() + timedelta(minutes=7, seconds=30))
+    assert console.post(url(started, "clock"), {"action": "pause"}).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.phase_ends_at is None and 420 <= first.paused_left <= 450  # (a slow machine: seconds pass)
+    assert second.paused_left is not None
+    later = timezone.now() + timedelta(minutes=20)
+    assert state.seconds_left(first, later) == first.paused_left  # the time left does not run down
+    page = panel()
+    assert page.count('class="sim-clock sim-paused"') == 2 and "2 tables' clocks paused" in page
+    assert "Resume every paused clock" in page and "Pause every clock" not in page
+    phone = phone_of(seat_at(started, first).participant).get(f"/w/{started.workshop.code}/").content.decode()
+    assert "data-sim-paused data-say-up" in phone and "Paused" in phone and mmss(first.paused_left) in phone
+
+    TableRun.objects.filter(pk=first.pk).update(last_activity=timezone.now() - timedelta(minutes=10))
+    assert "quiet 3 min" not in panel()  # a table waiting for the clock is not a quiet table
+    left = first.paused_left
+    assert console.post(url(started, "clock"), {"action": "resume"}).status_code == 302
+    first.refresh_from_db()
+    assert first.paused_left is None
+    assert abs((first.phase_ends_at - timezone.now()).total_seconds() - left) < 3
+    phone = phone_of(seat_at(started, first).participant).get(f"/w/{started.workshop.code}/").content.decode()
+    assert "data-sim-paused data-say-up" not in phone and "data-sim-left" in phone
+    assert "quiet 3 min" not in panel()
+
+
+def test_pausing_one_table_leaves_the_others_running_and_tells_only_that_table(console, started, sent):
+    first, second = runs(started)
+    assert console.post(url(started, "clock"), {"action": "pause", "run": first.pk}).status_code == 302
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert first.paused_left is not None and first.phase_ends_at is None
+    assert second.paused_left is None and second.phase_ends_at is not None
+    assert {t for t, e, _d in sent if e == "sim.phase"} == {first.table.topic, started.workshop.topic}
+    sent.clear()
+    console.post(url(started, "clock"), {"action": "pause"})  # every table: the second one too
+    assert (started.workshop.phone_topic(), "sim.phase") in [(t, e) for t, e, _d in sent]
+    second.refresh_from_db()
+    assert second.paused_left is not None
+    sent.clear()
+    assert console.post(url(started, "clock"), {"action": "resume", "run": second.pk}).status_code == 302
+    assert {t for t, e, _d in sent if e == "sim.phase"} == {second.table.topic, started.workshop.topic}
+    first.refresh_from_db()
+    assert first.paused_left is not None  # still paused
+
+
+def test_pause_and_resume_refuse_plainly_when_there_is_nothing_to_do(console, started):
+    first, _second = runs(started)
+    answer = console.post(url(started, "clock"), {"action": "resume"}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 409 and "No clock is paused" in answer.content.decode()
+    console.post(url(started, "clock"), {"action": "pause", "run": first.pk})
+    answer = console.post(url(started, "clock"), {"action": "pause", "run": first.pk}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 409 and "paused already" in answer.content.decode()
+    for _ in range(4):
+        console.post(url(started, "clock"), {"action": "next"})
+    answer = console.post(url(started, "clock"), {"action": "pause"}, HTTP_HX_REQUEST="true")
+    assert answer.status_code == 409  # every table has finished: no clock to pause
+
+
+def test_extra_time_while_paused_waits_and_a_new_phase_starts_its_clock(console, started):
+    first, _second = runs(started)
+    console.post(url(started, "clock"), {"action": "pause", "run": first.pk})
+    first.refresh_from_db()
+    left = first.paused_left
+    console.post(url(started, "clock"), {"action": "add", "minutes": "2", "run": first.pk})
+    first.refresh_from_db()
+    assert first.paused_left == left + 120 and first.phase_ends_at is None
+    console.post(url(started, "clock"), {"action": "move-on", "run": first.pk})
+    first.refresh_from_db()
+    assert first.phase == "choose-families" and first.paused_left is None and first.phase_ends_at is not None
 
 
 @pytest.mark.parametrize("minutes", ["", "two", "0", "31", "-2", "2.5"])

@@ -43,6 +43,9 @@ class TableRun(models.Model):
     phase_started_at = models.DateTimeField(default=timezone.now)
     phase_ends_at = models.DateTimeField(null=True, blank=True)
     extra_seconds = models.PositiveIntegerField(default=0)  # time this table was given on top
+    # The seconds of the phase left when the facilitator paused this table's clock (phases.pause);
+    # None while it runs. A paused clock has no phase_ends_at: resuming sets it from these seconds.
+    paused_left = models.PositiveIntegerField(null=True, blank=True)
     families = models.JSONField(default=list)  # the families the table agreed to work on, in order
     last_activity = models.DateTimeField(default=timezone.now)
 

@@ -1,5 +1,5 @@
-"""What the facilitator does to a running simulation: the phases' clock, extra time, moving
-tables on, the report back, revealing the briefs, seating changes; and the item's set-up before
+"""What the facilitator does to a running simulation: the phases' clock, extra time, pausing
+and resuming a clock, moving tables on, the report back, revealing the briefs, seating changes; and the item's set-up before
 it starts. Each service validates, saves in a transaction, then announces (ids only).
 
 The workshop's own timer (the console's, the projector's) is left alone: it keeps counting the
@@ -82,8 +82,10 @@ def _enter(simulation, run, key, now):
     minutes = state.phase_minutes(simulation, key)
     run.phase_ends_at = now + timedelta(minutes=minutes) if key != state.DONE and minutes else None
     run.extra_seconds = 0
+    run.paused_left = None  # a new phase starts its clock, paused or not before (pause it again)
     run.last_activity = now  # "no activity for 3 minutes" counts from the phase's start
-    run.save(update_fields=["phase", "phase_started_at", "phase_ends_at", "extra_seconds", "last_activity"])
+    run.save(update_fields=["phase", "phase_started_at", "phase_ends_at", "extra_seconds", "paused_left",
+                            "last_activity"])
 
 
 def _announce_runs(simulation, runs, every):
@@ -161,9 +163,47 @@ def add_time(item, minutes, run_pk=None):
             raise Refused(_("No table is in a phase that has a clock."), status=409)
         now = timezone.now()
         for run in runs:
-            run.phase_ends_at = max(run.phase_ends_at or now, now) + timedelta(minutes=minutes)
+            if run.paused_left is not None:  # paused: the time waits with the rest of the phase
+                run.paused_left += minutes * 60
+            else:
+                run.phase_ends_at = max(run.phase_ends_at or now, now) + timedelta(minutes=minutes)
             run.extra_seconds += minutes * 60
-            run.save(update_fields=["phase_ends_at", "extra_seconds"])
+            run.save(update_fields=["phase_ends_at", "paused_left", "extra_seconds"])
+        _announce_runs(simulation, runs, every=run_pk in (None, ""))
+    return runs
+
+
+def pause(item, run_pk=None):
+    """Stop the clock of one table (or of every table whose clock runs): the time left waits,
+    phones show "Paused", and nobody is over time while it is stopped."""
+    with transaction.atomic():
+        simulation = _locked(item)
+        runs = [run for run in _runs(simulation, run_pk) if run.phase_ends_at is not None]
+        if not runs:
+            raise Refused(_("No clock is running: it is paused already, or the phase has no time limit."),
+                          status=409)
+        now = timezone.now()
+        for run in runs:
+            run.paused_left = state.seconds_left(run, now)
+            run.phase_ends_at = None
+            run.save(update_fields=["paused_left", "phase_ends_at"])
+        _announce_runs(simulation, runs, every=run_pk in (None, ""))
+    return runs
+
+
+def resume(item, run_pk=None):
+    """Start a paused clock again from the time it had left."""
+    with transaction.atomic():
+        simulation = _locked(item)
+        runs = [run for run in _runs(simulation, run_pk) if run.paused_left is not None]
+        if not runs:
+            raise Refused(_("No clock is paused."), status=409)
+        now = timezone.now()
+        for run in runs:
+            run.phase_ends_at = now + timedelta(seconds=run.paused_left)
+            run.paused_left = None
+            run.last_activity = max(run.last_activity, now)  # a quiet pause is not a quiet table
+            run.save(update_fields=["paused_left", "phase_ends_at", "last_activity"])
         _announce_runs(simulation, runs, every=run_pk in (None, ""))
     return runs
 

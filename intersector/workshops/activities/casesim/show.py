@@ -226,7 +226,8 @@ def progress(simulation, runs):
                          % {"count": phases[key], "phase": title})
     per_table = [{"number": run.table.number, "phase": titles.get(run.phase, _("Finished")),
                   "step": order.index(run.phase) + 1 if run.phase in order else len(order),
-                  "steps": len(order), "families": len(run.families)} for run in runs]
+                  "steps": len(order), "families": len(run.families), "paused": run.paused_left is not None}
+                 for run in runs]
     return lines, per_table
 
 

@@ -143,6 +143,8 @@ def run_of(simulation, table_id):
 
 
 def seconds_left(run, now=None):
+    if run is not None and run.paused_left is not None:  # paused: the time left waits
+        return run.paused_left
     if run is None or run.phase_ends_at is None:
         return 0
     now = now or timezone.now()

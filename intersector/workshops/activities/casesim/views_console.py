@@ -115,6 +115,7 @@ def overview(simulation, now=None):
             if ends is not None and now > ends else 0,
             "ends_ms": int(ends.timestamp() * 1000) if ends else "", "extra_minutes": run.extra_seconds // 60,
             "done": run.phase == state.DONE, "first": run.phase == first_key, "people": people,
+            "paused": run.paused_left is not None, "clock": run.phase_ends_at is not None,
             "connected": sum(p["connected"] for p in playing), "playing": len(playing),
             "opened": sum(p["opened"] for p in playing if p["mode"] != "observer"),
             "acknowledged": sum(p["acknowledged"] for p in playing if p["mode"] != "observer"),
@@ -122,7 +123,8 @@ def overview(simulation, now=None):
             "families": [families.get(key, key) for key in run.families],
             "agreed": counts[run.pk].get("agreed", 0), "disputed": counts[run.pk].get("disputed", 0),
             "parked": counts[run.pk].get("parked", 0),
-            "idle": run.phase != state.DONE and (now - run.last_activity).total_seconds() >= IDLE_SECONDS,
+            "idle": run.phase != state.DONE and run.paused_left is None
+            and (now - run.last_activity).total_seconds() >= IDLE_SECONDS,
             "alone": len(playing) == 1,
         })
     for rest in seats.values():  # seats at a table that is no longer in play
@@ -135,6 +137,7 @@ def overview(simulation, now=None):
         "first_phase": all(run.phase == first_key for run in runs),
         "cast": [roles[key] for key in simulation.cast if key in roles],
         "idle_count": sum(t["idle"] for t in tables), "over_count": sum(t["over"] for t in tables),
+        "paused_count": sum(t["paused"] for t in tables), "running_count": sum(t["clock"] for t in tables),
         "people_count": sum(len(t["people"]) for t in tables) + len(unseated),
         "acknowledged_any": any(p["acknowledged"] for t in tables for p in t["people"]),
     }
@@ -187,6 +190,10 @@ def clock(request, item):
         phases.move_back(item, run)
     elif action == "add":
         phases.add_time(item, request.POST.get("minutes"), run)
+    elif action == "pause":
+        phases.pause(item, run)
+    elif action == "resume":
+        phases.resume(item, run)
     else:
         raise Refused(_("Unknown action."))
 

@@ -52,6 +52,7 @@ def participant_context(item, participant):
     context.update({
         "phase": run.phase, "phase_info": _phase_info(simulation, run.phase),
         "seconds_left": state.seconds_left(run), "ends_ms": _ms(run.phase_ends_at),
+        "paused": run.paused_left is not None,
         "sharing_with": [names[s.participant_id] for s in seats
                          if seat.role_key and s.role_key == seat.role_key and s.participant_id != participant.pk],
         "alone": sum(1 for s in seats if s.mode == RoleSeat.Mode.ROLE) <= 1,

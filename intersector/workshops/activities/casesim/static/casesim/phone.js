@@ -302,9 +302,11 @@
   });
 
   // --- The table's countdown (its own clock: the workshop's timer is another one) ---------------
+  // A pause or resume comes as sim.phase: the core's phone.js loads the screen again with the new state.
   function pad(n) { return (n < 10 ? "0" : "") + n; }
   function tick() {
     screen.querySelectorAll("[data-sim-left]").forEach(function (t) {
+      if (t.hasAttribute("data-sim-paused")) return;  // paused: the server's time left stands still
       if (!t.dataset.simUntil) t.dataset.simUntil = String(Date.now() + 1000 * Number(t.dataset.simLeft || 0));
       var left = Math.max(0, Math.ceil((Number(t.dataset.simUntil) - Date.now()) / 1000));
       var value = t.querySelector(".timer-value"), text = Math.floor(left / 60) + ":" + pad(left % 60);
