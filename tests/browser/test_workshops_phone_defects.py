@@ -172,3 +172,60 @@ def test_ending_is_confirmed_then_the_console_stops_and_a_late_phone_sees_only_t
     assert phone.locator("form, input, select, textarea").count() == 0
     assert phone.get_by_role("button", name="Join").count() == 0
     screenshot(phone, "phone-defects-late-phone-ended")
+
+
+# --- A phone whose stream dropped -----------------------------------------------------------
+
+
+@pytest.fixture
+def short_streams_server():
+    """Streams end every 3 s (as a proxy that cuts long requests does), so a phone that goes
+    offline loses its stream at once."""
+    from django.db import connection
+
+    server = Server("convene-defects-streams", server_env(
+        DATABASE_URL=database_url(connection.settings_dict), LIVE_MAX_STREAM_SECONDS=3)).start()
+    yield server
+    server.stop()
+
+
+def console_post(server, workshop, data):
+    import httpx
+    from django.test import Client
+
+    board = Client()
+    board.force_login(workshop.facilitators.get().user)
+    csrf = "d" * 32
+    response = httpx.post(f"{server.url}/convene/{workshop.pk}/control/", data=data, timeout=10, headers={
+        "Cookie": f"sessionid={board.cookies['sessionid'].value}; csrftoken={csrf}", "X-CSRFToken": csrf})
+    assert response.status_code in (200, 302), response.text[:300]
+
+
+def test_a_phone_whose_stream_dropped_goes_back_to_live_and_counts_down_with_the_room(short_streams_server, phone,
+                                                                                        workshop):
+    import time
+
+    server = short_streams_server
+    services.next_item(workshop)
+    join(phone, server, workshop)
+    phone.locator("[data-timer]").wait_for()
+
+    # The network goes: the stream drops, polls fail too. Meanwhile the facilitator starts the timer.
+    phone.context.set_offline(True)
+    phone.wait_for_function("() => ['offline', 'reconnecting'].includes(document.querySelector('#live').dataset.liveState)",
+                            polling=200, timeout=20_000)
+    started = time.monotonic()
+    console_post(server, workshop, {"action": "start"})
+    time.sleep(13)
+    phone.context.set_offline(False)
+
+    # The phone hears the 13-second-old event, and counts down from the server's clock, not the event's.
+    phone.locator(".timer:not(.timer-paused)").wait_for(timeout=20_000)
+    shown = phone.locator(".timer-value").inner_text()
+    minutes, seconds = map(int, shown.split(":"))
+    left = 20 * 60 - (time.monotonic() - started)
+    assert abs(minutes * 60 + seconds - left) <= 2, (shown, left)
+    # And it follows its stream again, soon: not "Live (slow network)" for the rest of the session.
+    phone.wait_for_function("() => document.querySelector('#live').dataset.liveState === 'live'",
+                            polling=200, timeout=20_000)
+    assert phone.locator("#connection").inner_text() == "Live"

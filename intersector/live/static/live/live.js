@@ -10,14 +10,16 @@
  * "live:ready" means the stream is connected. The element's data-live-state tells the page
  * "connecting", "live", "reconnecting", "polling" or "offline" (for a status message).
  * If the stream keeps failing (a network that breaks SSE), the page polls data-live-poll, and
- * tries the stream again every STREAM_AGAIN_POLLS polls: a server restart also fails the stream
- * a few times in a row, and a phone should not poll for the rest of the workshop because of it.
+ * tries the stream again after FIRST_TRY_MS, then after twice as long each time it fails (up to
+ * LONGEST_WAIT_MS): a server restart or a tunnel also fails the stream a few times in a row, and
+ * a phone should not poll (seconds late) for the rest of the workshop because of it.
  */
 (function () {
   "use strict";
 
   var MAX_ERRORS = 3;
-  var STREAM_AGAIN_POLLS = 12;  // a minute at the default 5 s
+  var FIRST_TRY_MS = 2000;  // polling: the stream is tried again this soon, then back off
+  var LONGEST_WAIT_MS = 60000;
   var TRIAL_MS = 10000;  // a stream tried again that brings no event by then is given up
 
   function withId(url, id) {
@@ -33,7 +35,15 @@
     var names = (element.dataset.liveEvents || "").split(/\s+/).filter(Boolean);
     var lastId = element.dataset.liveLastEventId || "";
     var pollMs = 1000 * (parseFloat(element.dataset.livePollSeconds) || 5);
-    var errors = 0, polls = 0;
+    var errors = 0;
+    // Polling: when to try the stream again, and how long to wait after that try fails. Each
+    // wait is spread at random (±25 %) so a room of phones does not come back in one second.
+    var tryAt = 0, wait = FIRST_TRY_MS;
+
+    function tryLater() {
+      tryAt = Date.now() + wait * (0.75 + Math.random() / 2);
+      wait = Math.min(wait * 2, LONGEST_WAIT_MS);
+    }
 
     function setState(state) { element.dataset.liveState = state; }
 
@@ -62,11 +72,11 @@
         })
         .catch(function () { setState("offline"); })
         .then(function () {
-          polls += 1;
-          if (element.dataset.liveStream && window.EventSource && polls % STREAM_AGAIN_POLLS === 0) {
+          var canStream = element.dataset.liveStream && window.EventSource;
+          if (canStream && Date.now() >= tryAt) {
             stream(true);
           } else {
-            window.setTimeout(poll, pollMs);
+            window.setTimeout(poll, canStream ? Math.max(0, Math.min(pollMs, tryAt - Date.now())) : pollMs);
           }
         });
     }
@@ -80,12 +90,14 @@
       function backToPolling() {
         window.clearTimeout(silence);
         source.close();
+        tryLater();
         poll();
       }
       ["ready", "resync"].concat(names).forEach(function (name) {
         source.addEventListener(name, function (event) {
           if (trial) { trial = false; window.clearTimeout(silence); }
           errors = 0;
+          wait = FIRST_TRY_MS;  // the stream works: a later failure starts the back-off afresh
           setState("live");
           emit(name, event.lastEventId, parse(event.data));
         });
@@ -97,6 +109,7 @@
         var closed = source.readyState === EventSource.CLOSED;
         if (element.dataset.livePoll && (closed || errors >= MAX_ERRORS)) {
           source.close();
+          tryLater();
           poll();
         } else if (closed) {
           window.setTimeout(function () { stream(false); }, pollMs);
