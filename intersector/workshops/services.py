@@ -98,10 +98,11 @@ def duplicate_workshop(user, workshop):
         copy = _create_with_code(title=title, created_by=user)
         Facilitator.objects.create(workshop=copy, user=user, lead=True)
         for item in workshop.items.all():
-            AgendaItem.objects.create(
+            copied = AgendaItem.objects.create(
                 workshop=copy, title=item.title, kind=item.kind, minutes=item.minutes,
                 order=item.order, config=item.activity.copy_config(item.config),
             )
+            item.activity.on_copy(item, copied)
     return copy
 
 

@@ -62,6 +62,11 @@ class Activity:
         """What a duplicated workshop keeps: the set-up, never what participants did."""
         return dict(config)
 
+    def on_copy(self, item, copy):
+        """Called in the transaction that duplicates a workshop, once `copy` (the new item, its
+        config from copy_config) exists: copy the set-up the kind keeps in its own tables for
+        `item` (never what participants did)."""
+
     def starter_items(self):
         """Items this kind adds to the starter agenda: (position, title, minutes, config).
         The core sorts every kind's items by position (10, 20, ...)."""

@@ -130,13 +130,51 @@ def test_the_pack_stays_confidential(client, console, workshop, simulation_item,
                                          {"file": as_file(pack_text)}).status_code in (302, 403, 404)
 
 
-def test_duplicating_the_workshop_goes_back_to_the_library_pack(console, workshop, simulation_item, pack_text,
-                                                               facilitator):
+def test_duplicating_the_workshop_copies_the_own_pack_for_the_copy_only(console, workshop, simulation_item,
+                                                                        pack_text, facilitator, django_user_model):
+    from django.test import Client
+
+    spanish = licensed("es", "Caso licenciado")
     assert console.post(url(workshop, simulation_item), {"file": as_file(pack_text)}).status_code == 302
+    assert console.post(url(workshop, simulation_item), {"file": as_file(spanish, "es.yaml")}).status_code == 302
+    copy = services.duplicate_workshop(facilitator, workshop)
+    item = copy.items.get(kind="casesim")
+    assert item.config["pack"] == "licensed-case" and item.config["own_pack"] is True
+    rows = {row.language: row for row in ItemPack.objects.filter(item=item)}
+    originals = {row.language: row for row in ItemPack.objects.filter(item=simulation_item)}
+    assert sorted(rows) == ["en", "es"] and all(rows[lang].data == originals[lang].data for lang in rows)
+    assert rows["en"].uploaded_by == facilitator
+    page = console_setup(console, copy, item)
+    assert "Your own pack: Licensed harbour case (en)" in page and MARKER not in page
+    assert '<option value="licensed-case" selected>' in page
+    # Still private: another facilitator's workshop lists nothing of it, and reaches none of the copy's pages.
+    other = django_user_model.objects.create_user("otto", "o@example.org", "a-long-pass-42")
+    theirs = services.create_workshop(other, "Another room", "starter")
+    client = Client()
+    client.force_login(other)
+    their_page = console_setup(client, theirs, theirs.items.get(kind="casesim"))
+    assert "licensed-case" not in their_page and "Licensed harbour case" not in their_page
+    assert client.get(f"/convene/{copy.pk}/agenda/").status_code == 404
+    # The copy plays the pack; removing it there leaves the original's alone.
+    for n in range(6):
+        services.join(copy, f"Copy {n}", ["government", "business", "non-profit"][n % 3])
+    workshop_copy_item = copy.items.get(kind="casesim")
+    services.go_to_item(copy, workshop_copy_item)
+    simulation = state.simulation_of(workshop_copy_item)
+    assert simulation.pack_key == "licensed-case" and sorted(simulation.packs) == ["en", "es"]
+    assert MARKER in state.pack_data(simulation, "en")["roles"][0]["brief"]
+    second = services.duplicate_workshop(facilitator, workshop)
+    second_item = second.items.get(kind="casesim")
+    assert console.post(url(second, second_item), {"action": "remove"}).status_code == 302
+    assert ItemPack.objects.filter(item=simulation_item).count() == 2
+
+
+def test_a_copy_whose_own_pack_is_gone_goes_back_to_the_library(workshop, simulation_item, facilitator):
+    simulation_item.config.update(pack="licensed-case", own_pack=True)  # chosen, but its rows were lost
+    simulation_item.save()
     copy = services.duplicate_workshop(facilitator, workshop)
     item = copy.items.get(kind="casesim")
     assert item.config["pack"] == state.DEFAULT_PACK and "own_pack" not in item.config
-    assert not ItemPack.objects.filter(item=item).exists()
 
 
 @pytest.mark.parametrize("name, content, problem", [

@@ -32,12 +32,12 @@ class CaseSimulation(Activity):
                 **qna.config_defaults(on=True)}
 
     def copy_config(self, config):
-        # An uploaded pack (ownpack.py) stays with its item: the core gives copy_config no item
-        # to copy it to, so the copy goes back to the library's default pack (see ownpack.py).
-        config = {**self.default_config(), **config}
-        if config.pop("own_pack", False):
-            config.update(pack=self.default_config()["pack"], language="", phase_minutes={})
-        return config
+        return {**self.default_config(), **config}  # an uploaded pack's rows follow in on_copy
+
+    def on_copy(self, item, copy):
+        from intersector.workshops.activities.casesim import ownpack
+
+        ownpack.copy(item, copy)  # the facilitator's own pack, still for that workshop only
 
     def starter_items(self):
         return [(40, _("Partnering agreement case simulation and report back"), 80, {})]

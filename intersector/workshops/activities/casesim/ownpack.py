@@ -6,9 +6,9 @@ never in the site's library (/case-packs/, /cms/), never in another item's list.
 with the same key in another language adds that language (phones get their own); a file with
 another key replaces the item's own pack. Removing goes back to the library's packs.
 
-Duplicating a workshop: the core copies only an item's config (activity.copy_config gets no
-item), so the copy cannot take the rows along; copy_config drops the own-pack choice and the
-copy starts on the library's default pack (the facilitator uploads their file again).
+Duplicating a workshop copies the item's rows to the copy's item (activity.on_copy -> copy):
+the pack stays chosen there, and its briefs reach only that workshop's facilitators (the person
+who duplicated it) and, once started, each seat's holder, as for the original.
 """
 
 from django.db import transaction
@@ -76,6 +76,21 @@ def upload(item, upload_file, user):
         item.save(update_fields=["config"])
         announce(item.workshop, "screen.changed", item=item.pk)
     return pack
+
+
+def copy(item, target):
+    """Give `target` (the item a duplicated workshop made from `item`) the same own pack, every
+    language of it. Called in the duplication's transaction. A copy whose config chose an own
+    pack that `item` no longer has goes back to the library's default pack."""
+    from intersector.workshops.activities.casesim import state
+
+    rows = [ItemPack(item=target, key=row.key, language=row.language, title=row.title, data=row.data,
+                     uploaded_by_id=row.uploaded_by_id, uploaded=row.uploaded)
+            for row in ItemPack.objects.filter(item=item)]
+    ItemPack.objects.bulk_create(rows)
+    if not rows and target.config.pop("own_pack", False):
+        target.config.update(pack=state.DEFAULT_PACK, language="", phase_minutes={})
+        target.save(update_fields=["config"])
 
 
 def remove(item):
