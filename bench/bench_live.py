@@ -7,6 +7,11 @@ Starts uvicorn with the test probe settings on 127.0.0.1, opens the streams, the
 one at a time. Latency is from just before a POST is sent to the moment each screen has the
 event. It prints figures (p50/p95/max latency, missing events, errors, server memory); it
 asserts nothing about speed.
+
+Beside it, the same run measures the floor: the same uvicorn serving a bare ASGI app that fans
+each event out in memory (bench/bare_fanout.py: no Django, no replay, no ids), with the same
+clients, and prints the project's p95 as a multiple of it (--no-floor skips it; --rounds N
+alternates the two N times, for a machine whose load moves).
 """
 
 import argparse
@@ -26,7 +31,25 @@ sys.path.insert(0, str(ROOT / "bench"))
 import httpx  # noqa: E402
 from sse_client import close_all, open_streams  # noqa: E402
 
-from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers  # noqa: E402
+from tests.live.servers import HOST, REDIS_BACKEND, Server, server_env, start_servers  # noqa: E402
+
+
+class BareServer(Server):
+    """uvicorn serving bench/bare_fanout.py: the floor, with the same server options as the project."""
+
+    def launch(self):
+        import subprocess
+
+        self.log_path.parent.mkdir(exist_ok=True)
+        log = open(self.log_path, "wb")
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "uvicorn", "bare_fanout:app", "--app-dir", str(ROOT / "bench"),
+             "--host", HOST, "--port", str(self.port), "--no-proxy-headers",
+             "--no-access-log", "--log-level", "warning", "--timeout-graceful-shutdown", "1"],
+            cwd=ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT,
+        )
+        log.close()
+        return self
 
 
 def parse_args():
@@ -41,6 +64,8 @@ def parse_args():
         help="Redis for --redis (keys use a unique prefix and are deleted afterwards)",
     )
     parser.add_argument("--timeout", type=float, default=120, help="give up after this many s")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare fan-out floor")
+    parser.add_argument("--rounds", type=int, default=1, help="measure project and floor N times each")
     return parser.parse_args()
 
 
@@ -113,8 +138,8 @@ async def measure(servers, args):
     }
 
 
-def report(result, servers, args):
-    mode = "2 uvicorn processes + Redis" if args.redis else "1 uvicorn process, memory backend"
+def report(result, servers, args, label=None):
+    mode = label or ("2 uvicorn processes + Redis" if args.redis else "1 uvicorn process, memory backend")
     print(f"\nLive updates: {args.clients} screens, {args.events} events, {mode}")
     print(
         f"  streams open and ready: {result['ready']}/{args.clients} "
@@ -147,6 +172,10 @@ def report(result, servers, args):
         )
 
 
+def p95(result):
+    return percentile([value for values in result["latencies"].values() for value in values], .95)
+
+
 def main():
     args = parse_args()
     if args.redis:
@@ -159,12 +188,19 @@ def main():
         servers = [Server("bench-a", env), Server("bench-b", env)]
     else:
         servers = [Server("bench", server_env())]
-    start_servers(*servers)
+    floor = [] if args.no_floor else [BareServer("bench-floor", server_env())]
+    start_servers(*servers, *floor)
     try:
-        result = asyncio.run(asyncio.wait_for(measure(servers, args), args.timeout))
-        report(result, servers, args)
+        for _round in range(max(1, args.rounds)):
+            result = asyncio.run(asyncio.wait_for(measure(servers, args), args.timeout))
+            report(result, servers, args)
+            if floor:
+                bare = asyncio.run(asyncio.wait_for(measure(floor, args), args.timeout))
+                report(bare, floor, args, label="floor: bare ASGI app, in-memory fan-out (bare_fanout.py)")
+                print(f"\n  project p95 {1000 * p95(result):.1f} ms vs floor p95 {1000 * p95(bare):.1f} ms: "
+                      f"{p95(result) / p95(bare):.2f}x the floor ({args.clients} streams, same run)")
     finally:
-        for server in servers:
+        for server in servers + floor:
             server.stop()
         if args.redis:
             client = redis.Redis.from_url(args.redis_url, socket_timeout=5)

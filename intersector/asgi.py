@@ -18,11 +18,12 @@ from functools import lru_cache
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intersector.settings")
 
 from a2wsgi import WSGIMiddleware  # noqa: E402
-from django.core.asgi import get_asgi_application  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.urls import Resolver404, get_resolver  # noqa: E402
 
-streams_application = get_asgi_application()
+from intersector.live.asgi import get_streams_application  # noqa: E402
+
+streams_application = get_streams_application()  # Django's ASGI handler, frames sent as they are
 pages_application = WSGIMiddleware(
     get_wsgi_application(), workers=int(os.environ.get("WEB_THREADS", "8"))
 )

@@ -10,6 +10,7 @@ the page from the database.
 import json
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 
 TOPIC_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9:_.\-]{0,199}$")
 EVENT_PATTERN = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
@@ -69,8 +70,20 @@ class Event:
     def sse(self, id=None):
         """The event as a Server-Sent Events frame (json.dumps keeps it on one line). `id`: the
         stream's position to send instead of the event's own (a stream of several topics)."""
+        return (self.frame if id is None else b"id: %s\n%s" % (id.encode(), self.tail)).decode()
+
+    # A thousand screens get the same event: its bytes are made once, not once per screen
+    # (cached_property writes the instance dict directly, which a frozen dataclass allows).
+    @cached_property
+    def tail(self):
+        """The frame after its id line: `event:` and `data:`, as bytes."""
         data = json.dumps(self.data, separators=(",", ":"))
-        return f"id: {id or self.id}\nevent: {self.event}\ndata: {data}\n\n"
+        return f"event: {self.event}\ndata: {data}\n\n".encode()
+
+    @cached_property
+    def frame(self):
+        """The whole frame, with the event's own id, as bytes."""
+        return b"id: %s\n%s" % (self.id.encode(), self.tail)
 
     def as_json(self, id=None):
         return {"id": id or self.id, "event": self.event, "data": self.data}

@@ -9,7 +9,7 @@ resumes each topic where it was. An id that does not fit these topics gets a res
 
 import asyncio
 
-from intersector.live.backends.base import GAP
+from intersector.live.backends.base import GAP, WAKE
 from intersector.live.events import Event, join_positions, split_positions
 
 
@@ -24,6 +24,10 @@ class Stamped:
 
     def sse(self):
         return self.event.sse(self.id)
+
+    @property
+    def frame(self):
+        return b"id: %s\n%s" % (self.id.encode(), self.event.tail)
 
     def as_json(self):
         return self.event.as_json(self.id)
@@ -92,12 +96,35 @@ class MergedSubscription:
             for lane in range(len(self.subscriptions)):
                 self.queue.put_nowait((lane, GAP))
 
+    def wake(self):
+        """Make take() return None: the stream's alarm rang (keep-alive, time limit)."""
+        try:
+            self.queue.put_nowait((None, WAKE))
+        except asyncio.QueueFull:
+            self.put(0, GAP)  # makes room; the stream wakes up all the same
+
+    async def take(self):
+        """The next events of any topic (a list), or None when woken (see wake())."""
+        while True:
+            index, item = await self.queue.get()
+            if item is WAKE:
+                return None
+            subscription = self.subscriptions[index]
+            events = subscription._accept_now(item)
+            if events is None:
+                events = await subscription._catch_up()  # even if empty: the stream checks its alarm
+                return [self._stamp(index, event) for event in events]
+            if events:
+                return [self._stamp(index, event) for event in events]
+
     async def next(self, timeout):
         """The next events of any topic (a list), or None when `timeout` seconds pass quietly."""
         try:
             async with asyncio.timeout(timeout):
                 while True:
                     index, item = await self.queue.get()
+                    if item is WAKE:
+                        continue
                     events = await self.subscriptions[index]._accept(item)
                     if events:
                         return [self._stamp(index, event) for event in events]

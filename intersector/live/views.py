@@ -21,8 +21,7 @@ from intersector.live.merged import MergedSubscription, read_merged
 
 logger = logging.getLogger("intersector.live")
 
-KEEP_ALIVE = ": keep-alive\n\n"
-
+KEEP_ALIVE = b": keep-alive\n\n"
 
 def _setting(name, default):
     return getattr(settings, name, default)
@@ -77,14 +76,19 @@ def stream_response(request, topic):
     response = StreamingHttpResponse(stream, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
+    response.live_frames = stream  # sent as they are by intersector.live.asgi (bytes already)
     return response
 
 
 async def event_stream(topic, last_event_id, *, backend=None, keepalive=None, retry_ms=None,
                        max_seconds=None):
-    """The SSE text of one screen's stream. Ends when the client goes (Django cancels it), when
+    """The SSE bytes of one screen's stream. Ends when the client goes (Django cancels it), when
     the backend fails (the browser reconnects and resumes), or after max_seconds, so that the
-    browser reconnects and the view checks permissions again."""
+    browser reconnects and the view checks permissions again.
+
+    A thousand screens hear each event: per screen it costs one wake-up and the event's bytes,
+    made once for all (Event.frame); no timer is set per event (an Alarm per stream wakes it for
+    keep-alives and the time limit)."""
     backend = backend or get_backend()
     keepalive = keepalive or _setting("LIVE_KEEPALIVE_SECONDS", 15)
     retry_ms = retry_ms or _setting("LIVE_RETRY_MILLISECONDS", 3000)
@@ -96,27 +100,65 @@ async def event_stream(topic, last_event_id, *, backend=None, keepalive=None, re
             subscription = await MergedSubscription.start(backend, list(topic), last_event_id)
     except Exception:
         logger.warning("Live stream for %s could not start", topic, exc_info=True)
-        yield f"retry: {retry_ms}\n: live updates are unavailable, try again soon\n\n"
+        yield f"retry: {retry_ms}\n: live updates are unavailable, try again soon\n\n".encode()
         return
+    loop = asyncio.get_running_loop()
+    alarm = Alarm(loop, subscription.wake)
     try:
-        yield f"retry: {retry_ms}\n\n"
+        yield f"retry: {retry_ms}\n\n".encode()
         for event in subscription.initial:
-            yield event.sse()
-        yield f"id: {subscription.last_event_id}\nevent: ready\ndata: {{}}\n\n"
-        loop = asyncio.get_running_loop()
+            yield event.frame
+        yield f"id: {subscription.last_event_id}\nevent: ready\ndata: {{}}\n\n".encode()
         deadline = loop.time() + max_seconds
-        while (remaining := deadline - loop.time()) > 0:
-            events = await subscription.next(timeout=min(keepalive, remaining))
-            if events is None:
-                yield KEEP_ALIVE
-            else:
-                yield "".join(event.sse() for event in events)
+        quiet_since = loop.time()
+        alarm.ring_at(min(quiet_since + keepalive, deadline))
+        while True:
+            events = await subscription.take()
+            if events:
+                yield events[0].frame if len(events) == 1 else b"".join(event.frame for event in events)
+                quiet_since = loop.time()
+            if alarm.rang:
+                now = loop.time()
+                if now >= deadline:
+                    break
+                if now - quiet_since >= keepalive:
+                    yield KEEP_ALIVE
+                    quiet_since = now
+                alarm.ring_at(min(quiet_since + keepalive, deadline))
     except Exception:
         # Typically Redis went away mid-catch-up: end the stream; EventSource reconnects with
         # Last-Event-ID and gets exactly what it missed.
         logger.warning("Live stream for %s stopped", topic, exc_info=True)
     finally:
+        alarm.cancel()
         subscription.close()
+
+
+class Alarm:
+    """One timer per stream, set again only when it rings (not at every event): it wakes the
+    stream, which then sends a keep-alive if it has been quiet long enough, or ends at its
+    time limit. `rang` stays true until the next ring_at, so a wake-up lost in a full queue
+    (emptied for a catch-up) is still noticed at the next event."""
+
+    __slots__ = ("loop", "wake", "handle", "rang")
+
+    def __init__(self, loop, wake):
+        self.loop, self.wake, self.handle, self.rang = loop, wake, None, False
+
+    def ring_at(self, when):
+        self.cancel()
+        self.rang = False
+        self.handle = self.loop.call_at(when, self._ring)
+
+    def _ring(self):
+        self.rang = True
+        self.handle = None
+        self.wake()
+
+    def cancel(self):
+        if self.handle is not None:
+            self.handle.cancel()
+            self.handle = None
 
 
 def poll_response(request, topic):

@@ -112,7 +112,7 @@ def test_a_stream_of_two_topics_sends_one_ready_and_the_joined_position(memory_b
         chunks.append(await asyncio.wait_for(anext(stream), 5))
         open_now = memory.subscriber_count(topic), memory.subscriber_count(table)
         await stream.aclose()
-        return chunks, open_now
+        return [chunk.decode() for chunk in chunks], open_now
 
     chunks, open_now = run(scenario())
     assert chunks[0] == "retry: 3000\n\n"

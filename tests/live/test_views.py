@@ -88,7 +88,7 @@ def test_a_stream_replays_then_sends_new_events_and_keep_alives(memory, topic):
         chunks.append(await asyncio.wait_for(anext(stream), 5))
         count_while_open = memory.subscriber_count(topic)
         await stream.aclose()  # what Django does when the client goes away
-        return chunks, count_while_open
+        return [chunk.decode() for chunk in chunks], count_while_open
 
     chunks, count_while_open = run(scenario())
     assert chunks[0] == "retry: 3000\n\n"
@@ -103,7 +103,7 @@ def test_a_stream_replays_then_sends_new_events_and_keep_alives(memory, topic):
 
 def test_a_stream_ends_after_its_time_limit_so_permissions_are_checked_again(memory, topic):
     async def scenario():
-        return [chunk async for chunk in event_stream(topic, "", backend=memory, max_seconds=0.3)]
+        return [chunk.decode() async for chunk in event_stream(topic, "", backend=memory, max_seconds=0.3)]
 
     chunks = run(scenario(), timeout=5)
     assert chunks[0].startswith("retry:") and "event: ready" in chunks[1]
@@ -115,7 +115,7 @@ def test_a_stream_whose_backend_is_down_tells_the_browser_to_retry(topic):
     backend.connect_timeout = 0.3
 
     async def scenario():
-        chunks = [chunk async for chunk in event_stream(topic, "", backend=backend)]
+        chunks = [chunk.decode() async for chunk in event_stream(topic, "", backend=backend)]
         await backend.aclose()
         return chunks
 

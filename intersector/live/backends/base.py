@@ -17,6 +17,8 @@ logger = logging.getLogger("intersector.live")
 
 # Put in a subscription's queue when events may have been lost (queue overflow, Redis reconnect).
 GAP = object()
+# Put in a subscription's queue by the stream's own alarm (keep-alive, time limit): wake up.
+WAKE = object()
 
 
 class LiveUnavailable(Exception):
@@ -77,6 +79,27 @@ class Backend:
         """Release connections held for the running event loop (tests, shutdown)."""
 
 
+def deliver_all(subscriptions, item):
+    for subscription in subscriptions:
+        subscription.deliver(item)
+
+
+def deliver_threadsafe(subscriptions, item):
+    """Hand `item` to subscriptions from any thread: ONE call into each event loop (usually the
+    only one), not one per screen; the loop then delivers to all of them. Returns the
+    subscriptions whose loop is gone (dead subscribers)."""
+    by_loop = {}
+    for subscription in subscriptions:
+        by_loop.setdefault(subscription.loop, []).append(subscription)
+    dead = []
+    for loop, group in by_loop.items():
+        try:
+            loop.call_soon_threadsafe(deliver_all, group, item)
+        except RuntimeError:
+            dead.extend(group)
+    return dead
+
+
 class Subscription:
     """One screen's view of a topic: events in order, each once, gaps filled or resynced."""
 
@@ -115,13 +138,9 @@ class Subscription:
                 self.queue.get_nowait()
             self.queue.put_nowait(GAP)
 
-    def deliver_threadsafe(self, item):
-        """deliver() from any thread; False when the loop is gone (the subscriber is dead)."""
-        try:
-            self.loop.call_soon_threadsafe(self.deliver, item)
-        except RuntimeError:
-            return False
-        return True
+    def wake(self):
+        """Make take() return None: the stream's alarm rang (keep-alive, time limit)."""
+        self.deliver(WAKE)
 
     # --- Called by the stream ----------------------------------------------------------------
 
@@ -136,9 +155,31 @@ class Subscription:
         except TimeoutError:
             return None
 
+    async def take(self):
+        """The next events to send (a list, empty after a catch-up that found none), or None when
+        woken (see wake()). No timer per call, unlike next(): a stream waits this way for every
+        event of a thousand screens."""
+        while True:
+            item = await self.queue.get()
+            if item is WAKE:
+                return None
+            events = self._accept_now(item)
+            if events is None:
+                return await self._catch_up()  # even if empty: the stream checks its alarm
+            if events:
+                return events
+
     async def _accept(self, item):
+        if item is WAKE:
+            return []
+        events = self._accept_now(item)
+        return await self._catch_up() if events is None else events
+
+    def _accept_now(self, item):
+        """The events `item` makes the screen send, or None when the stored events must be read
+        (a gap): without an await, for the usual case of the next event in order."""
         if item is GAP:
-            return await self._catch_up()
+            return None
         if item.epoch != self.epoch:
             # The topic's count started again (server restart, expired keys): the screen has
             # to rebuild from the database, which already includes this event.
@@ -147,7 +188,7 @@ class Subscription:
         if item.seq <= self.seq:
             return []  # already sent (replay and live delivery overlapped)
         if item.seq > self.seq + 1:
-            return await self._catch_up()  # some events didn't reach us: fetch them
+            return None  # some events didn't reach us: fetch them
         self.seq = item.seq
         return [item]
 

@@ -11,7 +11,7 @@ from collections import OrderedDict, deque
 
 from django.conf import settings
 
-from intersector.live.backends.base import Backend
+from intersector.live.backends.base import Backend, deliver_threadsafe
 from intersector.live.events import Event, check_topic, plan_replay
 
 
@@ -61,11 +61,9 @@ class MemoryBackend(Backend):
             state.seq += 1
             item = Event(topic, state.epoch, state.seq, event, data or {})
             state.buffer.append(item)
-            dead = [
-                sub
-                for sub in self._subscribers.get(topic, ())
-                if not sub.deliver_threadsafe(item)
-            ]
+            item.frame  # its bytes, made once here for every screen (not in the event loop)
+            # Under the lock, so events enter each loop in the order they were published.
+            dead = deliver_threadsafe(self._subscribers.get(topic, ()), item)
             for sub in dead:
                 self._subscribers[topic].discard(sub)
         return item
