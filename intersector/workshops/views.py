@@ -50,7 +50,10 @@ def starter_summary():
             "starter_minutes": sum(minutes for _title, _kind, minutes, _config in items)}
 
 
-def console_context(workshop):
+def console_context(workshop, panel=None):
+    """The console's context: the whole page, or one `panel` of it (CONSOLE_PANELS). The "now"
+    panel refreshes at every note of a busy room: it skips who has joined (most of the page's
+    time with 1,000 people), which only the page and the "people" panel show."""
     # The live position is read before the data, so nothing between the two is missed.
     position = current_event_id(workshop.topic)
     workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
@@ -66,7 +69,7 @@ def console_context(workshop):
         "items": list(workshop.items.all()),
         "item": item,
         "activity_template": item.activity.template("facilitator") if item else "",
-        "joined": services.who_has_joined(workshop),
+        "joined": services.who_has_joined(workshop) if panel != "now" else None,
         "max_tables": services.MAX_TABLES,
     }
 
@@ -84,7 +87,7 @@ def console(request, workshop):
 def console_panel(request, workshop, name):
     if name not in CONSOLE_PANELS:
         raise Http404
-    return render(request, f"workshops/console/console.html#{name}", console_context(workshop))
+    return render(request, f"workshops/console/console.html#{name}", console_context(workshop, name))
 
 
 @require_POST
@@ -119,7 +122,7 @@ def end(request, workshop):
 
 def after_post(request, workshop, panel="now"):
     if request.htmx:
-        return render(request, f"workshops/console/console.html#{panel}", console_context(workshop))
+        return render(request, f"workshops/console/console.html#{panel}", console_context(workshop, panel))
     return redirect(workshop)
 
 

@@ -38,6 +38,24 @@ def test_a_note_is_saved_before_the_screen_says_so(open_round, workshop, join_ph
     assert (note.round, note.about, note.prompt) == (1, "government", 0)
 
 
+def test_a_notes_event_says_where_it_counts_on_the_board_never_what_it_says_or_who_wrote_it(
+        open_round, workshop, join_phone, settings, django_capture_on_commit_callbacks):
+    from intersector.live.backends import get_backend
+    from tests.live.servers import MEMORY_BACKEND
+
+    settings.LIVE_BACKEND = MEMORY_BACKEND
+    backend = get_backend()
+    start = backend.read(workshop.topic, None).last_event_id
+    _p, phone = join_phone("Ana Secretwriter")
+    with django_capture_on_commit_callbacks(execute=True):
+        post_note(phone, workshop, "A hidden agenda", "key-event-01", prompt=1, about="business")
+    note = Note.objects.get()
+    events = [e for e in backend.read(workshop.topic, start).events if e.event == "note.added"]
+    assert [e.data for e in events] == [{"workshop": workshop.pk, "item": open_round.pk, "note": note.pk,
+                                         "table": 0, "prompt": 1, "about": "business"}]
+    assert b"hidden" not in events[0].frame and b"Secretwriter" not in events[0].frame
+
+
 def test_a_double_submitted_note_is_saved_once(open_round, workshop, join_phone):
     _p, phone = join_phone()
     post_note(phone, workshop, "Once only", "key-twice-01")

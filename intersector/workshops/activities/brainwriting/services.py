@@ -185,8 +185,8 @@ def clean_key(key):
 def sheet_for(item, participant, round_number):
     """Build-on mode: whose sheet this person holds in this round (sheets pass one seat on each
     round). Blind mode, or without a table: their own."""
-    if item.config.get("mode") != "build-on" or participant.table_id is None:
-        return participant
+    if item.config.get("mode") != "build-on" or participant.table_id is None or round_number <= 1:
+        return participant  # in the first round everyone writes on their own sheet: no seats to read
     # Read once per request: saving a note and showing the screen after it both need them.
     seated = participant.table.seats()
     if participant not in seated:
@@ -215,20 +215,25 @@ def add_note(item, participant, prompt, about, text, key):
                 about=about, text=text, round=round_number, key=key,
                 sheet=sheet_for(item, participant, round_number),
             )
-            note_event(item, "note.added", note.pk, note.table_id)
+            note_event(item, "note.added", note)
     except IntegrityError:
         # The same key again (a double tap, a resend after a lost answer): the first one saved it.
         return Note.objects.get(participant=participant, key=key), False
     return note, True
 
 
-def note_event(item, event, note_id, table_id):
+def note_event(item, event, note):
     """Only the boards (console, projector) hear of notes. No phone shows another person's note
     while a round is open: in blind mode nobody does, and in build-on mode a note goes on the
     sheet its writer holds this round, which reaches the next person only when the round
     changes (and that change reaches every phone as screen.changed). So 500 phones are not
-    woken up 50 times a second for nothing."""
-    announce(item.workshop, event, item=item.pk, note=note_id, table=table_id or 0)
+    woken up 50 times a second for nothing.
+
+    The event says where the note counts on the board (its prompt's number and the sector it is
+    about), so a board can move its counts at once and fetch the board less often
+    (intersector/live/README.md, "Events the boards hear"); never its text or its writer."""
+    announce(item.workshop, event, item=item.pk, note=note.pk, table=note.table_id or 0,
+             prompt=note.prompt, about=note.about)
 
 
 def own_note(item, participant, note_id):
@@ -246,16 +251,16 @@ def edit_note(item, participant, note_id, text):
     with transaction.atomic():
         note.text = text
         note.save(update_fields=["text"])
-        note_event(item, "note.changed", note.pk, note.table_id)
+        note_event(item, "note.changed", note)
     return note
 
 
 def delete_note(item, participant, note_id):
     note = own_note(item, participant, note_id)
     with transaction.atomic():
-        note_id, table = note.pk, note.table_id
+        gone = Note(pk=note.pk, table_id=note.table_id, prompt=note.prompt, about=note.about)
         note.delete()
-        note_event(item, "note.removed", note_id, table)
+        note_event(item, "note.removed", gone)
 
 
 # --- The board ---------------------------------------------------------------------------------
@@ -263,7 +268,9 @@ def delete_note(item, participant, note_id):
 
 def board(item):
     """Counts of notes by prompt and sector written about, for the console and the projector."""
-    counts = Counter(Note.objects.filter(item=item).values_list("prompt", "about"))
+    # Counted by the database: the console and projector ask at every note of a busy room.
+    counts = {(prompt, about): n for prompt, about, n in Note.objects.filter(item=item).order_by()
+              .values("prompt", "about").annotate(n=Count("pk")).values_list("prompt", "about", "n")}
     columns = sectors(item)
     rows = [
         {"prompt": text, "cells": [counts.get((index, s), 0) for s in columns],
