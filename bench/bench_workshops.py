@@ -50,6 +50,11 @@ def parse_args():
     parser.add_argument("--redis", action="store_true", help="two uvicorn processes on Redis")
     parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
     parser.add_argument("--database-url", default="", help="e.g. postgres://postgres@127.0.0.1:5432/bench (emptied!)")
+    parser.add_argument("--notes-only", action="store_true",
+                        help="only the notes (no phone page in Chromium, console changes or themes)")
+    parser.add_argument("--no-floor", action="store_true", help="skip the bare fan-out floor for the notes")
+    parser.add_argument("--no-board-fetch", action="store_true",
+                        help="the console and projector do not fetch their board after note events")
     args, _unknown = parser.parse_known_args()  # bench/run.py passes the same arguments to every bench
     args.clients = max(1, min(args.clients, 2000))
     return args
@@ -184,7 +189,12 @@ async def measure(servers, workshop, cookies, tables, board_cookie, args):
     # get every screen and timer change.
     boards = sum(1 for client in clients if client.table == "board")
     await asyncio.sleep(1)
+    cpu_before = cpu_seconds(servers)
+    board_fetches = {}  # board -> [(start, end, status)]
+    fetching = None if args.no_board_fetch else asyncio.create_task(
+        fetch_boards(workshop, clients, board_cookie, board_fetches))
     sent, errors, post_times = await post_notes(servers, workshop.code, cookies, tables, args)
+    cpu_notes = cpu_seconds(servers) - cpu_before
 
     def expected(table):
         return boards
@@ -197,7 +207,8 @@ async def measure(servers, workshop, cookies, tables, board_cookie, args):
         await asyncio.sleep(0.5)
     seen = arrivals(clients)
     rss_after = [s.rss_mib() for s in servers]
-    screen_changes = await follow_the_facilitator(servers, workshop, clients, board_cookie)
+    await stop_fetching(fetching)
+    screen_changes = [] if args.notes_only else await follow_the_facilitator(servers, workshop, clients, board_cookie)
     latencies, missing, deliveries = [], 0, 0
     for note, (t0, table) in sent.items():
         times = seen.get(note, [])
@@ -210,7 +221,143 @@ async def measure(servers, workshop, cookies, tables, board_cookie, args):
     return {"connected": len(clients), "failures": failures, "deliveries": deliveries, "connect_s": connect_s, "notes": len(sent),
             "latencies": latencies, "missing": missing, "errors": errors, "post_times": post_times,
             "stream_errors": stream_errors, "rss": list(zip(rss_idle, rss_connected, rss_after)),
-            "screen_changes": screen_changes}
+            "screen_changes": screen_changes, "cpu_notes": cpu_notes, "board_fetches": board_fetches,
+            "sent": sent, "board_clients": [c for c in clients if c.table == "board"]}
+
+
+def notes_floor(args):
+    """The floor for the notes, in the same run: the same number of phone streams, two board
+    streams and the same notes (one POST per phone every ~`every` s) against a bare ASGI app
+    that fans each POST out in memory (bench/bare_fanout.py: no Django, no database). Returns
+    POST -> event on both boards, in seconds, and the number of POSTs."""
+    from bench_live import BareServer
+
+    server = BareServer("bench-convene-floor", server_env()).start()
+    try:
+        return asyncio.run(asyncio.wait_for(floor_notes(server, args), args.seconds + 120))
+    finally:
+        server.stop()
+
+
+async def floor_notes(server, args):
+    phones = [SSEClient(f"{server.url}/probe/phones/stream") for _ in range(args.clients)]
+    boards = [SSEClient(f"{server.url}/probe/boards/stream") for _ in range(2)]
+    gate = asyncio.Semaphore(50)
+
+    async def connect(client):
+        async with gate:
+            await client.connect(30)
+
+    await asyncio.gather(*(connect(c) for c in phones + boards))
+    await asyncio.sleep(1)
+    sent, numbers = {}, iter(range(10 ** 9))
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+    async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+        async def phone():
+            await asyncio.sleep(random.uniform(0, args.every))
+            end = time.monotonic() + args.seconds
+            while time.monotonic() < end:
+                n, t0 = next(numbers), time.monotonic()
+                sent[n] = t0
+                try:
+                    await http.post(f"{server.url}/probe/boards/publish", json={"event": "note.added", "data": {"note": n}})
+                except httpx.HTTPError:
+                    pass
+                await asyncio.sleep(max(0.0, args.every * random.uniform(0.8, 1.2) - (time.monotonic() - t0)))
+
+        await asyncio.gather(*(phone() for _ in phones))
+    await asyncio.gather(*(b.wait_for(lambda events: sum(e.event == "note.added" for e in events) >= len(sent), 15)
+                           for b in boards))
+    seen = arrivals(boards)
+    latencies = [max(seen[n]) - t0 for n, t0 in sent.items() if len(seen.get(n, [])) >= len(boards)]
+    await close_all(phones + boards)
+    return latencies, len(sent)
+
+
+def report_notes(result, floor, args):
+    """The notes beside their floor: server CPU per note, the boards' fetches, when a note shows."""
+    notes = max(1, result["notes"])
+    lat = result["latencies"]
+    print(f"  server CPU while the phones posted: {result['cpu_notes']:.1f} s for {result['notes']} notes = "
+          f"{1000 * result['cpu_notes'] / notes:.1f} ms per note (all server processes, everything they did)")
+    if floor is not None:
+        bare, count = floor
+        print(f"  floor, same run: the same {args.clients} phone streams + 2 boards and {count} POSTs on a bare ASGI "
+              f"fan-out (no Django, no database): POST -> event on both boards p50 {1000 * percentile(bare, .5):.0f} "
+              f"p95 {1000 * percentile(bare, .95):.0f} ms")
+        if lat and bare:
+            print(f"  note POST -> console and projector p95: {1000 * percentile(lat, .95):.0f} ms vs floor "
+                  f"{1000 * percentile(bare, .95):.0f} ms ({percentile(lat, .95) / percentile(bare, .95):.1f}x)")
+    for name, fetches in result["board_fetches"].items():
+        took = [1000 * (end - start) for start, end, status in fetches]
+        failed = sum(1 for *_t, status in fetches if status != 200)
+        print(f"  {name} fetches its board after note events (at most 1/s): {len(fetches)} fetches, "
+              f"p50 {percentile(took, .5):.0f} p95 {percentile(took, .95):.0f} ms, failed {failed}")
+    for name, shown in shown_on_boards(result).items():
+        shown = [1000 * x for x in shown]
+        print(f"  note POST -> note counted on the {name}'s screen (event, then its next fetch): "
+              f"p50 {percentile(shown, .5):.0f} p95 {percentile(shown, .95):.0f} ms ({len(shown)} notes)")
+
+
+BOARD_FETCHES = {"console": "/convene/{pk}/panel/now/", "projector": "/w/{code}/screen/now"}
+
+
+async def fetch_boards(workshop, clients, board_cookie, fetches):
+    """The console and the projector as their pages behave: after note events, fetch the board
+    again, at most once a second (console.js, projector.js). Fills {board: [(start, end, status)]}."""
+    boards = [c for c in clients if c.table == "board"]
+
+    def count(events):
+        return sum(e.event == "note.added" for e in events)
+
+    async def follow(name, client, http):
+        base = client.url.split("/w/")[0].split("/convene/")[0]
+        url = base + BOARD_FETCHES[name].format(pk=workshop.pk, code=workshop.code)
+        done = fetches.setdefault(name, [])
+        seen = 0
+        while True:
+            if not await client.wait_for(lambda events: count(events) > seen, 3600):
+                return
+            seen = count(client.events)
+            start = time.monotonic()
+            try:
+                response = await http.get(url, headers={"Cookie": board_cookie, "HX-Request": "true"})
+                done.append((start, time.monotonic(), response.status_code))
+            except httpx.HTTPError:
+                done.append((start, time.monotonic(), 0))
+            await asyncio.sleep(max(0.0, 1 - (time.monotonic() - start)))
+
+    async with httpx.AsyncClient(timeout=30) as http:
+        await asyncio.gather(*(follow(name, client, http) for name, client in zip(BOARD_FETCHES, boards)))
+
+
+async def stop_fetching(task):
+    if task is None:
+        return
+    await asyncio.sleep(1.5)  # the last throttled fetch
+    task.cancel()
+    try:
+        await task
+    except asyncio.CancelledError:
+        pass
+
+
+def shown_on_boards(result):
+    """Per board, POST -> the end of the board's first fetch that began after the note's event
+    reached it: when the note is on the console's or projector's screen."""
+    shown = {}
+    boards = result["board_clients"]
+    for name, client in zip(BOARD_FETCHES, boards):
+        fetches = sorted(result["board_fetches"].get(name, []))
+        arrived = {json.loads(e.data)["note"]: e.at for e in client.events if e.event == "note.added"}
+        times = []
+        for note, (t0, _table) in result["sent"].items():
+            at = arrived.get(note)
+            end = next((end for start, end, status in fetches if start >= at and status == 200), None) if at else None
+            if end is not None:
+                times.append(end - t0)
+        shown[name] = times
+    return shown
 
 
 async def follow_the_facilitator(servers, workshop, clients, board_cookie, changes=4):
@@ -327,7 +474,7 @@ def main():
     start_servers(*servers)
     try:
         weight = weigh_phone_page(servers[0], workshop.code, cookies[0])
-        for profile, (latency, kbits) in PROFILES.items() if not args.redis else ():
+        for profile, (latency, kbits) in PROFILES.items() if not (args.redis or args.notes_only) else ():
             slow = load_on_slow_3g(servers[0], workshop.code, cookies[0], latency, kbits)
             if slow:
                 print(f"  phone page in Chromium on {profile}: note box usable {slow[4]:.0f} ms (first paint "
@@ -336,6 +483,7 @@ def main():
         result = asyncio.run(asyncio.wait_for(measure(servers, workshop, cookies, tables, board_cookie, args),
                                               args.seconds + 180))
         report(result, servers, weight, args)
+        report_notes(result, None if args.no_floor else notes_floor(args), args)
     finally:
         for server in servers:
             server.stop()
@@ -347,7 +495,7 @@ def main():
             if keys:
                 client.delete(*keys)
             client.close()
-    if not args.redis:
+    if not (args.redis or args.notes_only):
         time_themes()
 
 
