@@ -229,3 +229,44 @@ def test_a_phone_whose_stream_dropped_goes_back_to_live_and_counts_down_with_the
     phone.wait_for_function("() => document.querySelector('#live').dataset.liveState === 'live'",
                             polling=200, timeout=20_000)
     assert phone.locator("#connection").inner_text() == "Live"
+
+
+# --- Writing on a 360-px phone --------------------------------------------------------------
+
+TARGETS = """() => Array.from(document.querySelectorAll('#screen input, #screen select, #screen textarea, #screen button, #screen summary'))
+  .filter(e => e.offsetParent && e.type !== 'hidden' && e.type !== 'checkbox' && e.type !== 'radio')
+  .map(e => {
+    const r = e.getBoundingClientRect(), box = e.closest('form, li, div'), style = getComputedStyle(box);
+    const room = box.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+    return {name: e.id || e.textContent.trim(), tag: e.tagName, width: r.width, height: r.height, room};
+  })"""
+
+# The longest option of each list, measured in the list's own font, beside the room the list has
+# for it (its width less its padding, border and arrow).
+CUT_OFF = """() => Array.from(document.querySelectorAll('#screen select')).map(select => {
+  const style = getComputedStyle(select), canvas = document.createElement('canvas').getContext('2d');
+  canvas.font = style.font;
+  const longest = Math.max(...Array.from(select.options).map(o => canvas.measureText(o.text).width));
+  const room = select.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight) - 24;
+  return {id: select.id, longest, room};
+})"""
+
+
+def test_a_phone_offers_the_writers_own_sector_first_and_inputs_a_thumb_can_hit(server, phone, workshop):
+    item = workshop.items.get(kind="brainwriting")
+    services.go_to_item(workshop, item)
+    brainwriting.open_round(item)
+    join(phone, server, workshop, name="Ben", sector="Business")
+    phone.get_by_label("Your note").wait_for()
+    assert phone.get_by_label("About").input_value() == "business"
+
+    phone.get_by_label("Your note").fill("profit and quick decisions")
+    phone.get_by_role("button", name="Add note").click()
+    phone.get_by_text("Saved.").wait_for()
+    screenshot(phone, "phone-defects-writing-360")
+    for target in phone.evaluate(TARGETS):
+        assert target["height"] >= 44, target
+        if target["tag"] in ("SELECT", "TEXTAREA") or target["name"] == "Add note":
+            assert target["width"] >= target["room"] - 2, target  # the whole width it has
+    for select in phone.evaluate(CUT_OFF):
+        assert select["longest"] <= select["room"], select  # "Motivations and incentives" whole

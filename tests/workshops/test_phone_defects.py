@@ -125,3 +125,30 @@ def test_a_late_phone_sees_only_that_the_workshop_has_ended(brainwriting, worksh
                                                                      "about": "government", "key": "late-note-key"},
                         HTTP_X_CONVENE="fetch")
     assert response.status_code == 409 and "This workshop has ended" in response.content.decode()
+
+
+# --- The themes page ------------------------------------------------------------------------
+
+
+def test_each_list_on_the_themes_page_has_its_own_label(brainwriting, workshop, console, join_phone):
+    from intersector.workshops.activities.brainwriting.models import Note
+
+    item = bw.open_round(brainwriting)
+    writer, _phone = join_phone("Writer")
+    texts = ["permits take months", "budgets are yearly", "trust takes time"]
+    for n, text in enumerate(texts):
+        bw.add_note(item, writer, 0, "government", text, f"key-label-{n:03d}")
+    notes = list(Note.objects.filter(item=item))
+    bw.apply_themes(item, [("Slow approvals", [notes[0].pk, notes[1].pk]), ("Trust", [notes[2].pk])])
+    page = console.get(f"/convene/{workshop.pk}/items/{item.pk}/brainwriting/themes/").content.decode()
+    selects = re.findall(r'<select[^>]*\bid="([^"]+)"', page)
+    assert len(selects) >= 2
+    labels = {}
+    for select in selects:
+        label = re.search(rf'<label[^>]*for="{re.escape(select)}"[^>]*>(.*?)</label>', page, flags=re.S)
+        assert label, f"the list {select} has no label"
+        labels[select] = " ".join(html.unescape(re.sub(r"<[^>]+>", " ", label.group(1))).split())
+    assert len(set(labels.values())) == len(labels), labels
+    for note in notes:  # a list that moves one note says which note
+        if f"to-{note.pk}" in labels:
+            assert note.text in labels[f"to-{note.pk}"]

@@ -50,7 +50,8 @@ class Brainwriting(Activity):
         context["my_earlier"] = len(this_round) - len(context["my_notes"])
         context["my_count"] = len(mine)
         last = mine[-1] if mine else None
-        context["last_prompt"], context["last_about"] = (last.prompt, last.about) if last else (0, "")
+        # A first note is most likely about the writer's own sector; later ones, as the last.
+        context["last_prompt"], context["last_about"] = (last.prompt, last.about) if last else (0, participant.sector)
         if context["mode"] == "build-on" and round_number > 1:
             sheet = services.sheet_for(item, participant, round_number)
             context["sheet_notes"] = Note.objects.filter(item=item, sheet=sheet, round__lt=round_number)
