@@ -285,6 +285,9 @@ AGREEMENT_INVITE_DAYS = int(env("AGREEMENT_INVITE_DAYS", "14"))
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "intersector" / "locale"]
+# The language someone picks (the site's menu, a phone's switch) lasts a year, not one browser
+# session: a phone that closes its browser mid-workshop comes back in the language it chose.
+LANGUAGE_COOKIE_AGE = 365 * 24 * 3600
 USE_I18N = True
 TIME_ZONE = env("TIME_ZONE", "UTC")
 USE_TZ = True

@@ -12,6 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from intersector.accounts.models import Sector
+from intersector.workshops.texts import TextsMixin
 
 # No letters or digits people confuse when reading a code off a projector (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G).
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -45,13 +46,23 @@ class WorkshopQuerySet(models.QuerySet):
         return self.filter(facilitators__user=user).distinct()
 
 
-class Workshop(models.Model):
+def default_language():
+    return settings.LANGUAGE_CODE.split("-")[0]
+
+
+class Workshop(TextsMixin, models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", _("Not started")
         LIVE = "live", _("Running")
         ENDED = "ended", _("Ended")
 
     title = models.CharField(_("title"), max_length=200)
+    # The language its texts are written in (title, items' titles and set-up); their versions in
+    # the site's other languages are in `texts` here and on each item (texts.py).
+    language = models.CharField(_("language"), max_length=10, default=default_language)
+    texts = models.JSONField(default=dict, blank=True)
+    # What the projector shows: one language ("" = the workshop's own) or texts.BOTH.
+    projector_language = models.CharField(_("projector language"), max_length=10, default="", blank=True)
     code = models.CharField(_("join code"), max_length=12, unique=True, default=new_code)
     status = models.CharField(_("status"), max_length=10, choices=Status.choices, default=Status.DRAFT)
     current_item = models.ForeignKey(
@@ -74,6 +85,9 @@ class Workshop(models.Model):
 
     def __str__(self):
         return self.title
+
+    def own_language(self):
+        return self.language
 
     def get_absolute_url(self):
         return reverse("workshops:console", args=[self.pk])
@@ -127,7 +141,7 @@ class Facilitator(models.Model):
         constraints = [models.UniqueConstraint(fields=["workshop", "user"], name="one_facilitator_row")]
 
 
-class AgendaItem(models.Model):
+class AgendaItem(TextsMixin, models.Model):
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="items")
     title = models.CharField(_("title"), max_length=200)
     kind = models.CharField(_("kind"), max_length=30)
@@ -136,12 +150,20 @@ class AgendaItem(models.Model):
     # What the facilitator set up (prompts, mode...) and how far it has got (round, phase).
     config = models.JSONField(default=dict, blank=True)
     state = models.JSONField(default=dict, blank=True)
+    # The title and the kind's translatable set-up in the site's other languages (texts.py).
+    texts = models.JSONField(default=dict, blank=True)
 
     class Meta:
         ordering = ["order", "pk"]
 
     def __str__(self):
         return self.title
+
+    def own_language(self):
+        return self.workshop.language
+
+    def translatable_fields(self):
+        return ["title", *self.activity.translatable]
 
     @property
     def activity(self):

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import translation
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
@@ -17,7 +18,7 @@ from intersector import limits
 from intersector.accounts.models import Sector
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
-from intersector.workshops import activities, services
+from intersector.workshops import activities, services, texts
 from intersector.workshops.access import cookie_name, joined, refused
 from intersector.workshops.models import Workshop, normalise_code
 
@@ -41,15 +42,19 @@ def enter_code(request):
 def screen_context(workshop, participant, fragment=False):
     """What the phone shows. A whole page reads its live position first (so the stream replays
     whatever happens meanwhile); a fragment after the participant's own action reuses the
-    workshop row its request has just read, as the action changed nothing but its own rows."""
+    workshop row its request has just read, as the action changed nothing but its own rows.
+    Titles, prompts and texts are in the phone's language (texts.current(), texts.py)."""
     if fragment:
         position = ""
     else:
         position = current_event_id(workshop.phone_topics(participant))
         workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
+    language = texts.current()
     item = workshop.current_item
+    workshop = texts.shown_in(workshop, language)
     if item is not None:
         item.workshop = workshop
+        item = texts.shown_in(item, language)
     context = {"workshop": workshop, "participant": participant, "item": item, "live_position": position,
                "phone_events": activities.phone_events()}
     if item and workshop.status == Workshop.Status.LIVE:
@@ -70,10 +75,11 @@ def join(request, code):
     participant = services.participant_from_token(workshop, token)
     if participant is not None:
         return render(request, "workshops/phone/screen.html", screen_context(workshop, participant))
+    shown = texts.shown_in(workshop, texts.current())  # its title in the phone's language
     if workshop.status == Workshop.Status.ENDED:
         # Only the ending, never a join form that cannot work.
-        return render(request, "workshops/phone/ended.html", {"workshop": workshop}, status=410)
-    context = {"workshop": workshop, "sectors": Sector.choices, "data": {}}
+        return render(request, "workshops/phone/ended.html", {"workshop": shown}, status=410)
+    context = {"workshop": shown, "sectors": Sector.choices, "data": {}}
     if token:
         context["error"] = _("We could not recognise this phone's pass for this workshop. Please join again.")
     if request.method == "POST":
@@ -153,10 +159,28 @@ def projector_workshop(request, code):
     return workshop
 
 
-def projector_context(request, workshop):
+def projector_language(workshop):
+    """(the language of the projector's own words, the language of the workshop's texts on it):
+    the workshop's projector setting, else the workshop's own language; with texts.BOTH, every
+    language's text side by side around the workshop's own words."""
+    chosen = workshop.projector_language or workshop.language
+    return (workshop.language if chosen == texts.BOTH else chosen), chosen
+
+
+def projector_page(request, workshop, template):
+    words, shown = projector_language(workshop)
+    with translation.override(words):
+        return render(request, template, projector_context(request, workshop, shown))
+
+
+def projector_context(request, workshop, language):
     position = current_event_id(workshop.topic)
     workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
     item = workshop.current_item
+    if item is not None:
+        item.workshop = workshop
+        item = texts.shown_in(item, language)
+    workshop = texts.shown_in(workshop, language)
     context = {"workshop": workshop, "item": item, "live_position": position,
                "board_events": activities.board_events(),
                "join_url": request.build_absolute_uri(workshop.join_path),
@@ -178,7 +202,7 @@ def projector(request, code):
     workshop = projector_workshop(request, code)
     if workshop is None:
         return problem(request, services.Refused(_("Only the people who run this workshop can open its projector view."), 404))
-    return render(request, "workshops/projector.html", projector_context(request, workshop))
+    return projector_page(request, workshop, "workshops/projector.html")
 
 
 @never_cache
@@ -187,7 +211,7 @@ def projector_now(request, code):
     workshop = projector_workshop(request, code)
     if workshop is None:
         return problem(request, services.Refused(_("Only the people who run this workshop can open its projector view."), 404))
-    return render(request, "workshops/projector.html#board", projector_context(request, workshop))
+    return projector_page(request, workshop, "workshops/projector.html#board")
 
 
 @require_safe

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
 from intersector.spreadsheets import csv_response
-from intersector.workshops import activities, services
+from intersector.workshops import activities, services, texts
 from intersector.workshops.access import facilitated, item_of
 from intersector.workshops.models import Workshop
 from intersector.workshops.reports import result_sections, start_report
@@ -34,7 +34,7 @@ def new(request):
     if request.method == "POST":
         try:
             workshop = services.create_workshop(
-                request.user, request.POST.get("title"), request.POST.get("template", "starter")
+                request.user, request.POST.get("title"), request.POST.get("template", "starter"), texts.current()
             )
         except services.Refused as refusal:
             return render(request, "workshops/new.html", {**starter_summary(), "error": refusal.message,
@@ -46,7 +46,8 @@ def new(request):
 
 def starter_summary():
     items = starter_agenda()
-    return {"starter_titles": [str(title) for title, _kind, _minutes, _config in items],
+    language = texts.current()
+    return {"starter_titles": [texts.in_language(title, language) for title, _kind, _minutes, _config in items],
             "starter_minutes": sum(minutes for _title, _kind, minutes, _config in items)}
 
 
@@ -148,10 +149,47 @@ def agenda(request, workshop):
         services.add_item(workshop, request.POST.get("title"), request.POST.get("kind"), request.POST.get("minutes"))
         messages.success(request, _("Item added to the agenda."))
         return redirect("workshops:agenda", workshop.pk)
+    items = list(workshop.items.all())
+    for item in items:
+        item.workshop = workshop
+        item.other_texts = [(code, texts.language_name(code), (item.texts or {}).get(code) or {})
+                            for code in texts.other_languages(workshop)]
     return render(request, "workshops/agenda.html", {
-        "workshop": workshop, "items": workshop.items.all(), "kinds": activities.kind_choices(),
+        "workshop": workshop, "items": items, "kinds": activities.kind_choices(),
         "facilitators": workshop.facilitators.select_related("user"),
+        "own_language": texts.language_name(workshop.language),
+        "other_titles": [(code, texts.language_name(code), (workshop.texts or {}).get(code, {}).get("title", ""))
+                         for code in texts.other_languages(workshop)],
+        "projector_choices": projector_choices(workshop),
     })
+
+
+def projector_choices(workshop):
+    return [("", _("The workshop's language (%(language)s)") % {"language": texts.language_name(workshop.language)}),
+            *[(code, texts.language_name(code)) for code in texts.site_languages() if code != workshop.language],
+            (texts.BOTH, _("Every language, side by side"))]
+
+
+def translations_posted(request, workshop, fields):
+    """{language: {field: value}} of the form's fields named <field>_<language>, for the
+    workshop's other languages (a field the form did not send is left as it is)."""
+    found = {}
+    for language in texts.other_languages(workshop):
+        given = {field: request.POST[f"{field}_{language}"] for field in fields if f"{field}_{language}" in request.POST}
+        if given:
+            found[language] = given
+    return found
+
+
+@require_POST
+@facilitated
+def languages(request, workshop):
+    services.set_workshop_languages(workshop, request.POST.get("title"),
+                                    {code: value["title"] for code, value in
+                                     translations_posted(request, workshop, ["title"]).items()},
+                                    request.POST.get("projector_language", ""))
+    messages.success(request, _("Workshop saved."))
+    return redirect("workshops:agenda", workshop.pk)
 
 
 @require_POST
@@ -168,7 +206,8 @@ def agenda_item(request, workshop, item_pk):
         messages.success(request, _("Item removed."))
     else:
         services.update_item(item, request.POST.get("title"), request.POST.get("kind"),
-                             request.POST.get("minutes"), request.POST.get("text"))
+                             request.POST.get("minutes"), request.POST.get("text"),
+                             translations_posted(request, workshop, ["title", "text"]))
         messages.success(request, _("Item saved."))
     if action == "delete":
         return redirect("workshops:agenda", workshop.pk)

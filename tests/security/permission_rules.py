@@ -71,6 +71,8 @@ RULES = {
                                                            "minutes": "5"}),
     "workshops:agenda_item": facilitator(("POST",), post={"action": "delete"}),
     "workshops:duplicate": facilitator(("POST",)),
+    "workshops:languages": facilitator(("POST",), post={"title": "Hijacked", "title_es": "Secuestrado",
+                                                        "projector_language": "es"}),
     "workshops:invite": facilitator(("POST",), post={"who": "signed_in"}),
     "workshops:live": facilitator(stream=True),
     "workshops:live_poll": facilitator(),

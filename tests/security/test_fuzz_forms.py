@@ -91,7 +91,9 @@ FORMS = [
     FormUnderTest("new workshop", ["title"], staff(lambda s: "/convene/new/", template="blank")),
     FormUnderTest("add an agenda item", ["title", "minutes"], staff(
         lambda s: f"/convene/{s.workshop.pk}/agenda/", title="Talk", kind="discussion", minutes=10)),
-    FormUnderTest("edit an agenda item", ["title", "text", "minutes"], agenda_item),
+    FormUnderTest("edit an agenda item", ["title", "text", "minutes", "title_es", "text_es"], agenda_item),
+    FormUnderTest("workshop title and languages", ["title", "title_es", "projector_language"], staff(
+        lambda s: f"/convene/{s.workshop.pk}/languages/", title="Clean air")),
     FormUnderTest("invite a facilitator", ["who"], staff(lambda s: f"/convene/{s.workshop.pk}/facilitators/")),
     FormUnderTest("brainwriting note", ["text"], phone),
     FormUnderTest("new agreement", ["name", "purpose", "partner-0-name", "partner-0-representative",

@@ -11,7 +11,7 @@ from intersector.workshops.activities.brainwriting.starter import PROMPTS
 
 pytestmark = pytest.mark.django_db
 
-FOUR_PROMPTS = [str(p) for p in PROMPTS]
+FOUR_PROMPTS = PROMPTS["en"]  # the starter's prompts, in the workshop's language
 
 
 def setup_form(page):

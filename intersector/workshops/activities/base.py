@@ -41,6 +41,11 @@ class Activity:
     # console_styles are linked from the console, results and the kind's own pages.
     phone_styles = ()
     console_styles = ()
+    # The config fields people read on phones and the projector (a text, a list of prompts...):
+    # the facilitator gives them per language, and each viewer gets their own (workshops/texts.py).
+    # The kind's templates and contexts read item.config as ever: phones and the projector get a
+    # copy of the item with these fields, and its title, in the viewer's language.
+    translatable = ()
     # A template shown under the item on the agenda page, for set-up before the item runs: its own
     # form, posting to one of the kind's facilitator URLs. It gets `workshop` and `item`.
     settings_template = ""
@@ -133,6 +138,8 @@ class Export:
 
 class SimpleActivity(Activity):
     """A kind that shows a title, a text for the phones and the timer, and collects nothing."""
+
+    translatable = ("text",)
 
     def template(self, view):
         return f"workshops/activities/simple/{view}.html"

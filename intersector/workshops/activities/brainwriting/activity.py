@@ -6,6 +6,7 @@ from intersector.workshops.activities.base import Activity
 from intersector.workshops.activities.brainwriting import services
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
 from intersector.workshops.activities.brainwriting.starter import DEBRIEF_QUESTIONS, PROMPTS, SECTORS_ASKED
+from intersector.workshops.texts import current, in_language, language_name
 
 SHOWN_NOTES = 5
 
@@ -17,18 +18,21 @@ class Brainwriting(Activity):
     # Notes reach only the boards; themes reach the phones too (their vote list follows them).
     board_events = ("note.added", "note.changed", "note.removed", "themes.changed", "votes.changed")
     phone_events = ("themes.changed",)
+    translatable = ("prompts",)  # the sectors are the site's own words, in every language already
     phone_styles = ("brainwriting/phone.css",)
     console_styles = ("brainwriting/console.css",)
 
     def default_config(self):
-        return {"prompts": [str(p) for p in PROMPTS], "sectors": list(SECTORS_ASKED),
+        return {"prompts": in_language(PROMPTS, current()), "sectors": list(SECTORS_ASKED),
                 "mode": "blind", "round_minutes": 5, "votes": 3}
 
     def copy_config(self, config):
         return {**self.default_config(), **config}
 
     def starter_items(self):
-        return [(20, _("Sector styles: brainwriting and debrief"), 50, {})]
+        return [(20, {"en": "Sector styles: brainwriting and debrief",
+                      "es": "Estilos de los sectores: lluvia de ideas por escrito y puesta en común"}, 50,
+                 {"prompts": PROMPTS})]
 
     def participant_context(self, item, participant):
         state = item.state
@@ -75,6 +79,7 @@ class Brainwriting(Activity):
             "modes": [("blind", _("Blind: each person sees only their own notes")),
                       ("build-on", _("Build-on: sheets pass round the table each round (6-3-5)"))],
             "all_sectors": [(s, services.sector_label(s)) for s in ("government", "business", "non-profit", "other")],
+            "own_language": language_name(item.workshop.language),
         }
 
     def screen_context(self, item):

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from intersector import limits
 from intersector.accounts.models import Sector
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
+from intersector.workshops import texts
 from intersector.workshops.models import AgendaItem
 from intersector.workshops.services import Refused, announce, start_timer
 
@@ -45,16 +46,19 @@ MAX_PROMPT_LENGTH = 120
 
 
 def setup_form(item):
-    """The set-up form's values as saved: saving it unchanged keeps every one exactly."""
+    """The set-up form's values as saved: saving it unchanged keeps every one exactly. The prompts
+    in the workshop's other languages too (texts.py): [(language, its name, the prompts)]."""
     config = item.config
     return {"prompts": "\n".join(prompts(item)), "sectors": sectors(item), "mode": config.get("mode", "blind"),
-            "round_minutes": config.get("round_minutes", 5), "votes": config.get("votes", 3)}
+            "round_minutes": config.get("round_minutes", 5), "votes": config.get("votes", 3),
+            "prompts_in": [(code, texts.language_name(code), "\n".join((item.texts or {}).get(code, {}).get("prompts") or []))
+                           for code in texts.other_languages(item.workshop)]}
 
 
-def clean_prompts(prompt_lines):
+def clean_prompts(prompt_lines, required=True):
     lines = [" ".join(line.split()) for line in (prompt_lines or "").splitlines()]
     lines = [line for line in lines if line]
-    if not lines:
+    if not lines and required:
         raise Refused(_("Write at least one prompt, one per line."))
     if len(lines) > 12:
         raise Refused(_("At most 12 prompts, please."))
@@ -68,8 +72,26 @@ def clean_prompts(prompt_lines):
     return lines
 
 
-def configure(item, prompt_lines, chosen_sectors, mode, round_minutes, votes):
+def translated_prompts(item, lines, translations):
+    """{language: prompts} in the workshop's other languages: as many as the workshop's own, in the
+    same order (a note keeps the position of its prompt). None for a language left empty."""
+    found = {}
+    for language, text in (translations or {}).items():
+        if language not in texts.other_languages(item.workshop):
+            continue
+        theirs = clean_prompts(text, required=False)
+        if theirs and len(theirs) != len(lines):
+            raise Refused(_("Give the prompts in %(language)s in the same order as the others, one per line: "
+                            "%(n)s prompts, not %(given)s.") % {"language": texts.language_name(language),
+                                                                "n": len(lines), "given": len(theirs)})
+        found[language] = theirs or None
+    return found
+
+
+def configure(item, prompt_lines, chosen_sectors, mode, round_minutes, votes, translations=None):
+    """`translations`: {language: the prompts in that language, one per line} (texts.py)."""
     lines = clean_prompts(prompt_lines)
+    theirs = translated_prompts(item, lines, translations)
     chosen = [s for s in Sector.values if s in (chosen_sectors or [])]
     if not chosen:
         raise Refused(_("Pick at least one sector to ask about."))
@@ -88,7 +110,9 @@ def configure(item, prompt_lines, chosen_sectors, mode, round_minutes, votes):
         if Note.objects.filter(item=item).exists() and (lines != prompts(item) or chosen != sectors(item)):
             raise Refused(_("Notes have been written already: prompts and sectors can no longer change."))
         item.config.update(prompts=lines, sectors=chosen, mode=mode, round_minutes=round_minutes, votes=votes)
-        item.save(update_fields=["config"])
+        for language, prompts_there in theirs.items():
+            texts.set_translation(item, language, "prompts", prompts_there)
+        item.save(update_fields=["config", "texts"])
         announce(item.workshop, "screen.changed", item=item.pk, phones=True)
     return item
 

@@ -2,12 +2,12 @@
 
 from django.utils.translation import gettext_lazy as _
 
-PROMPTS = [
-    _("Culture"),
-    _("Motivations and incentives"),
-    _("Limitations"),
-    _("Assets"),
-]
+# The prompts people write about, in each of the site's languages (workshops/texts.py): a new
+# brainwriting item starts with them in its workshop's language, the starter workshop in both.
+PROMPTS = {
+    "en": ["Culture", "Motivations and incentives", "Limitations", "Assets"],
+    "es": ["Cultura", "Motivaciones e incentivos", "Limitaciones", "Recursos y fortalezas"],
+}
 SECTORS_ASKED = ["government", "business", "non-profit"]
 
 DEBRIEF_QUESTIONS = [

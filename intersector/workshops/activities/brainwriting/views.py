@@ -12,6 +12,7 @@ from intersector.workshops.activities.brainwriting import services
 from intersector.workshops.activities.brainwriting.activity import activity
 from intersector.workshops.activities.brainwriting.models import Note, Theme
 from intersector.workshops.activities.brainwriting.starter import DEBRIEF_QUESTIONS
+from intersector.workshops import texts
 
 
 @participant_action(activity)
@@ -53,12 +54,19 @@ def themes_url(item):
 def settings_view(request, item):
     try:
         services.configure(item, request.POST.get("prompts"), request.POST.getlist("sectors"),
-                           request.POST.get("mode"), request.POST.get("round_minutes"), request.POST.get("votes"))
+                           request.POST.get("mode"), request.POST.get("round_minutes"), request.POST.get("votes"),
+                           prompts_posted(request, item))
     except Refused as refusal:
         if wants_fragment(request) or item.workshop.current_item_id != item.pk:
             raise
         return setup_refused(request, item, refusal)
     return redirect(item.workshop)
+
+
+def prompts_posted(request, item):
+    """{language: the prompts typed in its box} for the workshop's other languages (texts.py)."""
+    return {language: request.POST[f"prompts_{language}"] for language in texts.other_languages(item.workshop)
+            if f"prompts_{language}" in request.POST}
 
 
 def setup_refused(request, item, refusal):
@@ -69,7 +77,9 @@ def setup_refused(request, item, refusal):
     context.update(setup_problem=refusal.message, setup={
         "prompts": request.POST.get("prompts", ""), "sectors": request.POST.getlist("sectors"),
         "mode": request.POST.get("mode"), "round_minutes": request.POST.get("round_minutes", ""),
-        "votes": request.POST.get("votes", "")})
+        "votes": request.POST.get("votes", ""),
+        "prompts_in": [(language, texts.language_name(language), typed)
+                       for language, typed in prompts_posted(request, item).items()]})
     return render(request, "workshops/console/console.html", context, status=refusal.status)
 
 

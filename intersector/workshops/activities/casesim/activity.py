@@ -40,7 +40,8 @@ class CaseSimulation(Activity):
         ownpack.copy(item, copy)  # the facilitator's own pack, still for that workshop only
 
     def starter_items(self):
-        return [(40, _("Partnering agreement case simulation and report back"), 80, {})]
+        return [(40, {"en": "Partnering agreement case simulation and report back",
+                      "es": "Simulación de caso: el acuerdo de colaboración y la puesta en común"}, 80, {})]
 
     def on_start(self, item):
         from intersector.workshops.activities.casesim import state

@@ -27,8 +27,9 @@ class Discussion(SimpleActivity):
 
     def starter_items(self):
         return [
-            (60, _("Questions and close"), 15,
-             {"text": str(_("Ask your questions on your phone and vote for the ones you want answered.")),
+            (60, {"en": "Questions and close", "es": "Preguntas y cierre"}, 15,
+             {"text": {"en": "Ask your questions on your phone and vote for the ones you want answered.",
+                       "es": "Escriba sus preguntas en el teléfono y vote por las que quiere que se respondan."},
               **qna.config_defaults(on=True)}),
         ]
 

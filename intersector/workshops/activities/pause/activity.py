@@ -9,7 +9,8 @@ class Break(SimpleActivity):
     help = _("A pause; phones show when it ends.")
 
     def starter_items(self):
-        return [(30, _("Break"), 15, {"text": str(_("Back in fifteen minutes."))})]
+        return [(30, {"en": "Break", "es": "Pausa"}, 15,
+                 {"text": {"en": "Back in fifteen minutes.", "es": "Volvemos en quince minutos."}})]
 
 
 activity = Break()
