@@ -16,12 +16,15 @@
    is set-up), every phone opens its live stream (its table's topic + the phones' topic) and each
    person saves an element of the table's sheet every ~`interval` s through the phone's save URL.
    For each save: from just before the POST to the moment each OTHER phone at that table has the
-   sim.sheet event, and to the moment it has fetched the element's fragment. casesim/phone.js
-   fetches at once only an element on or near the screen (others when they scroll into view), and
-   never after its own save (the answer brought it): the bench's phone looks at the element it
-   last edited (a 360 px screen shows one or two of the sheet's elements) and fetches that one
-   (`--fetch visible`, the default); `--fetch all` fetches every element of the table on every
-   change, as phone.js did before; --no-fetch leaves the fetches out.
+   sim.sheet event, and to the moment it shows the change. casesim/phone.js shows a change from
+   its event, which carries what the table's phones show (table.shown: text, status, who, when),
+   with no request (`--fetch event`, the default: shown = the event's arrival; the DOM update
+   itself is not timed); it fetches the element only when the event cannot say it all (two
+   versions waiting, a very long text), and then only an element on or near the screen: the
+   bench's phone looks at the element it last edited and fetches that one. Before, phones fetched
+   the element after every event: `--fetch visible` (the element looked at, ignoring what the
+   event says) and `--fetch all` (every element of the table on every change) measure those ways;
+   --no-fetch leaves the fetches out.
    Also: events that reached a phone at another table (leaks, must be 0), missing events, errors,
    server memory and CPU.
 
@@ -81,9 +84,10 @@ def parse_args():
     parser.add_argument("--interval", type=float, default=10, help="seconds between one person's saves")
     parser.add_argument("--repeat", type=int, default=3, help="seatings timed (fresh workshops)")
     parser.add_argument("--no-fetch", action="store_true", help="phones do not fetch the element after its event")
-    parser.add_argument("--fetch", choices=["visible", "all"], default="visible",
-                        help="visible: a phone fetches only the element it is looking at (as phone.js); "
-                             "all: every element of its table on every change")
+    parser.add_argument("--fetch", choices=["event", "visible", "all"], default="event",
+                        help="event: a phone shows the change from its event, and fetches (the element it "
+                             "looks at) only when the event carries no text (as phone.js); visible: it fetches "
+                             "the element it looks at after every event; all: every element of its table")
     parser.add_argument("--no-live", action="store_true", help="skip bench_live's bare figure")
     parser.add_argument("--redis", action="store_true", help="two uvicorn processes on Redis")
     parser.add_argument("--redis-url", default=os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15"))
@@ -439,6 +443,8 @@ class Phone(SSEClient):
         self.looking = None   # the element on this phone's screen (the one it last edited)
         self.wanted = set()   # (element, version) this phone set out to fetch (it was on its screen)
         self.fetch_all = False
+        self.from_event = False  # shows a change from its event when the event carries it (phone.js)
+        self.shown = {}       # (element, version) -> when the phone showed it from its event
 
 
 async def open_phone_streams(servers, code, phones):
@@ -471,17 +477,24 @@ def answered_version(text):
 
 
 async def watch(client, fragment_url, stop):
-    """As casesim/phone.js: each sim.sheet event of the table makes the phone fetch that element
-    (its own saves' too); one fetch per element at a time, and once more if an event came meanwhile."""
+    """As casesim/phone.js: a sim.sheet event of the table that carries what the phones show is shown
+    at once (--fetch event), unless that element is being fetched; otherwise the phone fetches the
+    element it looks at (never after its own save); one fetch per element at a time, and once more
+    if an event came meanwhile."""
     seen = 0
     tasks = set()
     while not stop.is_set():
         await client.wait_for(lambda events: len(events) > seen, 0.5)
         new_from, seen = seen, len(client.events)
-        for _event, data in sheet_events(client, new_from):
+        for event, data in sheet_events(client, new_from):
             element = data.get("element")
             client.versions[element] = max(int(data.get("version", 0)), client.versions.get(element, 0))
-            if not fragment_url or data.get("table") != client.table or element not in client.info["elements"]:
+            if data.get("table") != client.table or element not in client.info["elements"]:
+                continue
+            if client.from_event and "shown" in data and not client.loading.get(element):
+                client.shown.setdefault((element, int(data.get("version", 0))), event.at)
+                continue
+            if not fragment_url:
                 continue
             if not client.fetch_all and (element != client.looking or data.get("by") == client.info["participant"]):
                 continue  # out of view (phone.js fetches it when it scrolls in), or this phone's own save
@@ -576,6 +589,7 @@ async def edit_sheets(servers, workshop, phones, args):
     rng = random.Random(10)
     for client in clients:
         client.fetch_all = args.fetch == "all"
+        client.from_event = args.fetch == "event"
         client.looking = client.info["elements"][client.info["participant"] % len(client.info["elements"])]
     watchers = [asyncio.create_task(watch(c, fragment_url, stop)) for c in clients]
     lag_task = asyncio.create_task(loop_lag(stop, lags))
@@ -632,8 +646,8 @@ def tally(clients, edits, fragment_url):
         for element, version, when, status in client.fetched:
             if status == 200 and version is not None:
                 shown[id(client)][element].append((version, when))
-    event_lat, fragment_lat = [], []
-    missing = fragments_missing = unmatched = 0
+    event_lat, fragment_lat, shown_lat = [], [], []
+    missing = fragments_missing = unmatched = from_event = 0
     saved = [e for e in edits if e["version"] is not None]
     for edit in saved:
         key = (edit["table"], edit["element"], edit["version"])
@@ -647,15 +661,21 @@ def tally(clients, edits, fragment_url):
                 missing += 1
                 continue
             event_lat.append(at - edit["t0"])
-            if fragment_url and (other.fetch_all or (edit["element"], edit["version"]) in other.wanted):
+            # Shown: from the event itself, or when a fetch of that element brought this version.
+            if (edit["element"], edit["version"]) in other.shown:
+                from_event += 1
+                shown_lat.append(other.shown[(edit["element"], edit["version"])] - edit["t0"])
+            elif fragment_url and (other.fetch_all or (edit["element"], edit["version"]) in other.wanted):
                 done = [when for version, when in shown[id(other)][edit["element"]]
                         if version >= edit["version"] and when >= at]
                 if done:
                     fragment_lat.append(min(done) - edit["t0"])
+                    shown_lat.append(min(done) - edit["t0"])
                 else:
                     fragments_missing += 1
     failed_fetches = sum(1 for c in clients for f in c.fetched if f[3] != 200)
     return {"changes": len(edits), "saved": len(saved), "event": event_lat, "fragment": fragment_lat,
+            "shown": shown_lat, "from_event": from_event,
             "missing": missing, "fragments_missing": fragments_missing, "fragment_errors": failed_fetches,
             "unmatched": unmatched, "leaks": leaks, "post": [e["answered"] - e["t0"] for e in saved],
             "statuses": Counter(f"{e['kind']} {e['status']}" for e in edits)}
@@ -674,10 +694,15 @@ def report_live(result, servers, args, seating_s, joined, join_errors):
           f"texts kept, then settled by a resolve)")
     print(f"  POST answered (ms): {ms(result['post'])}")
     print(f"  save -> sim.sheet event on each other phone at the table (ms): {ms(result['event'])}")
+    how = {"event": "from the event when it carries the text, else a fetch of the element looked at",
+           "visible": "a fetch of the element after each event, by phones looking at it",
+           "all": "a fetch of every element of the table on every change"}[args.fetch]
+    print(f"  save -> the change SHOWN on each other phone at the table (ms):  {ms(result['shown'])}")
+    print(f"    shown {how}: {result['from_event']} from the event, {len(result['fragment'])} after a fetch")
     if result["fragment_url"]:
-        print(f"  save -> event + that phone's fetch of the element (ms):     {ms(result['fragment'])}")
-        print(f"    element fetches {result['fetches']} ({'every phone at the table, every change' if args.fetch == 'all' else 'only phones looking at that element, not the saver'}); "
-              f"failed {result['fragment_errors']}; changes never fetched by a phone {result['fragments_missing']}")
+        print(f"    save -> event + that phone's fetch of the element (ms): {ms(result['fragment'])}")
+        print(f"    element fetches {result['fetches']}; failed {result['fragment_errors']}; changes a phone set out "
+              f"to fetch but never had {result['fragments_missing']}")
     else:
         print("  (--no-fetch: the phones do not fetch the element after its event)")
     print(f"  events missing {result['missing']}; events at a phone of ANOTHER table (leaks) {result['leaks']}; "
@@ -796,12 +821,14 @@ def report_one_phone(times, counts, args):
     print(f"\nOne phone alone on the idle server, one request at a time (n={len(times['save'])} each, median):")
     print(f"  save {1000 * save:.1f} ms ({counts['save']} SQL statements), element fetch {1000 * fetch:.1f} ms "
           f"({counts['fetch']} SQL statements), bare /probe/ping {1000 * statistics.median(times['ping']):.1f} ms")
-    # --fetch all: every other phone at the table fetches; visible: about one looks at that element.
-    fetchers = people_per_table if args.fetch == "all" else 1
+    # --fetch all: every other phone at the table fetches; visible: about one looks at that element;
+    # event: none (only after a change the event cannot carry: two versions waiting).
+    fetchers = {"all": people_per_table, "visible": 1, "event": 0}[args.fetch]
     need = saves * save + saves * fetchers * fetch
+    who = {"all": "every phone at the table fetching", "visible": "about one phone looking at it fetching",
+           "event": "no phone fetching: the event carries it"}[args.fetch]
     print(f"  {args.people} people saving every ~{args.interval:g} s = {saves:.0f} saves/s, and "
-          f"({'every phone at the table fetching' if args.fetch == 'all' else 'about one phone looking at it fetching'} "
-          f"the element after each change) ~{saves * fetchers:.0f} fetches/s: "
+          f"({who} the element after each change) ~{saves * fetchers:.0f} fetches/s: "
           f"~{need:.2f} s of server time per second at these speeds ({need:.0%} of one process"
           + (", which serves Django's views one at a time)" if need < 1 else ": MORE than one process can serve)"))
 
@@ -822,7 +849,9 @@ def main():
     if args.redis:
         settings.update(REDIS_URL=args.redis_url, LIVE_BACKEND=REDIS_BACKEND, LIVE_REDIS_PREFIX=prefix)
     env = server_env(**settings)
-    print(f"Case simulation bench: {args.people} people, {args.tables} tables")
+    print(f"Case simulation bench: {args.people} people, {args.tables} tables; phones --fetch {args.fetch}"
+          f"{' (no fetches)' if args.no_fetch else ''}; machine load (1, 5, 15 min) "
+          f"{' '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} cores")
     prepare_database(env)
     report_seating(time_seating(args), args)
     workshop = new_workshop("Case simulation bench")
@@ -842,10 +871,16 @@ def main():
                                               args.seconds + args.interval + 240))
         report_live(result, servers, args, seating_s, len(cookies), join_errors)
         if bare and result["event"]:
-            print(f"  beside the bare live delivery above (same server, same run): p95 "
-                  f"{1000 * percentile(result['event'], .95):.1f} ms vs {1000 * percentile(bare, .95):.1f} ms "
-                  f"({percentile(result['event'], .95) / percentile(bare, .95):.1f}x); p50 "
-                  f"{1000 * percentile(result['event'], .5):.1f} vs {1000 * percentile(bare, .5):.1f} ms")
+            print("  beside the bare live delivery above (bench_live's measurement, same server, same run):")
+            for label, values in (("save -> event", result["event"]), ("save -> shown", result["shown"])):
+                if values:
+                    print(f"    {label}: p50 {1000 * percentile(values, .5):6.1f} ms  p95 "
+                          f"{1000 * percentile(values, .95):6.1f} ms   vs bare p50 {1000 * percentile(bare, .5):6.1f} "
+                          f"p95 {1000 * percentile(bare, .95):6.1f} ms   ratio p50 "
+                          f"{percentile(values, .5) / percentile(bare, .5):.1f}x, p95 "
+                          f"{percentile(values, .95) / percentile(bare, .95):.1f}x")
+        print(f"  machine load (1, 5, 15 min) at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())} "
+              f"on {os.cpu_count()} cores")
     finally:
         for server in servers:
             server.stop()

@@ -47,11 +47,13 @@ def announce_to_phones(workshop, event, **ids):
     publish(workshop.phone_topic(), event, {"workshop": workshop.pk, **ids})
 
 
-def announce_to_table(table, event, boards=False, **ids):
+def announce_to_table(table, event, boards=False, for_table=None, **ids):
     """Tell the phones of one table (and with boards=True the console and projector) that
-    something of that table changed: a shared sheet, a table's answer... Ids only, as ever."""
+    something of that table changed: a shared sheet, a table's answer... Ids, and in `for_table`
+    what every phone at that table may already see (the table's own shared text, never a brief),
+    so that its phones need not each ask for it; the boards get the ids only."""
     data = {"workshop": table.workshop_id, "table": table.pk, **ids}
-    publish(table.topic, event, data)
+    publish(table.topic, event, {**data, **(for_table or {})})
     if boards:
         publish(topic_of(table.workshop_id), event, data)
 

@@ -199,6 +199,79 @@ def test_the_sheet_saves_and_marks_and_the_other_phones_read_it(started, negotia
     assert run.last_activity >= entry.updated_at
 
 
+@pytest.fixture
+def sheet_events(monkeypatch, django_capture_on_commit_callbacks):
+    """sheet_events(action) -> [(topic, data)] of the sim.sheet events the action published."""
+    from intersector import live
+
+    def run(action):
+        sent = []
+        monkeypatch.setattr(live, "_send", lambda topic, event, data: sent.append((topic, event, data)))
+        with django_capture_on_commit_callbacks(execute=True):
+            action()
+        return [(topic, data) for topic, event, data in sent if event == "sim.sheet"]
+
+    return run
+
+
+def test_the_sheet_event_tells_the_tables_phones_what_they_show_and_the_boards_only_ids(
+        started, negotiating, tables, phone_of, sheet_events):
+    from django.utils import timezone
+
+    ana, ben, *_rest = tables[1]
+    key = element_of("who")
+    workshop = started.workshop
+    [(to_table, data), (to_boards, ids)] = sheet_events(
+        lambda: save(phone_of(ana), started, key, "City staff coordinate.\nThe chair rotates.", base=0))
+    assert to_table == workshop.table_topic(ana.table_id) and to_boards == workshop.topic
+    entry = SheetEntry.objects.get(element=key)
+    run_ids = {"workshop": workshop.pk, "table": ana.table_id, "run": entry.run_id, "element": key, "version": 1,
+               "by": ana.pk}
+    assert ids == run_ids  # the console and projector: ids only, as before
+    assert data == {**run_ids, "shown": {"text": "City staff coordinate.\nThe chair rotates.", "status": "draft",
+                                        "by_name": ana.display_name,
+                                        "at": timezone.localtime(entry.updated_at).strftime("%H:%M")}}
+    # A status alone: the same text, the new status and who set it.
+    [(_topic, data), _boards] = sheet_events(lambda: save(phone_of(ben), started, key, status="agreed"))
+    assert data["shown"]["text"] == "City staff coordinate.\nThe chair rotates."
+    assert (data["shown"]["status"], data["shown"]["by_name"], data["version"]) == ("agreed", ben.display_name, 1)
+
+
+def test_while_two_versions_wait_the_event_says_only_which_element_changed(
+        started, negotiating, tables, phone_of, sheet_events):
+    ana, ben, cy, _di = tables[1]
+    key = element_of("how")
+    save(phone_of(ana), started, key, "Decisions by consensus.", base=0)
+    [(_topic, data), _boards] = sheet_events(
+        lambda: save(phone_of(ben), started, key, "Decisions by a vote.", base=0))
+    assert "shown" not in data and data["element"] == key and data["version"] == 2
+    # The phones fetch that element: both texts, the choice.
+    fragment = phone_of(cy).get(url(started, "sheet", key), **FETCH).content.decode()
+    assert "Decisions by consensus." in fragment and "Decisions by a vote." in fragment
+    [(_topic, data), _boards] = sheet_events(lambda: post(phone_of(cy), url(started, "sheet", key, "resolve"),
+                                                          {"keep": "other"}))
+    assert data["shown"]["text"] == "Decisions by a vote." and data["shown"]["by_name"] == cy.display_name
+
+
+def test_a_text_too_long_for_an_event_is_fetched(started, negotiating, tables, phone_of, sheet_events):
+    ana, ben, *_rest = tables[1]
+    key = element_of("what-if")
+    long_text = "Acción " * 500  # 3,500 characters, 6,000 bytes once escaped for the event
+    [(_topic, data), _boards] = sheet_events(lambda: save(phone_of(ana), started, key, long_text, base=0))
+    assert "shown" not in data and data["version"] == 1
+    assert long_text.strip() in phone_of(ben).get(url(started, "sheet", key), **FETCH).content.decode()
+
+
+def test_a_phone_at_another_table_hears_nothing_of_the_sheet(started, negotiating, tables, phone_of, sheet_events):
+    ana = tables[1][0]
+    other = tables[2][0]
+    events = sheet_events(lambda: save(phone_of(ana), started, element_of("who"), "Only for table one.", base=0))
+    topics = {topic for topic, _data in events}
+    assert started.workshop.table_topic(other.table_id) not in topics
+    assert started.workshop.phone_topic() not in topics
+    assert [data["shown"]["text"] for _topic, data in events if "shown" in data] == ["Only for table one."]
+
+
 def test_a_stale_edit_keeps_both_texts_until_the_table_chooses(started, negotiating, tables, phone_of):
     ana, ben, cy, _di = tables[1]
     key = element_of("how")

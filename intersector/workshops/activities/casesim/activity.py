@@ -3,11 +3,12 @@ from django.utils.translation import gettext_lazy as _
 from intersector.workshops import qna
 from intersector.workshops.activities.base import Activity
 
-# Live events (ids only, never a brief's text):
+# Live events (ids, never a brief's text):
 #   sim.changed   boards: anything the facilitator's overview shows (seats, briefs opened, counts)
 #   sim.phase     a table's phase or clock changed (table topic; all phones when every table moves)
 #   sim.families  a table's family proposal changed (table topic)
-#   sim.sheet     an element of a table's sheet changed (table topic; carries element and version)
+#   sim.sheet     an element of a table's sheet changed (table topic; carries element and version, and
+#                 for the table's phones only what they all show of it: table.shown)
 #   sim.screen    what the projector shows in the report changed (boards and phones)
 #   sim.reveal    the facilitator revealed every brief (all phones)
 BOARD_EVENTS = ("sim.changed", "sim.phase", "sim.sheet", "sim.families", "sim.screen", "sim.reveal")

@@ -1,8 +1,10 @@
 """What a table does from its phones: read the brief, choose the question families, write the sheet.
 
-Services validate, save in a transaction, then announce (ids only, after the commit) to the
-table's topic, and to the boards too so the console's counts move. Every refusal is a Refused
-with plain words; nothing here returns a brief.
+Services validate, save in a transaction, then announce (after the commit) to the table's
+topic, and to the boards too so the console's counts move. The boards get ids only; a change of
+the sheet also tells the table's own phones what they will show (`shown`: the table's shared
+text, its status, who changed it and when), so 300 phones need not each ask for it. Every
+refusal is a Refused with plain words; nothing here returns a brief, or puts one in an event.
 
 Decisions (CASESIM.md leaves them to this module):
 - Who may act: a seated role holder or mirror at the table, not taken out. Observers read only.
@@ -18,6 +20,7 @@ Decisions (CASESIM.md leaves them to this module):
   the person whose version waits may rewrite it.
 """
 
+import json
 import time
 from contextlib import contextmanager
 from functools import lru_cache
@@ -25,10 +28,11 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import dateformat, timezone
 from django.utils.translation import gettext as _
 
 from intersector.agreements import scorecard as sc
+from intersector.live.events import MAX_DATA_BYTES
 from intersector.refusals import Refused
 from intersector.workshops.activities.casesim import state
 from intersector.workshops.activities.casesim.models import (
@@ -379,8 +383,7 @@ def save_entry(simulation, participant, element, text, status, base_version):
             entry.updated_by, entry.updated_at = participant, now
         entry.save()
         touch(run, now)
-        announce_to_table(run.table, "sim.sheet", boards=True, run=run.pk, element=entry.element,
-                          version=entry.version, by=participant.pk)
+        announce_sheet(run, entry, participant)
     return entry, conflict
 
 
@@ -411,6 +414,30 @@ def resolve_conflict(simulation, participant, element, keep, text=None):
         entry.updated_by, entry.updated_at = participant, timezone.now()
         entry.save()
         touch(run, entry.updated_at)
-        announce_to_table(run.table, "sim.sheet", boards=True, run=run.pk, element=entry.element,
-                          version=entry.version, by=participant.pk)
+        announce_sheet(run, entry, participant)
     return entry
+
+
+def announce_sheet(run, entry, participant):
+    announce_to_table(run.table, "sim.sheet", boards=True, for_table=shown(entry), run=run.pk,
+                      element=entry.element, version=entry.version, by=participant.pk)
+
+
+# What an event may carry besides the ids: well under the live layer's limit for one event.
+SHOWN_MAX_BYTES = MAX_DATA_BYTES - 512
+
+
+def shown(entry):
+    """{"shown": what every phone at the table now shows of the element} for its sim.sheet event:
+    the table's text, its status, who changed it last and at what time (as phone_entry.html writes
+    it). The phones put it on screen in their own language (casesim/phone.js) without asking for
+    the element. Nothing while two versions wait for the table's choice (the phones fetch that
+    element: it shows both texts and whose is whose), nor for a text too long for an event."""
+    if entry.conflict_by_id:
+        return {}
+    person = entry.updated_by if entry.updated_by_id else None
+    data = {"text": entry.text, "status": entry.status, "by_name": person.display_name if person else "",
+            "at": dateformat.time_format(timezone.localtime(entry.updated_at), "H:i")}
+    if len(json.dumps(data, separators=(",", ":"))) > SHOWN_MAX_BYTES:
+        return {}
+    return {"shown": data}

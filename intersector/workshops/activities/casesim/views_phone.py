@@ -1,8 +1,9 @@
 """The phones: the public case, one's own brief, the table's families and sheet.
 
 participant_context builds the phone's screen by the table's phase. The sheet's elements are
-also served one at a time (`entry`, a cheap GET for the live sheet: casesim/phone.js fetches one
-element when a sim.sheet event names it, and never the whole screen)."""
+also served one at a time (`entry`, a cheap GET: casesim/phone.js shows a change from its
+sim.sheet event, and fetches the element only when the event cannot say it all -- two versions
+waiting, a very long text -- and never the whole screen)."""
 
 from collections import OrderedDict
 from functools import lru_cache
@@ -62,6 +63,7 @@ def participant_context(item, participant):
         context.update(_choosing(simulation, run, participant, seats, names))
     elif run.phase in (table.NEGOTIATE, table.PRESENT, state.DONE):
         context["sheet"] = _sheet(run, names, editable=run.phase == table.NEGOTIATE and context["can_act"])
+        context["sheet_statuses"] = SheetEntry.Status.choices  # the words phone.js shows a change in
     return context
 
 
@@ -133,6 +135,15 @@ def _simulation(item):
     return simulation
 
 
+def _simulation_for_sheet(item):
+    """The simulation without its pack snapshot (every brief, ~130 KB of JSON): a save of the sheet
+    reads none of it, and the room saves about 30 times a second."""
+    simulation = Simulation.objects.filter(item=item).defer("packs").first()
+    if simulation is None:
+        raise Refused(_("The case simulation has not started yet."), status=409)
+    return simulation
+
+
 @participant_action(activity)
 def read_brief(request, item, participant):
     table.acknowledge_brief(_simulation(item), participant)
@@ -166,7 +177,7 @@ def withdraw(request, item, participant):
 
 @participant_action(activity)
 def save(request, item, participant, element):
-    simulation = _simulation(item)
+    simulation = _simulation_for_sheet(item)
     text = request.POST.get("text")
     status = request.POST.get("status") or None
     entry, conflict = table.save_entry(simulation, participant, element, text, status,
@@ -178,7 +189,7 @@ def save(request, item, participant, element):
 
 @participant_action(activity)
 def resolve(request, item, participant, element):
-    simulation = _simulation(item)
+    simulation = _simulation_for_sheet(item)
     entry = table.resolve_conflict(simulation, participant, element, request.POST.get("keep"),
                                    request.POST.get("text"))
     return _entry_answer(request, item, participant, entry, _("Saved. The table now has one version."))

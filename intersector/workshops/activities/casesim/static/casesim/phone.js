@@ -2,8 +2,10 @@
  *
  * Written into every phone page after workshops/phone.js (Activity.phone_scripts); it acts only
  * inside the simulation's screen (.sim). The core's phone.js swaps the screen on screen and phase
- * events; this file swaps one element of the sheet ([data-sim-entry]) when a sim.sheet event names
- * it, and never an element whose box holds unsaved text: that one says "Someone changed this".
+ * events (and on resync); this file shows a change of one element of the sheet ([data-sim-entry])
+ * from its sim.sheet event, which carries what the table's phones show (table.shown), and fetches
+ * the element only when the event cannot say it all. It never overwrites a box that holds unsaved
+ * text: that one says "Someone changed this".
  * A save names the version it was typed over; unsent text stays in localStorage (per workshop,
  * person and element) and is sent again when the phone is back online or reloads.
  */
@@ -115,10 +117,9 @@
       .then(function () { loading[key] = null; if (again[key]) { again[key] = false; reload(key); } });
   }
 
-  // Only what the person can see is fetched at once: a phone shows one or two of a sheet's twenty
-  // elements, and 300 phones fetching every element of their table on every change would keep the
-  // server too busy to pass the changes on. An element out of view is marked stale and fetched
-  // when it scrolls near the screen.
+  // When the event cannot say it all, only what the person can see is fetched at once: a phone
+  // shows one or two of a sheet's twenty elements. An element out of view is marked stale and
+  // fetched when it scrolls near the screen.
   var MARGIN = 1;  // screens above and below the visible one that count as "near"
   function near(entry) {
     var box = entry.getBoundingClientRect(), height = window.innerHeight || 800;
@@ -133,6 +134,93 @@
     });
   }, {rootMargin: (MARGIN * 100) + "% 0px"}) : null;
 
+  // --- A change shown from its event -------------------------------------------------------------
+  // The event says what every phone at the table shows of the element (data.shown: the text, its
+  // status, who changed it and when): this phone writes it in its own words (the sheet's
+  // data-say-*, as phone_entry.html words it) without asking the server -- 300 phones fetching
+  // after every change kept the server too busy to pass the changes on. The element is fetched
+  // instead when the event cannot say it all: two versions waiting (in the event or on screen), a
+  // text too long for an event, an element already waiting for or under a fetch (whose answer
+  // must not land over a newer change).
+  function words(name) {
+    var sheet = screen.querySelector(".sim-sheet");
+    return (sheet && sheet.getAttribute("data-say-" + name)) || "";
+  }
+  function textInto(node, text) {  // as |linebreaksbr
+    node.textContent = "";
+    String(text).split("\n").forEach(function (line, i) {
+      if (i) node.appendChild(document.createElement("br"));
+      node.appendChild(document.createTextNode(line));
+    });
+  }
+  function statusInto(entry, shown, buttons) {
+    var line = entry.querySelector(".sim-status"), strong = document.createElement("strong");
+    if (!line) return;
+    strong.textContent = words("status-" + shown.status);
+    line.textContent = words("status") + " ";
+    line.appendChild(strong);
+    if (shown.by_name) {
+      line.appendChild(document.createTextNode(" · " + words("changed").replace(/\{(name|time)\}/g, function (all, part) {
+        return part === "name" ? shown.by_name : shown.at;
+      })));
+    }
+    if (!buttons) return;
+    entry.querySelectorAll("form[data-sim-sheet] button.sim-mark").forEach(function (button) {
+      var on = button.value === shown.status;
+      button.setAttribute("aria-pressed", on ? "true" : "false");
+      button.textContent = (on ? "✓ " : "") + words("status-" + button.value);
+    });
+  }
+  function ownChild(entry, className) {
+    for (var i = 0; i < entry.children.length; i++) {
+      if (entry.children[i].classList.contains(className)) return entry.children[i];
+    }
+    return null;
+  }
+
+  function fromEvent(entry, data) {
+    var shown = data.shown, key = entry.dataset.simEntry;
+    if (!shown || typeof shown.text !== "string" || !words("status-" + shown.status) || !words("changed")) return false;
+    if (entry.querySelector(".sim-conflict") || loading[key] || entry.hasAttribute("data-stale")) return false;
+    var version = Number(data.version), base = entry.querySelector("input[name=base_version]");
+    if (version < Number(entry.dataset.version)) return true;  // an older change (a replay): already shown
+    if (dirty(entry) || sending[key]) {
+      // Unsent words stay in the box: say that someone changed the text, and show theirs.
+      var theirs = entry.querySelector(".sim-theirs");
+      if (theirs && base && version > Number(base.value)) {
+        theirs.querySelector("blockquote").textContent = shown.text;
+        theirs.hidden = false;
+      }
+      statusInto(entry, shown, false);
+      return true;
+    }
+    entry.dataset.version = String(version);
+    var said = ownChild(entry, "saved") || ownChild(entry, "problem");
+    if (said) entry.removeChild(said);  // "Saved." was about this phone's own, earlier change
+    var area = box(entry);
+    if (area) {
+      area.defaultValue = shown.text;
+      area.value = shown.text;
+      if (base) base.value = String(version);
+      var others = entry.querySelector(".sim-theirs");
+      if (others) others.hidden = true;
+      pending(entry, "");
+      problem(entry, "");
+    }
+    var read = ownChild(entry, "sim-text");
+    if (read && shown.text) {
+      textInto(read, shown.text);
+    } else if (read) {
+      read.innerHTML = "";
+      var hint = document.createElement("span");
+      hint.className = "hint";
+      hint.textContent = words("nothing");
+      read.appendChild(hint);
+    }
+    statusInto(entry, shown, true);
+    return true;
+  }
+
   document.addEventListener("live:sim.sheet", function (event) {
     var data = event.detail && event.detail.data;
     var s = sim();
@@ -141,6 +229,7 @@
     if (!data || !data.element) return;
     var key = String(data.element), entry = entryEl(key);
     if (!entry) return;
+    if (fromEvent(entry, data)) return;
     if (!watcher || near(entry) || dirty(entry)) { reload(key); return; }
     entry.setAttribute("data-stale", "");
     watcher.observe(entry);
