@@ -105,3 +105,43 @@ def test_a_phone_whose_browser_is_in_spanish_joins_in_spanish(server, new_page, 
     check_accessibility(phone)
     join(phone, server, workshop, "Beto", "Empresas")
     assert phone.get_by_role("heading", name=WELCOME_ES).is_visible()
+
+
+def sign_in(page, server):
+    page.goto(f"{server.url}/accounts/sign-in/")
+    page.get_by_label("User name or e-mail address").fill("lena")
+    page.get_by_label("Password").fill("a-long-pass-phrase-42")
+    page.get_by_role("button", name="Sign in").click()
+    page.wait_for_load_state()
+
+
+def test_the_facilitator_gives_a_spanish_text_and_the_projector_shows_both(server, new_page, workshop):
+    console = new_page(width=1280, height=900)
+    console.set_default_timeout(20_000)
+    sign_in(console, server)
+    console.goto(f"{server.url}/convene/{workshop.pk}/agenda/")
+    item = workshop.items.get(kind="presentation")  # the welcome talk, running
+    welcome = console.locator(f"#item-{item.pk}")
+    welcome.get_by_label("Text on the phones (Spanish)").fill("Escuche: el teléfono cambia solo.")
+    welcome.get_by_role("button", name="Save").click()
+    console.wait_for_load_state()
+    item.refresh_from_db()
+    assert item.texts["es"]["text"] == "Escuche: el teléfono cambia solo."
+    screenshot(console, "languages-agenda-desktop")
+    check_accessibility(console)
+
+    console.get_by_label("Language of the projector").select_option("both")
+    console.get_by_role("button", name="Save title and languages").click()
+    console.wait_for_load_state()
+    projector = new_page(width=1280, height=720)
+    projector.set_default_timeout(20_000)
+    sign_in(projector, server)
+    projector.goto(f"{server.url}/w/{workshop.code}/screen")
+    assert projector.get_by_role("heading", name=f"Welcome: why sectors work together / {WELCOME_ES}").is_visible()
+    assert projector.get_by_text("Escuche: el teléfono cambia solo.").is_visible()
+    screenshot(projector, "languages-projector-both")
+
+    phone = new_page(width=360, height=740, is_mobile=True, has_touch=True, locale="es-ES")
+    phone.set_default_timeout(20_000)
+    join(phone, server, workshop, "Beto", "Empresas")
+    assert phone.get_by_text("Escuche: el teléfono cambia solo.").is_visible()
