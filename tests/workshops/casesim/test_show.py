@@ -176,6 +176,25 @@ def test_the_overview_shows_the_heat_map_with_numbers_in_each_cell(drafted, cons
     assert_no_brief(drafted, html)
 
 
+@pytest.mark.parametrize("count, blocks, dense", [(1, 1, False), (7, 1, False), (8, 1, True), (12, 2, True),
+                                                  (20, 2, True), (40, 3, True), (100, 4, True)])
+def test_the_projectors_heat_map_splits_many_tables_into_blocks_side_by_side(count, blocks, dense):
+    class Result:
+        def __init__(self, number):
+            self.number = number
+
+    tables = [Result(n) for n in range(1, count + 1)]
+    layout = show.heat_layout(tables, projector=True)
+    assert (layout["count"], layout["dense"]) == (blocks, dense)
+    assert [t for block in layout["blocks"] for t in block["tables"]] == tables  # each table once, in order
+    assert [block["footer"] for block in layout["blocks"]] == [False] * (blocks - 1) + [True]
+    assert layout["rows"] == max(len(block["tables"]) for block in layout["blocks"])
+    assert f".show-heat-r{layout['rows']} " in (ROOT / "intersector/workshops/activities/casesim/static/casesim/"
+                                                 "screen.css").read_text()
+    # The results page (a page that scrolls) keeps one block with every count.
+    assert show.heat_layout(tables)["count"] == 1 and not show.heat_layout(tables)["dense"]
+
+
 def test_the_family_view_puts_each_tables_wording_side_by_side(drafted, console):
     report_stage(drafted, view="family", family="how")
     html = projector(console, drafted).content.decode()

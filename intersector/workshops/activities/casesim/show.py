@@ -187,6 +187,41 @@ def family_summary(tables, families):
     return summary
 
 
+# --- The heat map's layout -----------------------------------------------------------------------
+
+# Nobody scrolls a projector: its heat map (heat.html, screen.css) fits the screen whatever the
+# number of tables. Up to FULL_UPTO tables each cell shows its counts under the percentage; past that
+# ("dense") the percentage and the disputed count only (the counts stay for screen readers), and the
+# tables are split into blocks side by side, as many as make the text largest on a 16:9 screen.
+# The sizes are screen.css's, in em: a block's width, a row's height, header and footer together.
+FULL_UPTO = 7
+MAX_BLOCKS = 4
+SCREEN_RATIO = 2.5  # width / height of the room the map has under the heading on a 16:9 projector
+FULL = {"width": 45.5, "row": 4.1, "extra": 4.4}
+DENSE = {"width": 31.6, "row": 2.1, "extra": 5.4}
+
+
+def heat_text_size(count, blocks, size):
+    """The text size (relative) that fits `count` tables in `blocks` blocks of the given sizes."""
+    rows = -(-count // blocks)
+    return min(SCREEN_RATIO / (blocks * size["width"] + blocks - 1), 1 / (rows * size["row"] + size["extra"]))
+
+
+def heat_layout(tables, projector=False):
+    """{"blocks": [{"tables", "first", "last", "footer"}], "dense", "rows", "count"}: rows is the
+    tallest block's number of tables; on the results page (not projector) one block, in full."""
+    count = len(tables)
+    dense = projector and count > FULL_UPTO
+    blocks = 1
+    if dense:
+        blocks = max(range(1, MAX_BLOCKS + 1), key=lambda k: (heat_text_size(count, k, DENSE), -k))
+    size = -(-count // blocks) if count else 0
+    parts = [tables[i:i + size] for i in range(0, count, size)] if count else [[]]
+    found = [{"tables": part, "first": part[0].number if part else "", "last": part[-1].number if part else "",
+              "footer": index == len(parts) - 1} for index, part in enumerate(parts)]
+    return {"blocks": found, "dense": dense, "rows": max(size, 1), "count": len(found)}
+
+
 # --- Debrief prompts: plain sentences from the room's results (pure) --------------------------
 
 
@@ -246,6 +281,7 @@ def screen_context(item):
                "sim_case": state.public_case(simulation)["title"]}
     if view == "overview":
         context["sim_summary"] = family_summary(tables, families)
+        context["sim_heat"] = heat_layout(tables, projector=True)
     elif view == "family":
         index = families.index(family)
         context["sim_family"] = family
@@ -338,7 +374,7 @@ def results_context(item):
     seats = seats_by_table(simulation)
     return {
         "simulation": simulation, "sim_case": state.public_case(simulation)["title"],
-        "sim_families": families, "sim_heat": tables,
+        "sim_families": families, "sim_heat": heat_layout(tables),
         "sim_results": [{"table": t, "drafted": t.drafted(), "seats": seats.get(t.table_id, []),
                          "chosen": [c.family for c in t.cells if c.chosen]} for t in tables],
         "sim_prompts": debrief_prompts(summaries(tables), [(f.key, f.title) for f in families]),
