@@ -10,6 +10,9 @@ its own (PostgreSQL: a new login every time) and several hops between the loop a
 cost about 4 ms of CPU for a request whose own work is 0.3 ms, and capped a 2-core machine at a
 few dozen notes a second. Pool threads keep their connections (CONN_MAX_AGE) and a request costs
 one hop. Both handlers run the same URLs, middleware and views.
+
+A page request whose answer a view kept for its whole audience (intersector/shared_responses.py:
+the same screen for 1,000 phones) is answered from memory, without Django.
 """
 
 import os
@@ -21,6 +24,7 @@ from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.urls import Resolver404, get_resolver  # noqa: E402
 
+from intersector import shared_responses  # noqa: E402
 from intersector.live.asgi import get_streams_application  # noqa: E402
 
 streams_application = get_streams_application()  # Django's ASGI handler, frames sent as they are
@@ -44,6 +48,8 @@ async def application(scope, receive, send):
         return await streams_application(scope, receive, send)
     if scope["type"] == "lifespan":
         return await lifespan(receive, send)
+    if scope["type"] == "http":
+        return await shared_responses.serve(scope, receive, send, pages_application)
     return await pages_application(scope, receive, send)
 
 

@@ -7,3 +7,9 @@ class WorkshopsConfig(AppConfig):
     name = "intersector.workshops"
     label = "workshops"
     verbose_name = "Convene"
+
+    def ready(self):
+        from intersector import shared_responses
+        from intersector.workshops.screens import PATH_PATTERN
+
+        shared_responses.register(PATH_PATTERN)

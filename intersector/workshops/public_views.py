@@ -1,24 +1,28 @@
 """Public side: joining by code, the phone screen, the projector view and the QR code."""
 
 import io
+import time
 
 import qrcode
 import qrcode.image.svg
 from django.conf import settings
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers, patch_cache_control
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_safe
 
-from intersector import limits
+from intersector import limits, shared_responses
 from intersector.accounts.models import Sector
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
-from intersector.workshops import activities, services, texts
+from intersector.workshops import activities, screens, services, texts
 from intersector.workshops.access import cookie_name, joined, refused
 from intersector.workshops.models import Workshop, normalise_code
 
@@ -56,7 +60,8 @@ def screen_context(workshop, participant, fragment=False):
         item.workshop = workshop
         item = texts.shown_in(item, language)
     context = {"workshop": workshop, "participant": participant, "item": item, "live_position": position,
-               "phone_events": activities.phone_events()}
+               "phone_events": activities.phone_events(),
+               "screens_url": "" if fragment else screens.screens_url(workshop, language)}
     if item and workshop.status == Workshop.Status.LIVE:
         context["activity_template"] = item.activity.template("participant")
         context.update(item.activity.participant_context(item, participant))
@@ -114,6 +119,50 @@ def join_post(request, workshop, context):
 @joined
 def now(request, workshop, participant):
     return render(request, "workshops/phone/screen.html#screen", screen_context(workshop, participant, fragment=True))
+
+
+@require_safe
+@joined
+def shared_screen(request, workshop, participant, key, language, version):
+    """The phone's new screen after a console change, asked for by the event's position
+    (`version`) in the phones' topic: one rendering for the whole room, kept and answered from
+    memory for everyone else who asks (workshops/screens.py). For a kind whose phones each see
+    their own screen, this phone's own screen, as /now gives it."""
+    if not constant_time_compare(key, screens.key_for(workshop)) or not screens.language_known(language):
+        raise services.Refused(_("This screen's address is not valid any more. Reload the page."), status=404)
+    position, workshop = screens.current(workshop)
+    with translation.override(language):
+        context = screens.shared_context(workshop)
+        if context is None:
+            response = render(request, "workshops/phone/screen.html#screen",
+                              screen_context(workshop, participant, fragment=True))
+            add_never_cache_headers(response)
+            return response
+        # Without the request: no csrf_token or anyone's own data can get into the kept answer.
+        response = HttpResponse(render_to_string("workshops/phone/screen.html#screen", context))
+    response["Content-Language"] = language
+    response[shared_responses.SERVED_AT] = str(int(time.time() * 1000))
+    if screens.published(version, position):
+        shared_responses.keep(response)
+        patch_cache_control(response, private=True, max_age=600)
+    else:  # a position not published yet (or from another server life): shown, never kept
+        add_never_cache_headers(response)
+    return response
+
+
+@never_cache
+@require_safe
+@joined
+def mine(request, workshop, participant):
+    """A shared screen's personal parts for this phone (Activity.mine_context); 204 when the
+    running item has none."""
+    item = workshop.current_item
+    if item is None or workshop.status != Workshop.Status.LIVE or not item.activity.phone_shared:
+        return HttpResponse(status=204)
+    item.workshop = workshop
+    context = {"workshop": workshop, "item": item, "participant": participant,
+               **item.activity.mine_context(item, participant)}
+    return render(request, f"{item.activity.template('participant')}#mine", context)
 
 
 def topic_for(request, code):

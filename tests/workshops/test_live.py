@@ -198,3 +198,39 @@ def test_a_note_posted_on_server_a_reaches_a_screen_on_server_b(redis_pair, runn
         assert board.last["data"]["note"] == running.items.get(kind="brainwriting").notes.get().pk
         run_round(server_a.url, running, board_cookie, "close")
         phone.until("screen.changed", timeout=5)
+
+
+def test_the_room_s_screen_is_rendered_once_has_no_one_s_own_parts_and_is_never_stale(
+        server, running, board_cookie):
+    """After a console change every phone asks for the screen at the event's position: the first
+    request renders it, the others get that copy from memory (a quiet change made behind the
+    server's back does not show in it), with nobody's note, name, token or cookie; the next
+    change has a new position, whose screen shows everything."""
+    from intersector.workshops import screens
+    from intersector.workshops.models import AgendaItem
+
+    marker = "zebra-marker-7f3"
+    ana = Phone(server.url, running.code).join("Anaqz")
+    ben = Phone(server.url, running.code).join("Ben", "business")
+    assert ana.post_note(marker).status_code == 200
+    url = screens.screens_url(running, "en")
+    with ben.stream() as phone:
+        phone.until("ready")
+        run_round(server.url, running, board_cookie, "close")
+        phone.until("screen.changed")
+        closed = phone.last["id"].split(",")[0]
+        first = ana.http.get(url + closed)  # Ana's request renders the room's copy
+        AgendaItem.objects.filter(workshop=running, kind="brainwriting").update(title="Renamed quietly")
+        again = ben.http.get(url + closed)
+        assert first.status_code == again.status_code == 200 and again.text == first.text
+        assert "This round has closed." in again.text and "Renamed quietly" not in again.text
+        assert marker not in again.text and "Anaqz" not in again.text and "csrfmiddlewaretoken" not in again.text
+        assert "set-cookie" not in again.headers and "x-keep-shared" not in again.headers
+        assert int(again.headers["x-served-at-ms"]) >= int(first.headers["x-served-at-ms"])
+        assert "You have written 1 note." in ana.http.get(f"/w/{running.code}/mine").text
+        assert "You have written 0 notes." in ben.http.get(f"/w/{running.code}/mine").text
+        run_round(server.url, running, board_cookie, "open")
+        phone.until("screen.changed")
+        opened = phone.last["id"].split(",")[0]
+    fresh = ben.http.get(url + opened).text
+    assert opened != closed and "Renamed quietly" in fresh and "Round 2:" in fresh and marker not in fresh

@@ -53,6 +53,14 @@ class Activity:
     # swapped in without running their scripts, so a kind's phone script is always there and
     # acts only on its own elements).
     phone_scripts = ()
+    # One rendering of the phone screen for the whole room (workshops/screens.py): after a
+    # console change 1,000 phones get the same answer, rendered once. Then participant_context is
+    # also called with participant None (and the template gets `shared` True): the kind leaves
+    # each person's own parts as empty elements data-mine="<name>" (and renders no csrf_token or
+    # form key; the phone adds its own). The phone fills them from the template's "mine" partial,
+    # rendered for it with mine_context. A kind whose phones each see their own screen (roles, a
+    # table's sheet, a person's questions) keeps False: every phone asks for its own screen.
+    phone_shared = False
 
     def template(self, view):
         """The template for a view: participant, facilitator, screen (projector) or results."""
@@ -80,6 +88,12 @@ class Activity:
     # --- Screens -------------------------------------------------------------------------------
 
     def participant_context(self, item, participant):
+        return {}
+
+    def mine_context(self, item, participant):
+        """A shared phone screen's personal parts for one person (see phone_shared), for the
+        participant template's "mine" partial. Its `mine_for` must equal the shared screen's, or
+        the phone leaves that screen's parts empty until its next screen."""
         return {}
 
     def facilitator_context(self, item):
@@ -140,6 +154,7 @@ class SimpleActivity(Activity):
     """A kind that shows a title, a text for the phones and the timer, and collects nothing."""
 
     translatable = ("text",)
+    phone_shared = True  # the same text for everyone
 
     def template(self, view):
         return f"workshops/activities/simple/{view}.html"

@@ -34,38 +34,66 @@ class Brainwriting(Activity):
                       "es": "Estilos de los sectores: lluvia de ideas por escrito y puesta en común"}, 50,
                  {"prompts": PROMPTS})]
 
+    # One screen for the whole room: prompts, sectors, themes. A person's own notes, count, sheet
+    # and votes are its data-mine parts (participant.html's "mine" partial).
+    phone_shared = True
+
     def participant_context(self, item, participant):
         state = item.state
-        round_number = state.get("round", 0)
         context = {
             "phase": state.get("phase", "writing"),
-            "round": round_number,
+            "round": state.get("round", 0),
             "round_open": services.round_is_open(item),
             "prompts": list(enumerate(services.prompts(item))),
             "sectors": [(s, services.sector_label(s)) for s in services.sectors(item)],
             "max_length": MAX_NOTE_LENGTH,
-            "form_key": secrets.token_urlsafe(16),
             "mode": item.config.get("mode", "blind"),
         }
-        mine = list(Note.objects.filter(item=item, participant=participant))
-        this_round = [n for n in mine if n.round == round_number]
-        # The latest few stay editable on the phone; a long list would slow every tap.
-        context["my_notes"] = this_round[-SHOWN_NOTES:]
-        context["my_earlier"] = len(this_round) - len(context["my_notes"])
-        context["my_count"] = len(mine)
-        last = mine[-1] if mine else None
-        # A first note is most likely about the writer's own sector; later ones, as the last.
-        context["last_prompt"], context["last_about"] = (last.prompt, last.about) if last else (0, participant.sector)
-        if context["mode"] == "build-on" and round_number > 1:
-            sheet = services.sheet_for(item, participant, round_number)
-            context["sheet_notes"] = Note.objects.filter(item=item, sheet=sheet, round__lt=round_number)
+        context["mine_for"] = self.mine_for(item, context)
+        themes = list(Theme.objects.filter(item=item)) if context["phase"] in ("voting", "closed") else []
+        if participant is None:  # the shared screen: nobody's own parts, no form key
+            context.update(last_prompt=0, last_about="", themes=[(theme, 0) for theme in themes])
+            return context
+        context["form_key"] = secrets.token_urlsafe(16)
+        context.update(self.mine_context(item, participant, context))
+        context["themes"] = [(theme, context.get("my_votes", {}).get(theme.pk, 0)) for theme in themes]
+        return context
+
+    def mine_for(self, item, context):
+        """Which screen a person's parts belong to: the item, its step and its round."""
+        return f"{item.pk}:{context['phase']}:{context['round']}:{int(context['round_open'])}"
+
+    def mine_context(self, item, participant, shared=None):
+        """A person's own parts of the screen: their notes (the latest few editable), count and
+        last choices while writing, the sheet they build on, their votes while voting."""
+        context = shared or {"phase": item.state.get("phase", "writing"), "round": item.state.get("round", 0),
+                             "round_open": services.round_is_open(item), "max_length": MAX_NOTE_LENGTH}
+        mine = {"mine_for": self.mine_for(item, context)}
+        if shared is None:  # the "mine" partial alone: which parts to send, and their limits
+            mine.update(context)
+        round_number = context["round"]
         if context["phase"] in ("voting", "closed"):
             my_votes = {}
             for theme_id in Vote.objects.filter(theme__item=item, participant=participant).values_list("theme", flat=True):
                 my_votes[theme_id] = my_votes.get(theme_id, 0) + 1
-            context["themes"] = [(t, my_votes.get(t.pk, 0)) for t in Theme.objects.filter(item=item)]
-            context["votes_left"] = services.votes_left(item, participant)
-        return context
+            mine["my_votes"] = my_votes
+            if shared is None:  # the phone's own request: the themes it voted for, for their parts
+                mine["voted"] = [(theme, my_votes[theme.pk]) for theme in Theme.objects.filter(pk__in=my_votes)]
+            mine["votes_left"] = max(0, item.config.get("votes", 3) - sum(my_votes.values()))
+            return mine
+        notes = list(Note.objects.filter(item=item, participant=participant))
+        this_round = [n for n in notes if n.round == round_number]
+        # The latest few stay editable on the phone; a long list would slow every tap.
+        mine["my_notes"] = this_round[-SHOWN_NOTES:]
+        mine["my_earlier"] = len(this_round) - len(mine["my_notes"])
+        mine["my_count"] = len(notes)
+        last = notes[-1] if notes else None
+        # A first note is most likely about the writer's own sector; later ones, as the last.
+        mine["last_prompt"], mine["last_about"] = (last.prompt, last.about) if last else (0, participant.sector)
+        if item.config.get("mode") == "build-on" and round_number > 1:
+            sheet = services.sheet_for(item, participant, round_number)
+            mine["sheet_notes"] = Note.objects.filter(item=item, sheet=sheet, round__lt=round_number)
+        return mine
 
     def facilitator_context(self, item):
         return {

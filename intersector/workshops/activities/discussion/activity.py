@@ -15,6 +15,7 @@ class Discussion(SimpleActivity):
     phone_styles = ("qna/phone.css",)
     console_styles = ("qna/console.css",)
     settings_template = "qna/settings.html"  # questions on or off, on the agenda page
+    phone_shared = False  # each person's own questions and votes (qna)
 
     def template(self, view):
         return f"discussion/{view}.html"

@@ -7,7 +7,7 @@
   // The words come from the page, in the participant's language.
   var words = status ? {live: status.dataset.sayLive, polling: status.dataset.sayPolling, reconnecting: status.dataset.sayReconnecting,
     offline: status.dataset.sayOffline, connecting: status.dataset.sayConnecting} : {};
-  var loading = null, again = false;
+  var loading = null, again = null;
   // A text sent but not acknowledged (the answer was lost: a restart, a tunnel). The server may
   // have saved it, so sending the same text again must reuse its key, even after the screen was
   // reloaded meanwhile (a restart makes every phone reload it) and the new form has a new key.
@@ -43,6 +43,7 @@
     var ticks = checkedBoxes();
     places = places || focusPlaces(document.activeElement);
     screen.innerHTML = html;
+    completeForms();
     refocus(places);
     Object.keys(ticks).forEach(function (id) { var tick = document.getElementById(id); if (tick) { tick.checked = ticks[id]; } });
     box = typing();
@@ -55,28 +56,111 @@
     }
     if (box && (focused || clear)) { box.focus(); }
     if (window.conveneTick) window.conveneTick();
+    fillMineLater();
   }
 
-  function refresh() {
-    if (loading) { again = true; return; }
-    loading = fetch(live.dataset.refresh, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
-      .then(function (r) { return r.ok ? r.text() : Promise.reject(r); })
-      .then(replace)
-      .catch(function () {})
-      .then(function () { loading = null; if (again) { again = false; refresh(); } });
+  // A screen rendered once for the whole room (data-shared, workshops/screens.py) has no one's
+  // token or form key in its forms: the phone adds its own.
+  function completeForms() {
+    Array.prototype.forEach.call(screen.querySelectorAll("form[method=post]"), function (form) {
+      if (!form.querySelector("input[name=csrfmiddlewaretoken]") && live.dataset.csrf) {
+        var token = document.createElement("input");
+        token.type = "hidden"; token.name = "csrfmiddlewaretoken"; token.value = live.dataset.csrf;
+        form.insertBefore(token, form.firstChild);
+      }
+      var key = form.querySelector("input[name=key]");
+      if (key && !key.value) { key.value = newKey(); }
+    });
   }
 
-  ["screen.changed", "resync"].forEach(function (name) {
-    document.addEventListener("live:" + name, refresh);
+  function newKey() {
+    var bytes = new Uint8Array(16);
+    window.crypto.getRandomValues(bytes);
+    return Array.prototype.map.call(bytes, function (b) { return (b + 256).toString(16).slice(1); }).join("");
+  }
+
+  // A shared screen's own parts (data-mine="<name>": this person's notes, count, votes) come
+  // from the phone's own request, after a random wait of up to data-mine-spread ms: a console
+  // change must not bring 1,000 such requests in the same second. They fill only the screen
+  // they were made for (data-mine-for); the selects they name keep a choice already made.
+  var mineTimer = null;
+  function fillMineLater() {
+    if (mineTimer) { window.clearTimeout(mineTimer); mineTimer = null; }
+    var content = document.getElementById("screen-content");
+    if (!content || !content.dataset.mineFor || !screen.querySelector("[data-mine]")) return;
+    var wanted = content.dataset.mineFor;
+    mineTimer = window.setTimeout(function () {
+      mineTimer = null;
+      fetch(live.dataset.personal, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+        .then(function (r) { return r.status === 200 ? r.text() : Promise.reject(r); })
+        .then(function (html) { fillMine(wanted, html); })
+        .catch(function () {});
+    }, Math.random() * Number(content.dataset.mineSpread || 0));
+  }
+
+  function fillMine(wanted, html) {
+    var content = document.getElementById("screen-content");
+    var parts = new DOMParser().parseFromString(html, "text/html").querySelector("[data-mine-for]");
+    if (!content || content.dataset.mineFor !== wanted || !parts || parts.dataset.mineFor !== wanted) return;
+    var places = focusPlaces(document.activeElement);
+    Array.prototype.forEach.call(screen.querySelectorAll("[data-mine]"), function (slot) {
+      var part = parts.querySelector('[data-mine="' + CSS.escape(slot.dataset.mine) + '"]');
+      slot.innerHTML = part ? part.innerHTML : "";
+    });
+    Array.prototype.forEach.call(parts.querySelectorAll("[data-mine-select]"), function (choice) {
+      var select = document.getElementById(choice.dataset.mineSelect);
+      if (select && !select.dataset.picked && document.activeElement !== select &&
+          select.querySelector('option[value="' + CSS.escape(choice.value) + '"]')) { select.value = choice.value; }
+    });
+    completeForms();
+    refocus(places);
+  }
+  screen.addEventListener("change", function (event) {
+    if (event.target.tagName === "SELECT") { event.target.dataset.picked = "1"; }
   });
+
+  // The new screen after an event: the shared one for the event's position in the workshop's
+  // phone topic (the first of the stream's positions, Workshop.phone_topics); the server answers
+  // with this phone's own screen when the running item has no shared one.
+  function screenUrl(event) {
+    var position = event && event.detail && event.detail.id ? String(event.detail.id).split(",")[0] : "";
+    return live.dataset.screens && position ? live.dataset.screens + encodeURIComponent(position) : live.dataset.refresh;
+  }
+
+  function load(url) {
+    if (loading) { again = url; return; }
+    loading = fetch(url, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+      .then(function (r) {
+        return r.ok ? r.text().then(function (html) { return [html, r.headers.get("X-Served-At-Ms")]; }) : Promise.reject(r);
+      })
+      .then(function (answer) {
+        replace(answer[0]);
+        // A kept screen's countdown takes the server's clock from when this copy was sent.
+        if (answer[1]) {
+          Array.prototype.forEach.call(screen.querySelectorAll("[data-timer]"), function (timer) {
+            timer.dataset.now = answer[1];
+            delete timer.dataset.offset;
+          });
+          if (window.conveneTick) window.conveneTick();
+        }
+      })
+      .catch(function () {})
+      .then(function () { loading = null; if (again) { var next = again; again = null; load(next); } });
+  }
+
+  function refresh(event) { load(screenUrl(event)); }
+
+  document.addEventListener("live:screen.changed", refresh);
+  // A resync (missed events, a restart): this phone's own screen, rebuilt from the database.
+  document.addEventListener("live:resync", function () { load(live.dataset.refresh); });
   // timer.js sets the countdown from the event itself; only a screen without one reloads.
-  document.addEventListener("live:timer.changed", function () {
-    if (!document.querySelector("[data-timer]")) { refresh(); }
+  document.addEventListener("live:timer.changed", function (event) {
+    if (!document.querySelector("[data-timer]")) { refresh(event); }
   });
   // A kind's own events refresh a screen that shows data-live-refresh="<event>".
   live.dataset.liveEvents.split(" ").forEach(function (name) {
-    document.addEventListener("live:" + name, function () {
-      if (document.querySelector('[data-live-refresh~="' + name + '"]')) { refresh(); }
+    document.addEventListener("live:" + name, function (event) {
+      if (document.querySelector('[data-live-refresh~="' + name + '"]')) { refresh(event); }
     });
   });
   // A part marked data-live-fragment="<event> ..." reloads only itself (data-fragment-url) on those
