@@ -55,6 +55,10 @@ def parse_args():
     parser.add_argument("--no-floor", action="store_true", help="skip the bare fan-out floor for the notes")
     parser.add_argument("--no-board-fetch", action="store_true",
                         help="the console and projector do not fetch their board after note events")
+    parser.add_argument("--screens", choices=["shared", "own"], default="shared",
+                        help="after a console change each phone asks for the room's screen at the event's position "
+                             "and then its own parts, as phone.js does (shared), or each its own whole screen (own: "
+                             "the old way)")
     args, _unknown = parser.parse_known_args()  # bench/run.py passes the same arguments to every bench
     args.clients = max(1, min(args.clients, 2000))
     return args
@@ -402,19 +406,99 @@ async def one_change(servers, workshop, item, phones, board_cookie, action):
                 return any(e.event == "screen.changed" for e in events[seen_before[id(client)]:])
             if not await client.wait_for(heard, 15):
                 return None
-            at = next(e.at for e in client.events[seen_before[id(client)]:] if e.event == "screen.changed")
-            base = client.url.split("/w/")[0]
+            event = next(e for e in client.events[seen_before[id(client)]:] if e.event == "screen.changed")
             try:
-                page = await http.get(f"{base}/w/{workshop.code}/now",
-                                      headers={"Cookie": client.headers["Cookie"], "X-Convene": "fetch"})
+                shown, filled, status = await new_screen(http, client, workshop, event.id)
             except httpx.HTTPError:
-                return at - t0, time.monotonic() - t0, 0
-            return at - t0, time.monotonic() - t0, page.status_code
+                return event.at - t0, time.monotonic() - t0, 0, time.monotonic() - t0
+            return event.at - t0, shown - t0, status, filled - t0
 
         cpu_before = cpu_seconds(servers)
         results = await asyncio.gather(*(phone(c) for c in phones))
         cpu = cpu_seconds(servers) - cpu_before
     return [(*r, cpu) for r in results if r is not None]
+
+
+SCREENS = {"mode": "shared", "url": None}  # set by main(): --screens, the room's screens address
+
+
+async def new_screen(http, client, workshop, event_id):
+    """What phone.js does when it hears screen.changed: ask for the room's screen at the event's
+    position in the phones' topic (the first of the stream's positions) and show it; then, after
+    a random wait of up to its data-mine-spread ms, ask for this phone's own parts (/mine) if it
+    has any. With --screens own: ask for its own whole screen (/now), the old way. Returns
+    (monotonic time the new screen was shown, time its own parts were filled, HTTP status)."""
+    base = client.url.split("/w/")[0]
+    headers = {"Cookie": client.headers["Cookie"], "X-Convene": "fetch"}
+    if SCREENS["mode"] == "own" or not event_id:
+        page = await http.get(f"{base}/w/{workshop.code}/now", headers=headers)
+        shown = time.monotonic()
+        return shown, shown, page.status_code
+    page = await http.get(f"{base}{SCREENS['url']}{event_id.split(',')[0]}", headers=headers)
+    shown = time.monotonic()
+    spread = re.search(r'data-mine-spread="(\d+)"', page.text)
+    if page.status_code != 200 or not spread or 'data-mine="' not in page.text:
+        return shown, shown, page.status_code
+    await asyncio.sleep(random.uniform(0, int(spread.group(1)) / 1000))
+    mine = await http.get(f"{base}/w/{workshop.code}/mine", headers=headers)
+    return shown, time.monotonic(), mine.status_code
+
+
+BARE_APP = """
+BODY = b"x" * int(__import__("os").environ.get("BARE_BYTES", "3000"))
+
+async def app(scope, receive, send):
+    if scope["type"] == "lifespan":
+        while True:
+            message = await receive()
+            await send({"type": message["type"] + ".complete"})
+            if message["type"] == "lifespan.shutdown":
+                return
+    await send({"type": "http.response.start", "status": 200,
+                "headers": [(b"content-type", b"text/html; charset=utf-8")]})
+    await send({"type": "http.response.body", "body": BODY})
+"""
+
+
+async def bare_floor(phones, size, rounds=2):
+    """The floor for "every phone shows its new screen": the same number of phones ask a bare
+    uvicorn (no Django, no database: a constant body of the screen's size) all at once, on the
+    same machine in the same run. Returns (p50, p95) ms over `rounds` herds."""
+    from tests.live.servers import HOST, free_port
+
+    folder = ROOT / "var" / "bench-bare"
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "bare_screen.py").write_text(BARE_APP)
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "bare_screen:app", "--app-dir", str(folder), "--host", HOST,
+         "--port", str(port), "--no-access-log", "--log-level", "warning"],
+        env={**os.environ, "BARE_BYTES": str(max(1, size))}, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://{HOST}:{port}/"
+    times = []
+    try:
+        limits = httpx.Limits(max_connections=200, max_keepalive_connections=200)
+        async with httpx.AsyncClient(timeout=30, limits=limits) as http:
+            for _attempt in range(100):
+                try:
+                    await http.get(url)
+                    break
+                except httpx.HTTPError:
+                    await asyncio.sleep(0.1)
+            for _round in range(rounds):
+                t0 = time.monotonic()
+
+                async def one():
+                    await http.get(url)
+                    return time.monotonic() - t0
+
+                times += await asyncio.gather(*(one() for _ in range(phones)))
+                await asyncio.sleep(1)
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    lat = [t * 1000 for t in times]
+    return percentile(lat, .5), percentile(lat, .95)
 
 
 def weigh_phone_page(server, code, cookie):
@@ -445,19 +529,33 @@ def report(result, servers, weight, args):
     print(f"  POST response time (ms): p50 {percentile(posts, .5):.0f}  p95 {percentile(posts, .95):.0f}")
     for problem in (result["errors"] + result["stream_errors"] + result["failures"])[:3]:
         print(f"    e.g. {problem}")
-    for n, results in enumerate(result["screen_changes"], 1):
-        heard = [r[0] * 1000 for r in results]
-        loaded = [r[1] * 1000 for r in results]
-        failed = sum(1 for r in results if r[2] != 200)
-        print(f"  console change {n} -> every phone: heard by {len(results)} phones "
-              f"p50 {percentile(heard, .5):.0f} p95 {percentile(heard, .95):.0f} max {max(heard, default=float('nan')):.0f} ms; "
-              f"new screen loaded p50 {percentile(loaded, .5):.0f} p95 {percentile(loaded, .95):.0f} "
-              f"max {max(loaded, default=float('nan')):.0f} ms; failed loads {failed}; "
-              f"server CPU for it {results[0][3] if results else float('nan'):.1f} s")
+    report_screen_changes(result, args)
     for server, (idle, connected, after) in zip(servers, result["rss"]):
         print(f"  {server.name} memory (MiB): idle {idle:.0f}, streams open {connected:.0f}, after posting {after:.0f}")
     print(f"  phone page first load: {weight['raw'] / 1024:.1f} KB uncompressed, {weight['gzip'] / 1024:.1f} KB gzipped, "
           f"{weight['files']} files (join page HTML {weight['join_page'] / 1024:.1f} KB)")
+
+
+def report_screen_changes(result, args):
+    """Console change -> every phone hears it, shows its new screen, has its own parts filled;
+    beside the floor: the same number of phones asking a bare server at once, in this run."""
+    how = ("the room's screen at the event's position, then each phone's own parts spread out" if args.screens == "shared"
+           else "each phone its own whole screen (/now)")
+    print(f"  console changes, phones asking for {how}:")
+    for n, results in enumerate(result["screen_changes"], 1):
+        heard = [r[0] * 1000 for r in results]
+        shown = [r[1] * 1000 for r in results]
+        filled = [r[3] * 1000 for r in results]
+        failed = sum(1 for r in results if r[2] != 200)
+        print(f"  console change {n} -> every phone: heard by {len(results)} phones "
+              f"p50 {percentile(heard, .5):.0f} p95 {percentile(heard, .95):.0f} max {max(heard, default=float('nan')):.0f} ms; "
+              f"shows the new screen p50 {percentile(shown, .5):.0f} p95 {percentile(shown, .95):.0f} "
+              f"max {max(shown, default=float('nan')):.0f} ms; own parts filled p95 {percentile(filled, .95):.0f} ms; "
+              f"failed loads {failed}; server CPU for it {results[0][4] if results else float('nan'):.1f} s")
+    floor = result.get("bare_floor")
+    if floor:
+        print(f"  floor: {args.clients} phones asking a bare uvicorn (no Django) for a {floor[2] / 1024:.1f} KB page at once: "
+              f"p50 {floor[0]:.0f} p95 {floor[1]:.0f} ms (goal: shows the new screen p95 <= 1,000 ms)")
 
 
 def main():
@@ -470,6 +568,9 @@ def main():
     env = server_env(**settings)
     prepare_database(env)
     workshop, cookies, tables, board_cookie = create_workshop(args.clients)
+    from intersector.workshops import screens
+
+    SCREENS.update(mode=args.screens, url=screens.screens_url(workshop, "en"))
     servers = [Server("bench-convene-a", env), Server("bench-convene-b", env)] if args.redis else [Server("bench-convene", env)]
     start_servers(*servers)
     try:
@@ -482,6 +583,9 @@ def main():
                       f"{slow[2] / 1024:.1f} KB transferred, {slow[5]} requests")
         result = asyncio.run(asyncio.wait_for(measure(servers, workshop, cookies, tables, board_cookie, args),
                                               args.seconds + 180))
+        if result["screen_changes"]:
+            size = len(httpx.get(f"{servers[0].url}/w/{workshop.code}/now", headers={"Cookie": cookies[0]}).content)
+            result["bare_floor"] = (*asyncio.run(bare_floor(args.clients, size)), size)
         report(result, servers, weight, args)
         report_notes(result, None if args.no_floor else notes_floor(args), args)
     finally:
