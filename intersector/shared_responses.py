@@ -12,7 +12,9 @@ for a path registered with `register(pattern)` is in Django, the others for that
 it, so each process renders such an answer once.
 
 A kept answer never changes: a newer one has a newer URL. The store is per process, bounded
-(least recently used answers go first), and lost on restart (the next request renders again).
+(least recently used answers go first), lost on restart (the next request renders again), and an
+answer is kept for MAX_AGE_SECONDS at most: then the view, with its permission check, is asked
+again.
 """
 
 import asyncio
@@ -24,8 +26,9 @@ KEEP_HEADER = "X-Keep-Shared"  # from the view to the entry point; never sent to
 SERVED_AT = "X-Served-At-Ms"  # when this copy was sent (a countdown sets its clock from it)
 MAX_ENTRIES = 512
 WAIT_SECONDS = 10  # at most this long behind the first request for a path
+MAX_AGE_SECONDS = 600
 
-_kept = OrderedDict()  # path -> (status, headers, body)
+_kept = OrderedDict()  # path -> (status, headers, body, monotonic time kept)
 _rendering = {}  # path -> asyncio.Event, set when its first request has its answer
 _patterns = []
 
@@ -61,7 +64,7 @@ async def serve(scope, receive, send, application):
         except TimeoutError:
             pass
     kept = _kept.get(path)
-    if kept is not None:
+    if kept is not None and time.monotonic() - kept[3] < MAX_AGE_SECONDS:
         _kept.move_to_end(path)
         return await _replay(kept, send)
     first = path not in _rendering
@@ -75,7 +78,7 @@ async def serve(scope, receive, send, application):
 
 
 async def _replay(kept, send):
-    status, headers, body = kept
+    status, headers, body, _kept_at = kept
     now = str(int(time.time() * 1000)).encode()
     await send({"type": "http.response.start", "status": status,
                 "headers": headers + [(SERVED_AT.lower().encode(), now)]})
@@ -99,7 +102,7 @@ def _recording(path, send):
         elif message["type"] == "http.response.body" and state["headers"] is not None:
             state["body"].append(message.get("body", b""))
             if not message.get("more_body", False):
-                _store(path, (state["status"], state["headers"], b"".join(state["body"])))
+                _store(path, (state["status"], state["headers"], b"".join(state["body"]), time.monotonic()))
         await send(message)
 
     return recording_send

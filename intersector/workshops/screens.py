@@ -27,9 +27,10 @@ from intersector.workshops.models import Workshop
 
 PATH_PATTERN = r"^/w/[^/]+/screens/"  # what shared_responses answers once per process
 # The phones' own requests for their personal parts are spread over this many ms per person
-# (1,000 phones: 3 s), at most MAX_SPREAD_MS.
-SPREAD_MS_PER_PERSON = 3
-MAX_SPREAD_MS = 8000
+# (1,000 phones: 5 s), at most MAX_SPREAD_MS: about what one such request costs the server (3-6 ms
+# of CPU on the 2-core machines), so they arrive no faster than one process answers them.
+SPREAD_MS_PER_PERSON = 5
+MAX_SPREAD_MS = 10000
 
 
 def key_for(workshop):
