@@ -1,4 +1,5 @@
-"""Starter content: the Partnering Agreement Scorecard from content/agreements/scorecard.yaml.
+"""Starter content: the Partnering Agreement Scorecard from content/agreements/scorecard.yaml, with
+its translations from scorecard.<language>.yaml beside it (the same keys; the words only).
 
 Curators change the scorecard by importing an edited YAML file (the staff page
 /agreements/scorecard/versions/ or `manage.py load_content` after editing the file). Every
@@ -20,7 +21,23 @@ def load_scorecard(content_dir: Path) -> str:
     if not path.exists():
         return "no scorecard file yet (content/agreements/scorecard.yaml)"
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    words = translations(path)
+    if words:
+        data["translations"] = words
     version, created = services.import_scorecard(data, note="Loaded from scorecard.yaml")
     if created:
         return f"scorecard version {version.number} created"
+    if getattr(version, "translations_updated", False):
+        return f"scorecard version {version.number}: translations updated ({', '.join(sorted(words))})"
     return f"scorecard unchanged (version {version.number})"
+
+
+def translations(path):
+    """{language: words} from the files beside scorecard.yaml named scorecard.<language>.yaml."""
+    found = {}
+    for other in sorted(path.parent.glob("scorecard.*.yaml")):
+        language = other.name.split(".")[1]
+        words = yaml.safe_load(other.read_text(encoding="utf-8")) or {}
+        words.pop("language", None)
+        found[language] = words
+    return found

@@ -39,11 +39,19 @@ class ScorecardVersion(models.Model):
 
     @property
     def card(self):
+        """The scorecard in the active language (its translation's words, the same keys)."""
+        from django.utils import translation
+
+        return self.card_in((translation.get_language() or "").split("-")[0])
+
+    def card_in(self, language):
+        """The scorecard in `language` ("": its own words, those of its main file)."""
         from intersector.agreements.scorecard import Scorecard
 
-        if not hasattr(self, "_card"):
-            self._card = Scorecard(self.definition, version=self.number)
-        return self._card
+        cards = self.__dict__.setdefault("_cards", {})
+        if language not in cards:
+            cards[language] = Scorecard(self.definition, version=self.number, language=language)
+        return cards[language]
 
 
 class Agreement(models.Model):

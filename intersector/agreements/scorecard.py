@@ -11,6 +11,12 @@ ELEMENT_FIELDS = ["key", "title", "question", "why", "good_answer", "example", "
                   "forms", "keywords"]
 
 
+# The words a translation gives (content/agreements/scorecard.<language>.yaml): the rest of an
+# element (keys, importance, forms, the review's keywords) is the scorecard's own, in every language.
+TEXT_FIELDS = {"card": ["title", "intro"], "scale": ["label", "description"], "forms": ["label", "description"],
+               "family": ["title", "summary"], "element": ["title", "question", "why", "good_answer", "example"]}
+
+
 class ScorecardError(ValueError):
     """The scorecard content does not have the expected shape; the message says where."""
 
@@ -67,14 +73,80 @@ def validate(data):
                 raise ScorecardError(f"The element '{element['key']}' needs importance 1, 2 or 3.")
             if not set(element["forms"]) <= set(FORM_KEYS):
                 raise ScorecardError(f"The element '{element['key']}' names an unknown form.")
+    translations = data.get("translations") or {}
+    if not isinstance(translations, dict):
+        raise ScorecardError("The translations must be a mapping of language code to the scorecard's words.")
+    for language, words in translations.items():
+        validate_translation(data, words, language)
     return data
 
 
+def keys_of(data):
+    """The scorecard's shape as keys only: what every language must share."""
+    return {"scale": [s.get("key") for s in data.get("scale") or [] if isinstance(s, dict)],
+            "forms": [f.get("key") for f in data.get("forms") or [] if isinstance(f, dict)],
+            "families": [(f.get("key"), [e.get("key") for e in f.get("elements") or [] if isinstance(e, dict)])
+                         for f in data.get("families") or [] if isinstance(f, dict)]}
+
+
+def validate_translation(data, words, language):
+    """A translation has exactly the scorecard's keys, in the same order (scores are kept by key)."""
+    if not isinstance(words, dict):
+        raise ScorecardError(f"The '{language}' translation must be a mapping like the scorecard itself.")
+    mine, theirs = keys_of(data), keys_of(words)
+    for part in ("scale", "forms"):
+        if mine[part] != theirs[part]:
+            raise ScorecardError(f"The '{language}' translation's {part} must have the keys, in order: "
+                                 + ", ".join(mine[part]) + ".")
+    if [key for key, _elements in mine["families"]] != [key for key, _elements in theirs["families"]]:
+        raise ScorecardError(f"The '{language}' translation's families must be, in order: "
+                             + ", ".join(key for key, _elements in mine["families"]) + ".")
+    for (family, elements), (_same, translated) in zip(mine["families"], theirs["families"]):
+        if elements != translated:
+            missing = sorted(set(elements) - set(translated))
+            extra = sorted(set(translated) - set(elements))
+            raise ScorecardError(f"The '{language}' translation of the family '{family}' must have the elements, "
+                                 f"in order: {', '.join(elements)}."
+                                 + (f" Missing: {', '.join(missing)}." if missing else "")
+                                 + (f" Unknown: {', '.join(extra)}." if extra else ""))
+    return words
+
+
+def _words(target, source, fields):
+    for name in fields:
+        if isinstance(source.get(name), str) and source[name].strip():
+            target[name] = source[name]
+    return target
+
+
+def translated(data, language):
+    """The definition with the words of `language` where its translation has them (English, the
+    scorecard's own, elsewhere). Keys, importance, forms and keywords never change."""
+    words = ((data.get("translations") or {}).get((language or "").split("-")[0].lower())) or None
+    if not words:
+        return data
+    out = _words(dict(data), words, TEXT_FIELDS["card"])
+    for part in ("scale", "forms"):
+        out[part] = [_words(dict(item), other, TEXT_FIELDS[part]) for item, other in zip(data[part], words[part])]
+    out["families"] = []
+    for family, other in zip(data["families"], words["families"]):
+        copy = _words(dict(family), other, TEXT_FIELDS["family"])
+        copy["elements"] = [_words(dict(element), theirs, TEXT_FIELDS["element"])
+                            for element, theirs in zip(family["elements"], other["elements"])]
+        out["families"].append(copy)
+    return out
+
+
 class Scorecard:
-    def __init__(self, definition, version=None):
+    """The scorecard in one language (`language`: its translation's words where it has them)."""
+
+    def __init__(self, definition, version=None, language=None):
         self.definition = definition
         self.version = version
+        self.language = language
+        definition = translated(definition, language)
         self.title = definition.get("title", "")
+        self.intro = definition.get("intro", "")
         self.scale = [(s["key"], s["label"]) for s in definition["scale"]]
         self.scale_labels = dict(self.scale)
         self.forms = definition["forms"]

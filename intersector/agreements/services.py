@@ -32,19 +32,31 @@ def current_scorecard():
 
 
 def content_hash(data):
-    return hashlib.sha256(json.dumps(data, sort_keys=True).encode()).hexdigest()
+    """The hash of what is scored: the scorecard without its translations."""
+    scored = {key: value for key, value in data.items() if key != "translations"}
+    return hashlib.sha256(json.dumps(scored, sort_keys=True).encode()).hexdigest()
 
 
 def import_scorecard(data, note=""):
     """Store `data` as a new scorecard version unless identical content is already stored.
+
+    A translation (data["translations"], same keys) is not a new version: when only the words
+    of other languages changed, the version that has this content takes them (its scores show
+    in the new words; version.translations_updated is then True).
 
     Returns (version, created). Raises ScorecardError with a plain message for bad content.
     """
     sc.validate(data)
     digest = content_hash(data)
     with transaction.atomic():
-        existing = ScorecardVersion.objects.filter(content_hash=digest).order_by("-number").first()
+        existing = ScorecardVersion.objects.select_for_update().filter(content_hash=digest).order_by("-number").first()
         if existing:
+            words = data.get("translations")
+            existing.translations_updated = bool(words) and words != existing.definition.get("translations")
+            if existing.translations_updated:
+                existing.definition = {**existing.definition, "translations": words}
+                existing.save(update_fields=["definition"])
+                existing.__dict__.pop("_cards", None)
             return existing, False
         number = (ScorecardVersion.objects.aggregate(n=Max("number"))["n"] or 0) + 1
         version = ScorecardVersion.objects.create(

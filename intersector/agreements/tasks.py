@@ -13,7 +13,7 @@ def propose_ratings(progress, *, review_id):
     review = Review.objects.filter(pk=review_id).select_related("scorecard").first()
     if review is None:
         raise JobFailed(_("The review was deleted before it could run."))
-    card = review.scorecard.card
+    card = review.scorecard.card_in("")  # matched in the scorecard's own words, whoever started the job
     clauses = list(review.clauses.all())
     progress.update(total=len(card.elements), done=0,
                     message=_("Reading %(n)s clauses") % {"n": len(clauses)}, force=True)

@@ -388,3 +388,27 @@ def test_every_phase_has_its_screen(started, sim, tables, phone_of):
     sim.stage = "report"
     sim.save()
     assert "The tables are reporting back" in screen()
+
+
+def test_a_spanish_phone_reads_the_scorecard_in_spanish_with_the_same_keys(started, negotiating, tables, phone_of,
+                                                                           monkeypatch, console):
+    from intersector.agreements import services as agree_services
+    from tests.agreements.test_scorecard_languages import with_spanish
+
+    agree_services.import_scorecard(with_spanish(), note="shipped, with its Spanish")
+    monkeypatch.setattr(table, "_CURRENT", [])  # the version another test's process may have kept
+    ana, ben, *_rest = tables[1]
+    english = phone_of(ana).get(f"/w/{started.workshop.code}/").content.decode()
+    assert "Representatives at each stage" in english and "Representantes en cada etapa" not in english
+    spanish = phone_of(ben).get(f"/w/{started.workshop.code}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Representantes en cada etapa" in spanish and "Representatives at each stage" not in spanish
+    assert "¿Quién representará a cada socio" in spanish and "¿Y si...?" in spanish
+    answer = phone_of(ben).post(url(started, "sheet", "representatives", "save"),
+                                {"base_version": 0, "text": "Cada socio nombra a una persona."},
+                                HTTP_ACCEPT_LANGUAGE="es", **FETCH)
+    assert answer.status_code == 200
+    assert SheetEntry.objects.get(element="representatives").family == "who"  # stored by key, whatever the words
+    fragment = phone_of(ana).get(url(started, "sheet", "representatives"), HTTP_ACCEPT_LANGUAGE="es", **FETCH)
+    assert "Cada socio nombra a una persona." in fragment.content.decode()
+    board = console.get(f"/convene/{started.workshop_id}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "¿Quién?, ¿Cómo?, ¿Y si...?" in board  # the families each table chose, on the console

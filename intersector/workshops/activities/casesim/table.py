@@ -28,7 +28,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.db import transaction
-from django.utils import dateformat, timezone
+from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext as _
 
 from intersector.agreements import scorecard as sc
@@ -48,17 +48,21 @@ STATUSES = {choice for choice, _label in SheetEntry.Status.choices}
 
 
 def scorecard():
-    """Agree's current scorecard; the starter file through Agree's own reader when none is loaded
-    yet (a fresh site). Read once per version per process."""
+    """Agree's current scorecard in the reader's language; the starter files through Agree's own
+    reader when none is loaded yet (a fresh site). The version is read at most every
+    SCORECARD_SECONDS per process, and its cards (one per language) are kept while its content
+    stays the same."""
     from intersector.agreements.services import current_scorecard
 
     now = time.monotonic()
-    if _CURRENT and now - _CURRENT[0] < SCORECARD_SECONDS:
-        return _CURRENT[1]
-    version = current_scorecard()
-    card = _card_of_version(version.number, version) if version is not None else _starter_card()
-    _CURRENT[:] = [now, card]
-    return card
+    if not _CURRENT or now - _CURRENT[0] >= SCORECARD_SECONDS:
+        fresh = current_scorecard()
+        kept = _CURRENT[1] if _CURRENT else None
+        if fresh is not None and kept is not None and (kept.number, kept.definition) == (fresh.number, fresh.definition):
+            fresh = kept  # the same content: keep the cards already made
+        _CURRENT[:] = [now, fresh]
+    version = _CURRENT[1]
+    return version.card if version is not None else _starter_card((translation.get_language() or "").split("-")[0])
 
 
 # Every save checks its element against the scorecard: the current version is looked up at most
@@ -67,18 +71,16 @@ SCORECARD_SECONDS = 30
 _CURRENT = []
 
 
-def _card_of_version(number, version, _cache={}):  # noqa: B006 - a per-process cache
-    if number not in _cache:
-        _cache[number] = version.card
-    return _cache[number]
-
-
-@lru_cache(maxsize=1)
-def _starter_card():
+@lru_cache(maxsize=4)
+def _starter_card(language):
     import yaml
 
+    from intersector.agreements.content import translations
+
     path = Path(settings.BASE_DIR) / "content" / "agreements" / "scorecard.yaml"
-    return sc.Scorecard(sc.validate(yaml.safe_load(path.read_text(encoding="utf-8"))))
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    data["translations"] = translations(path)
+    return sc.Scorecard(sc.validate(data), language=language)
 
 
 def family_of_element(card, element):

@@ -38,7 +38,7 @@ def family_titles():
         version = None
     if version is None:
         return {}
-    return {family["key"]: family["title"] for family in version.definition.get("families", [])}
+    return {family.key: family.title for family in version.card.families}  # in the reader's language
 
 
 def _counts(simulation):
