@@ -201,6 +201,8 @@ if REDIS_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,
             "KEY_PREFIX": "intersector",
+            # One pool per process: otherwise each request opens a new connection (redis_pool.py).
+            "OPTIONS": {"pool_class": "intersector.redis_pool.SharedConnectionPool"},
         }
     }
 else:

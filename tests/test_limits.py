@@ -39,6 +39,28 @@ def redis_cache(settings, redis_url):
     server.close()
 
 
+def test_every_request_shares_the_processs_redis_connections(redis_url):
+    """Django makes a cache object per request context (a2wsgi runs each page request in a fresh
+    one): with the site's pool class they all use one pool, so a request opens no connection."""
+    from django.core.cache.backends.redis import RedisCache
+
+    from intersector import limits
+
+    options = {"KEY_PREFIX": f"limits-test-{uuid.uuid4()}",
+               "OPTIONS": {"pool_class": "intersector.redis_pool.SharedConnectionPool"}}
+    first, second = RedisCache(redis_url, options), RedisCache(redis_url, options)
+    pool = first._cache._get_connection_pool(True)
+    assert second._cache._get_connection_pool(True) is pool
+    assert limits._redis_client(first) is limits._redis_client(second)
+    try:
+        for cache in [first, second] + [RedisCache(redis_url, options) for _ in range(5)]:
+            cache.set("again", 1)
+            limits._redis_client(cache).ping()
+        assert pool._created_connections == 1  # one connection, reused by every request
+    finally:
+        first.delete("again")
+
+
 @pytest.fixture
 def alice(django_user_model):
     return django_user_model.objects.create_user("alice", "alice@example.org", PASSWORD)
