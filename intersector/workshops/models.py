@@ -215,6 +215,26 @@ class Participant(models.Model):
         return self.display_name
 
 
+class Rejoin(models.Model):
+    """Someone on another phone or browser says they are this participant ("Is this you?"). The
+    browser gets the participant's pass only once their first phone, or a facilitator, says yes:
+    a stranger who types the same name and sector never takes over a seat unchecked."""
+
+    class Status(models.TextChoices):
+        WAITING = "waiting", _("Waiting for a yes")
+        ALLOWED = "allowed", _("Let in")
+        REFUSED = "refused", _("Refused")
+
+    participant = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="rejoins")
+    # Held (signed) by the asking browser only: the ids alone let nobody else collect the pass.
+    secret = models.CharField(max_length=64, default=new_secret)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.WAITING)
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["created", "pk"]
+
+
 class Report(models.Model):
     """A PDF report made by a background job; served only to the workshop's facilitators."""
 

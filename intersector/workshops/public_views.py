@@ -22,7 +22,7 @@ from intersector import limits, shared_responses
 from intersector.accounts.models import Sector
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
-from intersector.workshops import activities, screens, services, texts
+from intersector.workshops import activities, people, screens, services, texts
 from intersector.workshops.access import cookie_name, joined, refused
 from intersector.workshops.models import Workshop, normalise_code
 
@@ -79,7 +79,9 @@ def join(request, code):
     token = request.COOKIES.get(cookie_name(workshop))
     participant = services.participant_from_token(workshop, token)
     if participant is not None:
-        return render(request, "workshops/phone/screen.html", screen_context(workshop, participant))
+        context = screen_context(workshop, participant)
+        context["rejoin"] = people.waiting(workshop).filter(participant=participant).last()  # "Is this you?"
+        return render(request, "workshops/phone/screen.html", context)
     shown = texts.shown_in(workshop, texts.current())  # its title in the phone's language
     if workshop.status == Workshop.Status.ENDED:
         # Only the ending, never a join form that cannot work.
@@ -99,13 +101,23 @@ def join_post(request, workshop, context):
         response = render(request, "workshops/phone/join.html", context, status=429)
         response["Retry-After"] = str(wait)
         return response
+    name, sector = request.POST.get("display_name"), request.POST.get("sector")
+    # Someone of this name and sector is in already: most likely this person, on another phone
+    # or browser. Ask, rather than make a second of them (which the room would see twice).
+    same = people.same_person(workshop, name, sector) if not request.POST.get("someone_else") else []
+    if same:
+        return render(request, "workshops/phone/join_same.html",
+                      {"workshop": context["workshop"], "same": same, "data": request.POST, "sector": dict(Sector.choices).get(sector)})
     try:
-        participant = services.join(workshop, request.POST.get("display_name"), request.POST.get("sector"),
-                                    request.POST.get("organisation"))
+        participant = services.join(workshop, name, sector, request.POST.get("organisation"))
     except services.Refused as refusal:
         context.update(error=refusal.message, data=request.POST)
         return render(request, "workshops/phone/join.html", context, status=refusal.status)
-    response = redirect("workshops:join", workshop.code)
+    return give_pass(redirect("workshops:join", workshop.code), workshop, participant)
+
+
+def give_pass(response, workshop, participant):
+    """The phone's pass for this workshop, in a cookie only its pages see."""
     response.set_cookie(
         cookie_name(workshop), services.token_for(participant), max_age=TOKEN_MAX_AGE,
         path=reverse("workshops:join", args=[workshop.code]), httponly=True, samesite="Lax",

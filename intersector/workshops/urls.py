@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from intersector.workshops import public_views, views
+from intersector.workshops import public_views, rejoin_views, views
 from intersector.workshops.activities import all_kinds
 
 app_name = "workshops"
@@ -27,6 +27,8 @@ urlpatterns = [
     path("convene/<int:pk>/control/", views.control, name="control"),
     path("convene/<int:pk>/end/", views.end, name="end"),
     path("convene/<int:pk>/tables/", views.tables, name="tables"),
+    path("convene/<int:pk>/people/<int:person_pk>/", views.person, name="person"),
+    path("convene/<int:pk>/rejoins/", views.rejoins, name="rejoins"),
     path("convene/<int:pk>/agenda/", views.agenda, name="agenda"),
     path("convene/<int:pk>/agenda/<int:item_pk>/", views.agenda_item, name="agenda_item"),
     path("convene/<int:pk>/languages/", views.languages, name="languages"),
@@ -45,6 +47,9 @@ urlpatterns = [
     path("w/<str:code>/screens/<str:key>/<str:language>/<str:version>", public_views.shared_screen,
          name="shared_screen"),
     path("w/<str:code>/mine", public_views.mine, name="mine"),
+    path("w/<str:code>/rejoin/", rejoin_views.rejoin, name="rejoin"),
+    path("w/<str:code>/rejoin/ask", rejoin_views.ask, name="rejoin_ask"),
+    path("w/<str:code>/rejoin/answer", rejoin_views.answer, name="rejoin_answer"),
     path("w/<str:code>/live", public_views.live, name="phone_live"),
     path("w/<str:code>/live/poll", public_views.live_poll, name="phone_live_poll"),
     path("w/<str:code>/screen", public_views.projector, name="projector"),

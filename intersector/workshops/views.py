@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST, req
 from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
 from intersector.spreadsheets import csv_response
-from intersector.workshops import activities, services, texts
+from intersector.workshops import activities, people, services, texts
 from intersector.workshops.access import facilitated, item_of
 from intersector.workshops.models import Workshop
 from intersector.workshops.reports import result_sections, start_report
@@ -71,6 +71,7 @@ def console_context(workshop, panel=None):
         "item": item,
         "activity_template": item.activity.template("facilitator") if item else "",
         "joined": services.who_has_joined(workshop) if panel != "now" else None,
+        "rejoins": list(people.waiting(workshop)) if panel != "now" else [],
         "max_tables": services.MAX_TABLES,
     }
 
@@ -139,6 +140,50 @@ def tables(request, workshop):
         services.move_participant(workshop, request.POST.get("participant"), request.POST.get("table"))
     else:
         raise services.Refused(_("Unknown action."))
+    return after_post(request, workshop, "people")
+
+
+@never_cache
+@require_http_methods(["GET", "HEAD", "POST"])
+@facilitated
+def person(request, workshop, person_pk):
+    """One person: what they did, and the two ways to tidy the list of people: remove a stray
+    entry, or merge two entries of one person (someone who joined from two browsers)."""
+    person = people.person_of(workshop, person_pk)
+    if request.method == "POST":
+        try:
+            return person_post(request, workshop, person)
+        except services.Refused as refusal:
+            return render(request, "workshops/console/person_page.html", person_context(workshop, person, refusal),
+                          status=refusal.status)
+    return render(request, "workshops/console/person_page.html", person_context(workshop, person))
+
+
+def person_post(request, workshop, person):
+    action = request.POST.get("action")
+    if action == "remove":
+        people.remove_participant(workshop, person.pk)
+        messages.success(request, _("%(name)s is no longer in this workshop.") % {"name": person.display_name})
+    elif action == "merge":
+        kept = people.merge_participants(workshop, person.pk, request.POST.get("into"))
+        messages.success(request, _("%(name)s is one person again, with what both entries did.") % {"name": kept.display_name})
+    else:
+        raise services.Refused(_("Unknown action."))
+    return redirect(reverse("workshops:console", args=[workshop.pk]) + "#people")
+
+
+def person_context(workshop, person, refusal=None):
+    same = {p.pk for p in people.same_person(workshop, person.display_name, person.sector)} - {person.pk}
+    others = list(workshop.participants.exclude(pk=person.pk).only("pk", "display_name", "sector", "joined"))
+    return {"workshop": workshop, "person": person, "did": people.summary(person), "problem": refusal and refusal.message,
+            "likely": [p for p in others if p.pk in same], "others": [p for p in others if p.pk not in same]}
+
+
+@require_POST
+@facilitated
+def rejoins(request, workshop):
+    """A facilitator answers "Is this you?" for someone whose first phone is gone."""
+    people.answer_rejoin(workshop, request.POST.get("rejoin"), request.POST.get("answer") == "yes")
     return after_post(request, workshop, "people")
 
 

@@ -270,3 +270,31 @@ def test_a_phone_offers_the_writers_own_sector_first_and_inputs_a_thumb_can_hit(
             assert target["width"] >= target["room"] - 2, target  # the whole width it has
     for select in phone.evaluate(CUT_OFF):
         assert select["longest"] <= select["room"], select  # "Motivations and incentives" whole
+
+
+# --- Joining again from another browser ---------------------------------------------------
+
+
+def test_a_second_browser_is_asked_is_this_you_and_the_first_phone_lets_it_in(server, new_page, phone, workshop):
+    join(phone, server, workshop, name="Ana", sector="Government")
+    second = new_page(**PHONE)
+    second.set_default_timeout(15_000)
+    second.goto(f"{server.url}/w/{workshop.code}/")
+    second.get_by_label("Your name (as others will see it)").fill("ana")
+    second.get_by_label("Government", exact=True).check()
+    second.get_by_role("button", name="Join").click()
+    second.get_by_role("heading", name="Is this you?").wait_for()
+    screenshot(second, "phone-defects-is-this-you")
+    second.get_by_role("button", name="Yes, I am Ana: continue here").click()
+    second.get_by_text("Waiting for a yes to continue as Ana").wait_for()
+    screenshot(second, "phone-defects-rejoin-waiting")
+
+    # The first phone hears of it and asks; a yes lets the second browser in as the same person.
+    question = phone.get_by_role("heading", name="Is this you, on another phone?")
+    question.wait_for()
+    screenshot(phone, "phone-defects-first-phone-asked")
+    phone.get_by_role("button", name="Yes, that is me: let it in").click()
+    question.wait_for(state="detached")
+    second.get_by_text("You are in").wait_for(timeout=20_000)  # the waiting page looked again by itself
+    assert second.locator(".topbar").inner_text().startswith("Ana")
+    assert workshop.participants.count() == 1

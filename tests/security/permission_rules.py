@@ -67,6 +67,9 @@ RULES = {
     # Ending asks first on a page of its own; its POST ends the workshop.
     "workshops:end": facilitator(("GET", "POST")),
     "workshops:tables": facilitator(("POST",), post={"action": "count", "count": "9"}),
+    # A person's page: their holder's POST removes someone, so it comes last (LAST).
+    "workshops:person": facilitator(("GET", "POST"), post={"action": "remove"}),
+    "workshops:rejoins": facilitator(("POST",), post={"rejoin": "1", "answer": "yes"}),
     "workshops:agenda": facilitator(("GET", "POST"), post={"title": "Intruder item", "kind": "pause",
                                                            "minutes": "5"}),
     "workshops:agenda_item": facilitator(("POST",), post={"action": "delete"}),
@@ -123,6 +126,13 @@ RULES = {
     # Anyone with the code sees the join form; a pass from another workshop is not recognised.
     "workshops:join": public(("GET", "POST"), expect={"outsider_phone": 400}),
     "workshops:now": Rule(PHONES, anonymous=403, others=403),
+    # "Is this you?": anyone may ask to continue as someone of the name and sector they give (an
+    # unknown one is 404 for all); the browser without a question is sent to the join page; only
+    # that person's own phone answers (another phone: nothing waits for it, 409).
+    "workshops:rejoin": public(expect={persona: 302 for persona in EVERYONE}),
+    "workshops:rejoin_ask": public(("POST",), anonymous=None, others=None,
+                                   post={"participant": "1", "display_name": "Ana", "sector": "business"}),
+    "workshops:rejoin_answer": phone(post={"rejoin": "1", "answer": "yes"}),
     "workshops:phone_live": Rule(PHONES | FACILITATOR, anonymous=403, others=403, stream=True),
     "workshops:phone_live_poll": Rule(PHONES | FACILITATOR, anonymous=403, others=403),
     "workshops:projector": facilitator(),

@@ -115,7 +115,7 @@ def _workshops(world, users):
     # Its pass from workshop B, sent as if it were a pass for workshop A.
     outsider.cookies[cookie_name(mine)] = services.token_for(olga)
     world.ids.update(pk=mine.pk, item_pk=item.pk, code=mine.code, note_pk=note.pk,
-                     report_pk=report.pk, name="now")
+                     report_pk=report.pk, name="now", person_pk=carl.pk)
     other_item = theirs.items.get(kind="brainwriting")
     # Workshop B runs its brainwriting too, so its phone gets as far as looking for the note.
     running_brainwriting(theirs)
@@ -124,7 +124,7 @@ def _workshops(world, users):
         *[("other_facilitator", name, {"pk": theirs.pk}, 404) for name in (
             "workshops:agenda_item", "workshops:report_pdf", "workshops:brainwriting:settings",
             "workshops:brainwriting:round", "workshops:brainwriting:themes", "workshops:brainwriting:themes_panel",
-            "workshops:brainwriting:themes_make", "workshops:brainwriting:themes_edit")],
+            "workshops:brainwriting:themes_make", "workshops:brainwriting:themes_edit", "workshops:person")],
         # A phone of another workshop, through its own workshop's address, at Ana's note.
         ("outsider_phone", "workshops:brainwriting:edit_note", {"code": theirs.code}, 404),
         ("outsider_phone", "workshops:brainwriting:delete_note", {"code": theirs.code}, 404),

@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db
 
 # Rules whose holders' empty POST undoes what others need (a withdrawn guest, a deleted note, an
 # ended workshop): last, in this order.
-LAST = ("agreements:guest_revoke", "workshops:brainwriting:delete_note", "workshops:end")
+LAST = ("agreements:guest_revoke", "workshops:brainwriting:delete_note", "workshops:person", "workshops:end")
 
 
 # --- The addresses ---------------------------------------------------------------------------

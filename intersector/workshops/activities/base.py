@@ -121,6 +121,23 @@ class Activity:
         follow their tables); the message says where to move people instead."""
         return None
 
+    # --- People (the facilitator removing a person, or merging two entries of one person) --------
+
+    def participant_summary(self, participant):
+        """What this person did in this kind, a few words each ("3 notes"), for the facilitator
+        who decides whether to remove them (it goes with them) or merge them into another entry."""
+        return []
+
+    def participant_held(self, participant):
+        """A message if this person may not be removed or merged away now (they play a role at a
+        table, say), saying what to do first; else None."""
+        return None
+
+    def merge_participant(self, source, target):
+        """`source` and `target` are one person who joined twice: give `target` what `source` did
+        in this kind. Called in the merge's transaction, before `source` is deleted with whatever
+        of theirs is left (a kind that keeps nothing per person does nothing)."""
+
     def urls(self):
         """(participant patterns, facilitator patterns), imported when the URLconf loads.
         The core mounts them under w/<code>/<kind>/ and convene/<pk>/items/<item_pk>/<kind>/,

@@ -218,3 +218,28 @@ def unpin(item, question_id):
     with transaction.atomic():
         Question.objects.filter(pk=question.pk).update(pinned=False)
         _changed(item, question.pk)
+
+
+# --- One person who joined twice (the facilitator merges them) ----------------------------------
+
+
+def merge_participant(source, target):
+    """`target` gets `source`'s questions and votes; still one vote per question, and none for
+    one's own question (the counts follow)."""
+    keys = Question.objects.filter(participant=target).values_list("key", flat=True)
+    Question.objects.filter(participant=source, key__in=list(keys)).delete()
+    Question.objects.filter(participant=source).update(participant=target)
+    void = (QuestionVote.objects.filter(participant__in=[source, target], question__participant=target)
+            | QuestionVote.objects.filter(participant=source,
+                                          question__in=QuestionVote.objects.filter(participant=target).values("question")))
+    for vote in void.distinct():
+        Question.objects.filter(pk=vote.question_id).update(votes=F("votes") - 1)
+        vote.delete()
+    QuestionVote.objects.filter(participant=source).update(participant=target)
+
+
+def participant_summary(participant):
+    from django.utils.translation import ngettext
+
+    asked = Question.objects.filter(participant=participant).count()
+    return [ngettext("%(n)s question", "%(n)s questions", asked) % {"n": asked}] if asked else []

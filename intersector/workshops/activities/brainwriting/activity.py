@@ -1,6 +1,7 @@
 import secrets
 
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
 
 from intersector.workshops.activities.base import Activity
 from intersector.workshops.activities.brainwriting import services
@@ -126,6 +127,15 @@ class Brainwriting(Activity):
             "questions": DEBRIEF_QUESTIONS,
             "prompts": services.prompts(item),
         }
+
+    def participant_summary(self, participant):
+        notes = Note.objects.filter(participant=participant).count()
+        votes = Vote.objects.filter(participant=participant).count()
+        return ([ngettext("%(n)s note", "%(n)s notes", notes) % {"n": notes}] if notes else []) + (
+            [ngettext("%(n)s vote on a theme", "%(n)s votes on themes", votes) % {"n": votes}] if votes else [])
+
+    def merge_participant(self, source, target):
+        services.merge_participant(source, target)
 
     def urls(self):
         from intersector.workshops.activities.brainwriting import urls

@@ -474,3 +474,23 @@ def remember_job(item, job, count=None):
         item.state["themes_job"] = str(job.pk)
         item.state["theme_count"] = count
         item.save(update_fields=["state"])
+
+
+# --- One person who joined twice (the facilitator merges them) ----------------------------------
+
+
+def merge_participant(source, target):
+    """`target` gets `source`'s notes, sheets and votes. A note sent from both (one form key) is
+    kept once; votes beyond an item's allowance go, the latest first."""
+    keys = Note.objects.filter(participant=target).values_list("key", flat=True)
+    Note.objects.filter(participant=source, key__in=list(keys)).delete()
+    Note.objects.filter(participant=source).update(participant=target)
+    Note.objects.filter(sheet=source).update(sheet=target)
+    if not Vote.objects.filter(participant=source).update(participant=target):
+        return
+    for item in AgendaItem.objects.filter(themes__votes__participant=target).distinct():
+        votes = list(Vote.objects.filter(participant=target, theme__item=item).order_by("created", "pk"))
+        extra = [vote.pk for vote in votes[item.config.get("votes", 3):]]
+        if extra:
+            Vote.objects.filter(pk__in=extra).delete()
+            announce(target.workshop, "votes.changed", item=item.pk)

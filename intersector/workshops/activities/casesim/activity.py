@@ -77,6 +77,21 @@ class CaseSimulation(Activity):
 
         return {**show.results_context(item), **qna.results_context(item)}
 
+    def participant_summary(self, participant):
+        from intersector.workshops.activities.casesim import people
+
+        return people.summary(participant)
+
+    def participant_held(self, participant):
+        from intersector.workshops.activities.casesim import people
+
+        return people.held(participant)
+
+    def merge_participant(self, source, target):
+        from intersector.workshops.activities.casesim import people
+
+        people.merge(source, target)
+
     def urls(self):
         from intersector.workshops.activities.casesim import urls
 
