@@ -145,3 +145,17 @@ def test_the_facilitator_gives_a_spanish_text_and_the_projector_shows_both(serve
     phone.set_default_timeout(20_000)
     join(phone, server, workshop, "Beto", "Empresas")
     assert phone.get_by_text("Escuche: el teléfono cambia solo.").is_visible()
+
+    # The brainwriting set-up on the console: the prompts in each language, one box each.
+    console_post(server, workshop, reverse("workshops:control", args=[workshop.pk]), {"action": "next"})
+    console.goto(f"{server.url}/convene/{workshop.pk}/")
+    console.get_by_text("Set-up: prompts, sectors, mode, round length, votes").click()
+    spanish = console.get_by_label("Prompts in Spanish (optional): one per line, in the same order")
+    assert spanish.input_value() == "Cultura\nMotivaciones e incentivos\nLimitaciones\nRecursos y fortalezas"
+    spanish.fill("Cultura\nMotivaciones\nLimitaciones\nRecursos")
+    console.get_by_role("button", name="Save set-up").click()
+    console.wait_for_load_state()
+    assert workshop.items.get(kind="brainwriting").texts["es"]["prompts"][1] == "Motivaciones"
+    console.get_by_text("Set-up: prompts, sectors, mode, round length, votes").click()
+    console.locator("#bw-setup").screenshot(path=str(screenshot(console, "languages-console-setup").with_name(
+        "languages-console-setup-form.png")))
