@@ -3,6 +3,8 @@
 switch, kept in a cookie), falling back to the other language where one is missing; the projector
 follows the workshop's projector language."""
 
+import re
+
 import pytest
 from django.test import Client
 
@@ -111,6 +113,19 @@ def test_the_phone_switches_language_and_keeps_it_after_a_reload(workshop, writi
     assert "Recursos y fortalezas" in phone.get(f"/w/{workshop.code}/now").content.decode()
     phone.post("/i18n/setlang/", {"language": "en", "next": f"/w/{workshop.code}/"})
     assert "Sector styles: brainwriting and debrief" in page_of(phone, workshop, HTTP_ACCEPT_LANGUAGE="es")
+
+
+def test_the_rooms_shared_screen_comes_in_the_language_the_phone_switched_to(workshop, writing, join_phone):
+    """After a console change phones fetch one screen for the whole room (workshops/screens.py):
+    the address a phone gets with its page names its language, and that screen is in it."""
+    from intersector.live import current_event_id
+
+    _participant, phone = join_phone()
+    phone.post("/i18n/setlang/", {"language": "es", "next": f"/w/{workshop.code}/"})
+    address = re.search(r'data-screens="([^"]+)"', page_of(phone, workshop)).group(1)
+    assert address.endswith("/es/")
+    shared = phone.get(address + current_event_id(workshop.phone_topic())).content.decode()
+    assert BRAINWRITING_ES in shared and "Motivaciones e incentivos" in shared and "Motivations" not in shared
 
 
 def test_the_join_page_has_the_switch_and_the_workshops_title_in_the_phones_language(workshop, client):
