@@ -1,4 +1,4 @@
-"""Public side: joining by code, the phone screen, the projector view and the QR code."""
+"""Public side: joining by code, the phone screen and the QR code (the projector: projector.py)."""
 
 import io
 import time
@@ -210,69 +210,6 @@ def live_poll(request, code):
     if topic is None:
         raise services.Refused(_("Join the workshop to follow it."), status=403)
     return poll_response(request, topic)
-
-
-# --- Projector -------------------------------------------------------------------------------
-
-
-def projector_workshop(request, code):
-    workshop = Workshop.objects.run_by(request.user).filter(code=normalise_code(code)).first()
-    return workshop
-
-
-def projector_language(workshop):
-    """(the language of the projector's own words, the language of the workshop's texts on it):
-    the workshop's projector setting, else the workshop's own language; with texts.BOTH, every
-    language's text side by side around the workshop's own words."""
-    chosen = workshop.projector_language or workshop.language
-    return (workshop.language if chosen == texts.BOTH else chosen), chosen
-
-
-def projector_page(request, workshop, template):
-    words, shown = projector_language(workshop)
-    with translation.override(words):
-        return render(request, template, projector_context(request, workshop, shown))
-
-
-def projector_context(request, workshop, language):
-    position = current_event_id(workshop.topic)
-    workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
-    item = workshop.current_item
-    if item is not None:
-        item.workshop = workshop
-        item = texts.shown_in(item, language)
-    workshop = texts.shown_in(workshop, language)
-    context = {"workshop": workshop, "item": item, "live_position": position,
-               "board_events": activities.board_events(),
-               "join_url": request.build_absolute_uri(workshop.join_path),
-               "people": workshop.participants.count()}
-    if item:
-        item.workshop = workshop
-        context["activity_template"] = item.activity.template("screen")
-        context.update(item.activity.screen_context(item))
-    return context
-
-
-@never_cache
-@require_safe
-def projector(request, code):
-    if not request.user.is_authenticated:
-        from django.contrib.auth.views import redirect_to_login
-
-        return redirect_to_login(request.get_full_path())
-    workshop = projector_workshop(request, code)
-    if workshop is None:
-        return problem(request, services.Refused(_("Only the people who run this workshop can open its projector view."), 404))
-    return projector_page(request, workshop, "workshops/projector.html")
-
-
-@never_cache
-@require_safe
-def projector_now(request, code):
-    workshop = projector_workshop(request, code)
-    if workshop is None:
-        return problem(request, services.Refused(_("Only the people who run this workshop can open its projector view."), 404))
-    return projector_page(request, workshop, "workshops/projector.html#board")
 
 
 @require_safe

@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from intersector.workshops import public_views, rejoin_views, views
+from intersector.workshops import projector, public_views, rejoin_views, views
 from intersector.workshops.activities import all_kinds
 
 app_name = "workshops"
@@ -52,8 +52,8 @@ urlpatterns = [
     path("w/<str:code>/rejoin/answer", rejoin_views.answer, name="rejoin_answer"),
     path("w/<str:code>/live", public_views.live, name="phone_live"),
     path("w/<str:code>/live/poll", public_views.live_poll, name="phone_live_poll"),
-    path("w/<str:code>/screen", public_views.projector, name="projector"),
-    path("w/<str:code>/screen/now", public_views.projector_now, name="projector_now"),
+    path("w/<str:code>/screen", projector.projector, name="projector"),
+    path("w/<str:code>/screen/now", projector.projector_now, name="projector_now"),
     path("w/<str:code>/qr.svg", public_views.qr_code, name="qr"),
     *[kind_urls(activity) for activity in all_kinds()],
     # Links made before kinds had their own segment (e.g. a finished job's "see the themes").

@@ -70,6 +70,10 @@ def console_styles():
     return _union("console_styles")
 
 
+def screen_styles():
+    return _union("screen_styles")
+
+
 def find_export(kind, name):
     if not is_registered(kind):
         return None

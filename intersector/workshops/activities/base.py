@@ -38,9 +38,11 @@ class Activity:
     # only while its screen shows an element with data-live-refresh="<event>".
     phone_events = ()
     # Static CSS files: phone_styles are written into the phone and projector pages,
-    # console_styles are linked from the console, results and the kind's own pages.
+    # console_styles are linked from the console, results and the kind's own pages,
+    # screen_styles are linked from the projector only (no phone carries them).
     phone_styles = ()
     console_styles = ()
+    screen_styles = ()
     # The config fields people read on phones and the projector (a text, a list of prompts...):
     # the facilitator gives them per language, and each viewer gets their own (workshops/texts.py).
     # The kind's templates and contexts read item.config as ever: phones and the projector get a

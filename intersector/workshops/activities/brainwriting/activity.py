@@ -4,7 +4,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from intersector.workshops.activities.base import Activity
-from intersector.workshops.activities.brainwriting import services
+from intersector.workshops.activities.brainwriting import screen, services
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
 from intersector.workshops.activities.brainwriting.starter import DEBRIEF_QUESTIONS, PROMPTS, SECTORS_ASKED
 from intersector.workshops.texts import current, in_language, language_name
@@ -22,6 +22,7 @@ class Brainwriting(Activity):
     translatable = ("prompts",)  # the sectors are the site's own words, in every language already
     phone_styles = ("brainwriting/phone.css",)
     console_styles = ("brainwriting/console.css",)
+    screen_styles = ("brainwriting/screen.css",)
 
     def default_config(self):
         return {"prompts": in_language(PROMPTS, current()), "sectors": list(SECTORS_ASKED),
@@ -112,11 +113,7 @@ class Brainwriting(Activity):
         }
 
     def screen_context(self, item):
-        phase = item.state.get("phase", "writing")
-        context = {"board": services.board(item), "phase": phase, "round": item.state.get("round", 0)}
-        if phase in ("voting", "closed") or Theme.objects.filter(item=item).exists():
-            context["grid"] = services.grid(item)
-        return context
+        return screen.screen_context(item)
 
     def results_context(self, item):
         return {

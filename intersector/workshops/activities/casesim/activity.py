@@ -26,6 +26,7 @@ class CaseSimulation(Activity):
     phone_styles = ("casesim/phone.css", "casesim/screen.css", "qna/phone.css")
     phone_scripts = ("casesim/phone.js",)
     console_styles = ("casesim/console.css", "casesim/screen.css", "qna/console.css")
+    screen_styles = ("qna/screen.css",)
     settings_template = "casesim/agenda_settings.html"  # "Use your own case pack" (ownpack.py)
 
     def default_config(self):

@@ -14,6 +14,7 @@ class Discussion(SimpleActivity):
     phone_events = qna.phone_events
     phone_styles = ("qna/phone.css",)
     console_styles = ("qna/console.css",)
+    screen_styles = ("qna/screen.css",)
     settings_template = "qna/settings.html"  # questions on or off, on the agenda page
     phone_shared = False  # each person's own questions and votes (qna)
 
