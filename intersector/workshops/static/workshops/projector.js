@@ -95,12 +95,18 @@
     }
   }
 
+  // Where a card sits in the layout (offsets, not the box on screen: a card still fading in is
+  // moved by its animation, and must not be counted as fitting because of that).
+  function bottomIn(card, list) {
+    var top = card.offsetParent === list ? card.offsetTop : card.offsetTop - list.offsetTop;
+    return top + card.offsetHeight;
+  }
+
   function fitCards(list) {
     var cards = list.querySelectorAll("[data-card]"), shownCards = 0, full = false;
     cards.forEach(function (card) { card.hidden = false; });
-    var bottom = list.getBoundingClientRect().top + list.clientHeight;
     cards.forEach(function (card) {
-      full = full || card.getBoundingClientRect().bottom > bottom + 1;
+      full = full || bottomIn(card, list) > list.clientHeight + 1;
       card.hidden = full;
       if (!full) shownCards += 1;
     });
