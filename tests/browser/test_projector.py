@@ -168,7 +168,7 @@ def test_the_projector_through_a_workshop_at_both_sizes(server, new_page, facili
         looks_right(page, "voting")
 
     # The end: thanks and what happens next; no code, no QR code, nothing about joining.
-    press(server, workshop, session, f"/convene/{workshop.pk}/control/", action="end")
+    press(server, workshop, session, f"/convene/{workshop.pk}/end/")
     for page in projectors:
         page.get_by_role("heading", name="Thank you for taking part").wait_for()
         page.get_by_role("heading", name="What happens next").wait_for()
