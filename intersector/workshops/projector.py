@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_safe
 
+from intersector import shared_responses
 from intersector.accounts.models import Sector
 from intersector.live import current_event_id
 from intersector.workshops import activities, services, texts
@@ -129,5 +130,5 @@ def projector_now(request, code):
         return not_theirs(request)
     response = HttpResponse(board_html(request, workshop))
     # A kept board's countdown was rendered earlier: the screen sets its clock from this instead.
-    response["X-Server-Now"] = str(int(time.time() * 1000))
+    response[shared_responses.SERVED_AT] = str(int(time.time() * 1000))
     return response

@@ -93,7 +93,7 @@ def test_every_screen_gets_the_board_rendered_once_per_change(console, workshop,
     with django_capture_on_commit_callbacks(execute=True):
         join_phone("Ana")
     first = board(console, workshop)
-    assert first.status_code == 200 and first["X-Server-Now"].isdigit()
+    assert first.status_code == 200 and first["X-Served-At-Ms"].isdigit()
     with CaptureQueriesContext(connection) as again:
         second = board(console, workshop)
     assert second.content == first.content

@@ -32,7 +32,7 @@
     fetch(url, {credentials: "same-origin"})
       .then(function (response) {
         if (!response.ok) return Promise.reject(response);
-        return response.text().then(function (html) { show(html, response.headers.get("X-Server-Now")); });
+        return response.text().then(function (html) { show(html, response.headers.get("X-Served-At-Ms")); });
       })
       .catch(function () { retry = RETRY_MS; })
       .then(function () {
