@@ -298,3 +298,27 @@ def test_a_second_browser_is_asked_is_this_you_and_the_first_phone_lets_it_in(se
     second.get_by_text("You are in").wait_for(timeout=20_000)  # the waiting page looked again by itself
     assert second.locator(".topbar").inner_text().startswith("Ana")
     assert workshop.participants.count() == 1
+
+
+def test_a_table_sheet_shows_a_plain_message_for_an_error_page_and_keeps_the_text(server, phone, workshop):
+    from intersector.workshops.access import cookie_name
+    from intersector.workshops.activities.casesim import table
+    from intersector.workshops.activities.casesim.models import TableRun
+
+    people = [services.join(workshop, name, sector) for name, sector in
+              (("Ana", "government"), ("Ben", "business"), ("Cy", "non-profit"))]
+    services.set_table_count(workshop, 1)
+    services.go_to_item(workshop, workshop.items.get(kind="casesim"))
+    TableRun.objects.update(phase="negotiate", families=["who", "how", "what-if"])
+    phone.context.add_cookies([{"name": cookie_name(workshop), "value": services.token_for(people[0]),
+                                "domain": "127.0.0.1", "path": f"/w/{workshop.code}/"}])
+    phone.goto(f"{server.url}/w/{workshop.code}/")
+    key = table.scorecard().family_by_key["who"].elements[0].key
+    phone.route("**/casesim/sheet/*/save/", lambda route: route.fulfill(
+        status=502, content_type="text/html", body="<!doctype html><title>Bad gateway</title><h1>Bad gateway</h1><p>nginx</p>"))
+    phone.locator(f"#text-{key}").fill("City staff coordinate the collaborative.")
+    phone.locator(f"#entry-{key}").get_by_role("button", name="Save text").click()
+    slot = phone.locator(f"#entry-{key} .problem-slot")
+    slot.get_by_text("That did not work").wait_for()
+    assert slot.locator("h1").count() == 0 and "nginx" not in slot.inner_text()
+    assert phone.locator(f"#text-{key}").input_value() == "City staff coordinate the collaborative."

@@ -229,6 +229,8 @@
     return text && text.length < 500 ? text : (status ? status.dataset.sayFailed : "");
   }
 
+  window.conveneProblemText = problemText;  // kinds' own scripts say refusals the same way
+
   function showProblem(form, text) {
     var slot = form.querySelector(".problem-slot");
     if (!slot) {

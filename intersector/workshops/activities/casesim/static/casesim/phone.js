@@ -56,9 +56,16 @@
     var slot = entry && entry.querySelector(".sim-pending");
     if (slot) slot.textContent = text || "";
   }
+  // A refusal's own words as plain text (phone.js): never an error page's markup in the sheet.
   function problem(entry, html) {
     var slot = entry && entry.querySelector(".problem-slot");
-    if (slot) slot.innerHTML = html || "";
+    if (!slot) return;
+    slot.textContent = "";
+    if (!html) return;
+    var p = document.createElement("p");
+    p.className = "problem";
+    p.textContent = window.conveneProblemText(html);
+    slot.appendChild(p);
   }
 
   // --- Swapping one element ---------------------------------------------------------------------
