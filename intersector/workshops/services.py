@@ -7,7 +7,6 @@ from django.contrib.auth import get_user_model
 from django.db import IntegrityError, transaction
 from django.db.models import Max, Q
 from django.utils import timezone
-from django.utils import translation
 from django.utils.translation import gettext as _
 
 from intersector.accounts.models import Sector
@@ -81,36 +80,8 @@ def create_workshop(user, title, template="starter", language=None):
         if template == "starter":
             for order, (item_title, kind, minutes, config) in enumerate(starter_agenda()):
                 AgendaItem.objects.create(workshop=workshop, kind=kind, minutes=minutes, order=order,
-                                          **new_item_texts(workshop, kind, item_title, config))
+                                          **texts.new_item(workshop, kind, item_title, config))
     return workshop
-
-
-def new_item_texts(workshop, kind, title, config=None):
-    """title, config and texts of a new item: in the workshop's language, and in its other
-    languages where the starter gives them ({language: text}) or the kind's default set-up has
-    them (the default prompts of a kind that has some)."""
-    activity = get_kind(kind)
-    own = workshop.language
-    with translation.override(own):
-        defaults = activity.default_config()
-    given = {**defaults, **(config or {})}
-    item = AgendaItem(workshop=workshop, kind=kind, title=texts.in_language(title, own), texts={},
-                      config={key: texts.in_language(value, own) if key in activity.translatable else value
-                              for key, value in given.items()})
-    for language in texts.other_languages(workshop):
-        with translation.override(language):
-            theirs = activity.default_config()
-        if isinstance(title, dict) and title.get(language):
-            texts.set_translation(item, language, "title", title[language])
-        for field in activity.translatable:
-            value = given.get(field)
-            if isinstance(value, dict):
-                version = value.get(language)
-            else:
-                version = theirs.get(field) if value == defaults.get(field) else None
-            if version and version != item.config.get(field):
-                texts.set_translation(item, language, field, version)
-    return {"title": item.title, "config": item.config, "texts": item.texts}
 
 
 def _create_with_code(**fields):
@@ -128,7 +99,7 @@ def duplicate_workshop(user, workshop):
     with transaction.atomic():
         title = clean_title(_("%(title)s (copy)") % {"title": workshop.title[:190]})
         copy = _create_with_code(title=title, created_by=user, language=workshop.language,
-                                 texts=copied_titles(workshop), projector_language=workshop.projector_language)
+                                 texts=texts.copied_titles(workshop), projector_language=workshop.projector_language)
         Facilitator.objects.create(workshop=copy, user=user, lead=True)
         for item in workshop.items.all():
             copied = AgendaItem.objects.create(
@@ -137,16 +108,6 @@ def duplicate_workshop(user, workshop):
             )
             item.activity.on_copy(item, copied)
     return copy
-
-
-def copied_titles(workshop):
-    """The workshop's titles in its other languages, each marked as a copy in its own language."""
-    found = {}
-    for language, fields in (workshop.texts or {}).items():
-        if fields.get("title"):
-            with translation.override(language):
-                found[language] = {"title": _("%(title)s (copy)") % {"title": fields["title"][:190]}}
-    return found
 
 
 def clean_item(title, kind, minutes, current_kind=None):
@@ -173,7 +134,7 @@ def add_item(workshop, title, kind, minutes):
         last = workshop.items.aggregate(m=Max("order"))["m"]
         item = AgendaItem.objects.create(workshop=workshop, kind=kind, minutes=minutes,
                                          order=0 if last is None else last + 1,
-                                         **new_item_texts(workshop, kind, title))
+                                         **texts.new_item(workshop, kind, title))
         announce(workshop, "agenda.changed")
     return item
 
@@ -183,14 +144,14 @@ def update_item(item, title, kind, minutes, text=None, translations=None):
     (an empty text takes that language's version away: phones there show the workshop's own)."""
     title, kind, minutes = clean_item(title, kind, minutes, current_kind=item.kind)
     text = texts.clean_text(text, _("text on the phones")) if text is not None else None
-    translations = clean_item_translations(item.workshop, translations)
+    translations = texts.clean_translations(item.workshop, translations)
     with transaction.atomic():
         if kind != item.kind:
             if item.workshop.current_item_id == item.pk:
                 raise Refused(_("This item is running: move to another item before changing its kind."))
             # The new kind's set-up, in every language it has; the titles stay.
             titles = {language: fields.get("title") for language, fields in (item.texts or {}).items()}
-            fresh = new_item_texts(item.workshop, kind, title)
+            fresh = texts.new_item(item.workshop, kind, title)
             item.config, item.texts, item.state = fresh["config"], fresh["texts"], {}
             for language, value in titles.items():
                 texts.set_translation(item, language, "title", value)
@@ -206,22 +167,6 @@ def update_item(item, title, kind, minutes, text=None, translations=None):
         if item.workshop.current_item_id == item.pk:
             announce(item.workshop, "screen.changed", item=item.pk, phones=True)
     return item
-
-
-def clean_item_translations(workshop, translations):
-    """Titles and phone texts in the workshop's other languages, each checked (too long: refused)."""
-    cleaned = {}
-    for language in texts.other_languages(workshop):
-        given = (translations or {}).get(language)
-        if given is None:
-            continue
-        fields = {}
-        if "title" in given:
-            fields["title"] = texts.clean_line(given["title"], _("title"), language=language)
-        if "text" in given:
-            fields["text"] = texts.clean_text(given["text"], _("text on the phones"), language=language)
-        cleaned[language] = fields
-    return cleaned
 
 
 def set_workshop_languages(workshop, title, translations, projector_language):

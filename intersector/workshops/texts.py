@@ -145,7 +145,7 @@ def shown_in(obj, language):
     return shown
 
 
-# --- What facilitators type -------------------------------------------------------------------
+# --- What facilitators type, and a new item's texts ------------------------------------------------
 
 
 def clean_line(value, what, limit=MAX_TITLE, language=None):
@@ -180,6 +180,63 @@ def set_translation(obj, language, field, value):
     else:
         texts.get(language, {}).pop(field, None)
     obj.texts = {code: fields for code, fields in texts.items() if fields}
+
+
+def new_item(workshop, kind, title, config=None):
+    """title, config and texts of a new item: in the workshop's language, and in its other
+    languages where the starter gives them ({language: text}) or the kind's default set-up has
+    them (the default prompts of a kind that has some)."""
+    from intersector.workshops.activities import get_kind  # the registry, not a kind
+    from intersector.workshops.models import AgendaItem  # models.py imports this module
+
+    activity = get_kind(kind)
+    own = workshop.language
+    with translation.override(own):
+        defaults = activity.default_config()
+    given = {**defaults, **(config or {})}
+    item = AgendaItem(workshop=workshop, kind=kind, title=in_language(title, own), texts={},
+                      config={key: in_language(value, own) if key in activity.translatable else value
+                              for key, value in given.items()})
+    for language in other_languages(workshop):
+        with translation.override(language):
+            theirs = activity.default_config()
+        if isinstance(title, dict) and title.get(language):
+            set_translation(item, language, "title", title[language])
+        for field in activity.translatable:
+            value = given.get(field)
+            if isinstance(value, dict):
+                version = value.get(language)
+            else:
+                version = theirs.get(field) if value == defaults.get(field) else None
+            if version and version != item.config.get(field):
+                set_translation(item, language, field, version)
+    return {"title": item.title, "config": item.config, "texts": item.texts}
+
+
+def copied_titles(workshop):
+    """The workshop's titles in its other languages, each marked as a copy in its own language."""
+    found = {}
+    for language, fields in (workshop.texts or {}).items():
+        if fields.get("title"):
+            with translation.override(language):
+                found[language] = {"title": _("%(title)s (copy)") % {"title": fields["title"][:190]}}
+    return found
+
+
+def clean_translations(workshop, translations):
+    """Titles and phone texts in the workshop's other languages, each checked (too long: refused)."""
+    cleaned = {}
+    for language in other_languages(workshop):
+        given = (translations or {}).get(language)
+        if given is None:
+            continue
+        fields = {}
+        if "title" in given:
+            fields["title"] = clean_line(given["title"], _("title"), language=language)
+        if "text" in given:
+            fields["text"] = clean_text(given["text"], _("text on the phones"), language=language)
+        cleaned[language] = fields
+    return cleaned
 
 
 def other_languages(workshop):
