@@ -47,6 +47,10 @@ class Note(models.Model):
             # A phone in build-on mode reads the sheet it holds: without this, every refresh
             # read all the notes of earlier rounds (hundreds of phones at once, after a change).
             models.Index(fields=["sheet", "item", "round"], name="note_sheet_round"),
+            # The projector counts a round's notes by sector, and a theme wall's by theme and
+            # sector, about once a second while notes or votes arrive: from these, not the notes.
+            models.Index(fields=["item", "about"], name="note_item_about"),
+            models.Index(fields=["theme", "about"], name="note_theme_about"),
         ]
 
     def __str__(self):

@@ -21,15 +21,14 @@ SAMPLES = 2
 def screen_context(item):
     phase = item.state.get("phase", "writing")
     round_open = bool(item.state.get("round_open"))
-    by_sector = dict(Note.objects.filter(item=item).order_by().values_list("about").annotate(n=Count("pk")))
-    total = sum(by_sector.values())
-    context = {"phase": phase, "round": item.state.get("round", 0), "round_open": round_open,
-               "total": total, "by_sector": shares([(s, services.sector_label(s), by_sector.get(s, 0))
-                                                    for s in services.sectors(item)])}
+    context = {"phase": phase, "round": item.state.get("round", 0), "round_open": round_open}
     if phase in ("voting", "closed") or (not round_open and Theme.objects.filter(item=item).exists()):
-        context.update(theme_wall(item, phase))
+        context.update(theme_wall(item, phase), total=Note.objects.filter(item=item).count())
     else:
-        context.update(cards=cards(item), more=max(0, total - CARDS))
+        by_sector = dict(Note.objects.filter(item=item).order_by().values_list("about").annotate(n=Count("pk")))
+        total = sum(by_sector.values())
+        context.update(cards=cards(item), more=max(0, total - CARDS), total=total,
+                       by_sector=shares([(s, services.sector_label(s), by_sector.get(s, 0)) for s in services.sectors(item)]))
     return context
 
 
@@ -52,7 +51,7 @@ def theme_wall(item, phase):
     themes = list(Theme.objects.filter(item=item))
     votes = dict(Vote.objects.filter(theme__item=item).order_by().values_list("theme").annotate(n=Count("pk")))
     notes, sectors = {}, {}
-    for theme_id, about, n in (Note.objects.filter(item=item, theme__isnull=False).order_by()
+    for theme_id, about, n in (Note.objects.filter(theme__in=[theme.pk for theme in themes]).order_by()
                                .values_list("theme", "about").annotate(n=Count("pk"))):
         notes[theme_id] = notes.get(theme_id, 0) + n
         sectors.setdefault(theme_id, set()).add(about)
