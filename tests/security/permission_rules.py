@@ -161,6 +161,8 @@ RULES = {
     "workshops:casesim:sheet-resolve": phone(fixed={"element": "vision"}, post={"keep": "mine"}),
     "workshops:casesim:sheet-element": Rule(PHONES, anonymous=403, others=403, fixed={"element": "vision"},
                                             expect={"participant": 404, "co_participant": 404}),
+    # "Take our draft to Agree": a phone at the table asks for the link (casesim/views_agree.py).
+    "workshops:casesim:agree_link": phone(),
     "workshops:casesim:qna_ask": phone(post={"text": "Hijacked question?"}),
     "workshops:casesim:qna_vote": phone(post={"question": "1"}),
     "workshops:casesim:qna_list": Rule(PHONES, anonymous=403, others=403,
@@ -186,6 +188,8 @@ RULES = {
     "agreements:new": public(("GET", "POST")),
     # Invitation links: a forged one opens nothing, for anyone.
     "agreements:join": Rule(frozenset(), anonymous=404),
+    # A table's link to take its draft to Agree (casesim/views_agree.py): a forged one, nothing.
+    "workshops:casesim:agree_open": Rule(frozenset(), ("GET", "POST"), anonymous=404),
     "agreements:guest_join": Rule(frozenset(), anonymous=404),
     "agreements:detail": partner(holders=READERS),
     # The links just sent, shown once to whoever sent them; sending again / withdrawing another

@@ -129,6 +129,19 @@ class Room:
             return set()
         return markers_of(self.simulation, seat.role_key)
 
+    @staticmethod
+    def agree_token(run):
+        """A real "Take our draft to Agree" link of the first table (casesim/agree.py)."""
+        from intersector import tokens
+        from intersector.workshops.activities.casesim import agree
+
+        if run is None:
+            return "no-table"
+        if not run.agree_secret:
+            run.agree_secret = tokens.new_secret()
+            TableRun.objects.filter(pk=run.pk).update(agree_secret=run.agree_secret)
+        return agree.LINK.make({"r": run.pk, "s": run.agree_secret})
+
     def values(self, params):
         run = TableRun.objects.filter(simulation=self.simulation).first()
         entry = SheetEntry.objects.filter(run__simulation=self.simulation).first()
@@ -139,6 +152,9 @@ class Room:
                  "note_pk": 0, "report_pk": 0, "participant_pk": self.seats[0].participant_id}
         if getattr(self, "report", None) is not None:
             known["report_pk"] = self.report.pk
+        known["token"] = self.agree_token(run)
+        from intersector.workshops import screens  # the room's shared screen (a kind of its own: the phone's own)
+        known.update(key=screens.key_for(self.workshop), language="en", version="0")
         missing = params - known.keys()
         assert not missing, f"Give test_confidential.py a value for the URL parameter(s) {missing}"
         return {param: known[param] for param in params}

@@ -13,18 +13,30 @@ Decisions (CASESIM.md left them to this module):
   disputed, parked, draft) and any other version not yet resolved go in as a comment on it.
 - A second click by the same person goes to the agreement made before (AgreeDraft), not to a new
   copy: the agreement has a life of its own in Agree by then. Another facilitator gets their own.
+- Phones have no accounts, so a phone at the table asks for a link instead ("Take our draft to
+  Agree"): a signed, expiring link (intersector.tokens, kind LINK) that names the table's run and
+  its secret, nothing else. Opened by a signed-in person it makes the agreement under their
+  account exactly as above (once per person). A new TableRun.agree_secret withdraws every link.
 """
+
+from datetime import timedelta
+
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
+from intersector import tokens
 from intersector.refusals import Refused
 from intersector.workshops.activities.casesim import state
-from intersector.workshops.activities.casesim.models import AgreeDraft, RoleSeat, SheetEntry
+from intersector.workshops.activities.casesim.models import AgreeDraft, RoleSeat, SheetEntry, TableRun
 
 AGREE_SECTORS = {"government", "business", "non-profit"}  # Agree's other choice is "other"
 FORM = "mou"  # a partnering agreement drafted at a workshop table reads as a memorandum of understanding
+LINK_DAYS = 7  # long enough to take the draft home after the workshop, short enough not to linger
+LINK = tokens.Kind("casesim.agree-from-phone", max_age=timedelta(days=LINK_DAYS))
+BAD_LINK = gettext_lazy("This link does not work")
 
 
 def open_in_agree(item, table_pk, user):
@@ -123,3 +135,51 @@ def partners_for(simulation, run, roles, user):
     if rows:
         rows[0]["user"] = user
     return rows
+
+
+# --- From a phone: a signed link for a signed-in person ---------------------------------------
+
+
+def link_for_phone(simulation, participant):
+    """(token, run) for the participant's own table: its seat there (any mode, not taken out)
+    and a table that has chosen its families (else there is no draft yet)."""
+    if simulation is None:
+        raise Refused(_("The case simulation has not started yet."), status=409)
+    seat = state.seat_of(simulation, participant)
+    run = state.run_of(simulation, seat.table_id) if seat is not None and not seat.taken_out else None
+    if run is None:
+        raise Refused(_("You have no seat at a table, so there is no table's draft to take to Agree."), status=409)
+    if not run.families:
+        raise Refused(_("Your table has not chosen its question families yet: there is no draft to take to "
+                        "Agree."), status=409)
+    if not run.agree_secret:
+        TableRun.objects.filter(pk=run.pk, agree_secret="").update(agree_secret=tokens.new_secret())
+        run.agree_secret = TableRun.objects.values_list("agree_secret", flat=True).get(pk=run.pk)
+    return LINK.make({"r": run.pk, "s": run.agree_secret}), run
+
+
+def run_from_link(token, code):
+    """The table's run a link is for, in the workshop of join code `code`. Refused: 404 for a link
+    that is not one of ours (altered, cut short, withdrawn, another workshop's), 410 expired."""
+    try:
+        data = LINK.check(token)
+    except tokens.Expired:
+        raise Refused(_("This link has expired: links to take a table's draft to Agree work for %(n)s days. "
+                        "Ask the workshop's facilitator to take the draft to Agree for you.") % {"n": LINK_DAYS},
+                      status=410, title=_("This link has expired")) from None
+    except tokens.BadToken:
+        data = None
+    run = None
+    if isinstance(data, dict) and isinstance(data.get("r"), int):
+        run = (TableRun.objects.select_related("table", "simulation__item__workshop")
+               .filter(pk=data["r"], simulation__item__workshop__code=code).first())
+    if run is None or not tokens.same_secret(run.agree_secret, data.get("s")):
+        raise Refused(_("This link is incomplete or was changed. Ask someone at your table to send it again "
+                        "from their phone."), status=404, title=BAD_LINK)
+    return run
+
+
+def made_by(run, user):
+    """The agreement this person already made from the table's draft, or None."""
+    found = AgreeDraft.objects.filter(run=run, user=user).select_related("agreement").first()
+    return found.agreement if found else None

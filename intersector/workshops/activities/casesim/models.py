@@ -48,6 +48,9 @@ class TableRun(models.Model):
     paused_left = models.PositiveIntegerField(null=True, blank=True)
     families = models.JSONField(default=list)  # the families the table agreed to work on, in order
     last_activity = models.DateTimeField(default=timezone.now)
+    # The secret in the table's "Take our draft to Agree" links (agree.py, intersector.tokens):
+    # made when a phone first asks; a new one withdraws every link given before.
+    agree_secret = models.CharField(max_length=40, blank=True, default="")
 
     class Meta:
         ordering = ["table__number"]
