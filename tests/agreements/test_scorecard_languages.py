@@ -119,3 +119,26 @@ def test_old_versions_without_a_translation_still_show(client, db):
     services.import_scorecard(data)
     spanish = client.get("/agreements/scorecard/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     assert "Representatives at each stage" in spanish  # its own words, rather than nothing
+
+
+@pytest.mark.django_db
+def test_a_curator_uploads_a_new_translation_without_making_a_new_version(client, bilingual, django_user_model):
+    import yaml
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    staff = django_user_model.objects.create_user("cora", "cora@example.org", "a-long-pass-42", is_staff=True)
+    client.force_login(staff)
+    download = client.get(f"/agreements/scorecard/versions/{bilingual.number}.yaml")
+    data = yaml.safe_load(b"".join(download.streaming_content) if download.streaming else download.content)
+    assert data["translations"]["es"]["families"][0]["elements"][0]["title"] == "Representantes en cada etapa"
+    data["translations"]["es"]["families"][0]["elements"][0]["title"] = "Quién representa a cada socio"
+    upload = SimpleUploadedFile("scorecard.yaml", yaml.safe_dump(data, allow_unicode=True).encode())
+    answer = client.post("/agreements/scorecard/versions/", {"file": upload}, follow=True)
+    assert "The translations of version 1 were updated" in answer.content.decode()
+    assert ScorecardVersion.objects.count() == 1
+    assert ScorecardVersion.objects.get().card_in("es").elements["representatives"].title == \
+        "Quién representa a cada socio"
+    data["translations"]["es"]["families"][0]["elements"].pop()
+    upload = SimpleUploadedFile("scorecard.yaml", yaml.safe_dump(data, allow_unicode=True).encode())
+    answer = client.post("/agreements/scorecard/versions/", {"file": upload})
+    assert answer.status_code == 400 and "Missing: coordinator" in answer.content.decode()

@@ -140,6 +140,9 @@ def scorecard_versions(request):
                 if created:
                     messages.success(request, _("Version %(n)s is now the scorecard. Earlier scores keep their version.")
                                      % {"n": version.number})
+                elif getattr(version, "translations_updated", False):
+                    messages.success(request, _("The translations of version %(n)s were updated; its scores are "
+                                                "unchanged.") % {"n": version.number})
                 else:
                     messages.info(request, _("Nothing changed: this content is version %(n)s.") % {"n": version.number})
                 return redirect("agreements:scorecard_versions")

@@ -158,6 +158,8 @@ def test_pausing_one_table_leaves_the_others_running_and_tells_only_that_table(c
     assert first.paused_left is not None and first.phase_ends_at is None
     assert second.paused_left is None and second.phase_ends_at is not None
     assert {t for t, e, _d in sent if e == "sim.phase"} == {first.table.topic, started.workshop.topic}
+    projector = console.get(f"/w/{started.workshop.code}/screen").content.decode()
+    assert projector.count("<strong>Paused</strong>") == 1  # the projector's table list says which
     sent.clear()
     console.post(url(started, "clock"), {"action": "pause"})  # every table: the second one too
     assert (started.workshop.phone_topic(), "sim.phase") in [(t, e) for t, e, _d in sent]
