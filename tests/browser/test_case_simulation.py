@@ -166,12 +166,12 @@ def join(new_page, server, code, name, sector, locale):
         while not page.evaluate(f"document.activeElement.value === {sector!r}"):
             page.keyboard.press("ArrowDown")
         page.keyboard.press("Space")
-        tab_to(page, "form button[type=submit]")
+        tab_to(page, "form:has(#display_name) button[type=submit]")
         page.keyboard.press("Enter")
     else:
         page.locator("#display_name").fill(name)
         page.locator(f"input[name=sector][value={sector}]").check()
-        page.locator("form button[type=submit]").click()
+        page.locator("form:has(#display_name) button[type=submit]").click()
     page.locator("#screen-content").wait_for()
     return Phone(page, name, sector, locale)
 
