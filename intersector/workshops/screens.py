@@ -3,7 +3,7 @@ personal parts filled in by each phone a moment later.
 
 After a console change every phone wants its new screen within the second. When the running
 item's kind says its phone screen is the same for everyone (Activity.phone_shared: a blind
-brainwriting round, a presentation, the waiting and ending screens), the phone asks for
+round of notes, a talk, the waiting and ending screens), the phone asks for
 w/<code>/screens/<key>/<language>/<version>, where version is the position of the event it
 heard in the phones' topic. The server renders that screen once (per process) and answers the
 other 999 from memory (intersector/shared_responses.py). The screen holds no one's own content:

@@ -126,6 +126,12 @@ RULES = {
     # Anyone with the code sees the join form; a pass from another workshop is not recognised.
     "workshops:join": public(("GET", "POST"), expect={"outsider_phone": 400}),
     "workshops:now": Rule(PHONES, anonymous=403, others=403),
+    # The room's shared screen: only with the room's key in its address (a wrong key is 404 even
+    # for a phone of the room); the phone's own parts of it, by its pass.
+    "workshops:shared_screen": Rule(PHONES, anonymous=403, others=403,
+                                    fixed={"key": "0" * 20, "language": "en", "version": "0"},
+                                    expect={"participant": 404, "co_participant": 404}),
+    "workshops:mine": Rule(PHONES, anonymous=403, others=403),
     # "Is this you?": anyone may ask to continue as someone of the name and sector they give (an
     # unknown one is 404 for all); the browser without a question is sent to the join page; only
     # that person's own phone answers (another phone: nothing waits for it, 409).
