@@ -129,11 +129,25 @@ def seat_of(simulation, participant):
     seat = RoleSeat.objects.filter(simulation=simulation, participant=participant).select_related("table").first()
     if seat is not None:
         seat.simulation = simulation
-        now = timezone.now()
-        if seat.last_seen is None or (now - seat.last_seen).total_seconds() >= SEEN_EVERY:
-            RoleSeat.objects.filter(pk=seat.pk).update(last_seen=now)
-            seat.last_seen = now
+        seen(seat)
     return seat
+
+
+def seat_in_item(item, participant):
+    """As seat_of, from the agenda item in the same statement, without reading the simulation (its
+    pack snapshot holds every brief, ~130 KB of JSON): for a change of the sheet, which the room
+    makes about 30 times a second and which needs none of it. None: no seat, or not started."""
+    seat = RoleSeat.objects.filter(simulation__item_id=item.pk, participant=participant).first()
+    if seat is not None:
+        seen(seat)
+    return seat
+
+
+def seen(seat):
+    now = timezone.now()
+    if seat.last_seen is None or (now - seat.last_seen).total_seconds() >= SEEN_EVERY:
+        RoleSeat.objects.filter(pk=seat.pk).update(last_seen=now)
+        seat.last_seen = now
 
 
 def run_of(simulation, table_id):

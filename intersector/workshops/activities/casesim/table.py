@@ -36,7 +36,7 @@ from intersector.live.events import MAX_DATA_BYTES
 from intersector.refusals import Refused
 from intersector.workshops.activities.casesim import state
 from intersector.workshops.activities.casesim.models import (
-    MAX_SHEET_TEXT, FamilyProposal, RoleSeat, SheetEntry, TableRun,
+    MAX_SHEET_TEXT, FamilyProposal, RoleSeat, SheetEntry, Simulation, TableRun,
 )
 from intersector.workshops.services import announce_to_table
 
@@ -93,10 +93,21 @@ def family_of_element(card, element):
 
 def seated(simulation, participant):
     """The participant's seat at a table; refused plainly when they have none."""
-    seat = state.seat_of(simulation, participant)
+    return _at_a_table(state.seat_of(simulation, participant))
+
+
+def _at_a_table(seat):
     if seat is None or seat.table_id is None or seat.taken_out:
         raise Refused(_("You do not have a seat at a table in this simulation. Ask the facilitator."), status=403)
     return seat
+
+
+def sheet_seat(item, participant):
+    """The seat of someone changing the sheet (state.seat_in_item: one statement); refused plainly."""
+    seat = state.seat_in_item(item, participant)
+    if seat is None and not Simulation.objects.filter(item=item).exists():
+        raise Refused(_("The case simulation has not started yet."), status=409)
+    return _at_a_table(seat)
 
 
 def seat_and_run(simulation, participant):
@@ -108,10 +119,10 @@ def seat_and_run(simulation, participant):
     return seat, run
 
 
-def locked_run_of(simulation, seat):
+def locked_run_of(simulation_id, seat):
     """The seat's table run, locked until the end of the transaction (one table's changes in turn)."""
     run = (TableRun.objects.select_for_update(of=("self",)).select_related("table")
-           .filter(simulation=simulation, table_id=seat.table_id).first())
+           .filter(simulation_id=simulation_id, table_id=seat.table_id).first())
     if run is None:
         raise Refused(_("Your table is not playing this simulation. Ask the facilitator."), status=403)
     return run
@@ -337,18 +348,23 @@ def check_negotiating(run):
         raise Refused(message, status=409)
 
 
-def _entry(run, element):
-    entry = SheetEntry.objects.select_for_update().filter(run=run, element=element.key).first()
-    if entry is None:
-        entry = SheetEntry(run=run, family=element.family, element=element.key)
-    return entry
+def locked_entry(seat, element_key):
+    """(run, entry or None) of one element of the seat's table, both locked until the end of the
+    transaction: one statement when the table has written on that element before (most saves),
+    else the run alone (locked_run_of). The element is checked afterwards (element_of_run)."""
+    entry = (SheetEntry.objects.select_for_update(of=("self", "run")).select_related("run__table")
+             .filter(run__simulation_id=seat.simulation_id, run__table_id=seat.table_id, element=element_key)
+             .first())
+    if entry is not None:
+        return entry.run, entry
+    return locked_run_of(seat.simulation_id, seat), None
 
 
-def save_entry(simulation, participant, element, text, status, base_version):
+def save_entry(item, participant, element, text, status, base_version):
     """Save the table's text and/or status of one element. `text` None (or empty with a status)
     changes only the status. Returns (entry, conflict): conflict True when the text was typed
     over an older version and both texts are now kept."""
-    seat = seated(simulation, participant)
+    seat = sheet_seat(item, participant)
     check_can_act(seat)
     if status is not None and status not in STATUSES:
         raise Refused(_("Choose Agreed, Disputed or Parked."))
@@ -359,10 +375,10 @@ def save_entry(simulation, participant, element, text, status, base_version):
             raise Refused(_("The text is empty. Write what the table agrees, or mark the element Parked."))
     base = clean_version(base_version) if text is not None else None
     with transaction.atomic():
-        run = locked_run_of(simulation, seat)
+        run, entry = locked_entry(seat, element)
         check_negotiating(run)
         element = element_of_run(run, element)
-        entry = _entry(run, element)
+        entry = entry or SheetEntry(run=run, family=element.family, element=element.key)
         now = timezone.now()
         conflict = False
         mine_waiting = entry.conflict_by_id == participant.pk
@@ -389,10 +405,10 @@ def save_entry(simulation, participant, element, text, status, base_version):
     return entry, conflict
 
 
-def resolve_conflict(simulation, participant, element, keep, text=None):
+def resolve_conflict(item, participant, element, keep, text=None):
     """Someone at the table chooses: keep the saved text ("current"), the other ("other"), or a
     merged text ("merged")."""
-    seat = seated(simulation, participant)
+    seat = sheet_seat(item, participant)
     check_can_act(seat)
     if keep not in ("current", "other", "merged"):
         raise Refused(_("Choose which version to keep, or write a merge."))
@@ -400,10 +416,9 @@ def resolve_conflict(simulation, participant, element, keep, text=None):
     if keep == "merged" and not merged:
         raise Refused(_("The merged text is empty. Write it, or keep one of the two versions."))
     with transaction.atomic():
-        run = locked_run_of(simulation, seat)
+        run, entry = locked_entry(seat, element)
         check_negotiating(run)
-        element = element_of_run(run, element)
-        entry = SheetEntry.objects.select_for_update().filter(run=run, element=element.key).first()
+        element_of_run(run, element)
         if entry is None or not entry.conflict_by_id:
             raise Refused(_("Someone at your table has already chosen. Look at the text now on your screen."),
                           status=409)

@@ -135,14 +135,6 @@ def _simulation(item):
     return simulation
 
 
-def _simulation_for_sheet(item):
-    """The simulation without its pack snapshot (every brief, ~130 KB of JSON): a save of the sheet
-    reads none of it, and the room saves about 30 times a second."""
-    simulation = Simulation.objects.filter(item=item).defer("packs").first()
-    if simulation is None:
-        raise Refused(_("The case simulation has not started yet."), status=409)
-    return simulation
-
 
 @participant_action(activity)
 def read_brief(request, item, participant):
@@ -177,10 +169,9 @@ def withdraw(request, item, participant):
 
 @participant_action(activity)
 def save(request, item, participant, element):
-    simulation = _simulation_for_sheet(item)
     text = request.POST.get("text")
     status = request.POST.get("status") or None
-    entry, conflict = table.save_entry(simulation, participant, element, text, status,
+    entry, conflict = table.save_entry(item, participant, element, text, status,
                                        request.POST.get("base_version"))
     message = (_("Someone changed this while you were typing. Both versions are kept: choose one or write a merge.")
                if conflict else _("Saved."))
@@ -189,8 +180,7 @@ def save(request, item, participant, element):
 
 @participant_action(activity)
 def resolve(request, item, participant, element):
-    simulation = _simulation_for_sheet(item)
-    entry = table.resolve_conflict(simulation, participant, element, request.POST.get("keep"),
+    entry = table.resolve_conflict(item, participant, element, request.POST.get("keep"),
                                    request.POST.get("text"))
     return _entry_answer(request, item, participant, entry, _("Saved. The table now has one version."))
 
