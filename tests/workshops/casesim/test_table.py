@@ -272,6 +272,21 @@ def test_a_phone_at_another_table_hears_nothing_of_the_sheet(started, negotiatin
     assert [data["shown"]["text"] for _topic, data in events if "shown" in data] == ["Only for table one."]
 
 
+def test_a_save_before_the_start_or_without_a_seat_is_refused_plainly(workshop, people, simulation_item, phone_of):
+    from intersector.workshops import services
+
+    workshop.current_item = simulation_item  # current, not started yet
+    workshop.save(update_fields=["current_item"])
+    answer = save(phone_of(people[0]), simulation_item, element_of("who"), "Too early.", base=0)
+    assert answer.status_code == 409 and "has not started yet" in answer.content.decode()
+    services.set_table_count(workshop, 2)
+    services.go_to_item(workshop, simulation_item)
+    late = services.join(workshop, "Late Lou", "business")  # joined after the start, never seated
+    answer = save(phone_of(late), simulation_item, element_of("who"), "No seat.", base=0)
+    assert answer.status_code == 403 and "do not have a seat" in answer.content.decode()
+    assert not SheetEntry.objects.exists()
+
+
 def test_a_stale_edit_keeps_both_texts_until_the_table_chooses(started, negotiating, tables, phone_of):
     ana, ben, cy, _di = tables[1]
     key = element_of("how")
