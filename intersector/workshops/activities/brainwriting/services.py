@@ -13,6 +13,10 @@ from intersector import limits
 from intersector.accounts.models import Sector
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
 from intersector.workshops import texts
+from intersector.workshops.activities.brainwriting.themes import (  # noqa: F401  (callers knew them here)
+    apply_themes, find_theme, merge_themes, move_note, move_notes, new_theme, rename_theme, set_locked, split_theme,
+    undo_merge,
+)
 from intersector.workshops.models import AgendaItem
 from intersector.workshops.services import Refused, announce, start_timer
 
@@ -309,95 +313,9 @@ def board(item):
 # --- Themes ------------------------------------------------------------------------------------
 
 
-def _theme(item, theme_id):
-    theme = Theme.objects.filter(pk=theme_id, item=item).first() if str(theme_id).isdigit() else None
-    if theme is None:
-        raise Refused(_("That theme is not in this activity."), status=404)
-    return theme
-
-
-def rename_theme(item, theme_id, label):
-    theme = _theme(item, theme_id)
-    label = " ".join((label or "").split())
-    if not label:
-        raise Refused(_("Give the theme a name."))
-    if len(label) > 120:
-        raise Refused(_("Keep theme names under 120 characters."))
-    with transaction.atomic():
-        theme.label, theme.locked = label, True
-        theme.save(update_fields=["label", "locked"])
-        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
-    return theme
-
-
-def set_locked(item, theme_id, locked):
-    theme = _theme(item, theme_id)
-    with transaction.atomic():
-        theme.locked = bool(locked)
-        theme.save(update_fields=["locked"])
-        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
-
-
-def merge_themes(item, theme_ids):
-    themes = [_theme(item, pk) for pk in dict.fromkeys(theme_ids)]
-    if len(themes) < 2:
-        raise Refused(_("Tick at least two themes to merge."))
-    keep, others = themes[0], themes[1:]
-    with transaction.atomic():
-        Note.objects.filter(theme__in=others).update(theme=keep)
-        Vote.objects.filter(theme__in=others).update(theme=keep)
-        Theme.objects.filter(pk__in=[t.pk for t in others]).delete()
-        keep.locked = True
-        keep.save(update_fields=["locked"])
-        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
-    return keep
-
-
-def split_theme(item, theme_id, note_ids, label=""):
-    theme = _theme(item, theme_id)
-    notes = list(theme.notes.filter(pk__in=[n for n in note_ids if str(n).isdigit()]))
-    if not notes:
-        raise Refused(_("Tick the notes that should form the new theme."))
-    if len(notes) == theme.notes.count():
-        raise Refused(_("Leave at least one note in the old theme."))
-    with transaction.atomic():
-        new = Theme.objects.create(item=item, label=(label.strip() or _("New theme"))[:120], locked=True,
-                                   order=theme.order)
-        Note.objects.filter(pk__in=[n.pk for n in notes]).update(theme=new)
-        theme.locked = True
-        theme.save(update_fields=["locked"])
-        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
-    return new
-
-
-def move_note(item, note_id, theme_id):
-    note = Note.objects.filter(pk=note_id, item=item).first() if str(note_id).isdigit() else None
-    if note is None:
-        raise Refused(_("That note is not in this activity."), status=404)
-    theme = _theme(item, theme_id)
-    with transaction.atomic():
-        note.theme = theme
-        note.save(update_fields=["theme"])
-        theme.locked = True  # a theme someone arranged by hand keeps its notes
-        theme.save(update_fields=["locked"])
-        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
-    return note
-
-
-def apply_themes(item, groups):
-    """Replace the unlocked themes with `groups` [(label, [note ids])]; locked ones stay as they are."""
-    with transaction.atomic():
-        item = AgendaItem.objects.select_for_update().get(pk=item.pk)
-        Theme.objects.filter(item=item, locked=False).delete()
-        start = Theme.objects.filter(item=item).count()
-        for order, (label, note_ids) in enumerate(groups, start=start):
-            theme = Theme.objects.create(item=item, label=label[:120], order=order)
-            Note.objects.filter(item=item, pk__in=note_ids, theme__isnull=True).update(theme=theme)
-        announce(item.workshop, "themes.changed", item=item.pk, phones=True)
-
-
 def grid(item):
-    """Theme x sector written about: how many notes, and whether a theme crosses sectors."""
+    """Theme x sector written about: how many notes, and whether a theme crosses sectors; the
+    themes with most votes first (the room debriefs from the top)."""
     columns = sectors(item)
     counts = Counter(Note.objects.filter(item=item, theme__isnull=False).values_list("theme", "about"))
     votes = dict(Theme.objects.filter(item=item).annotate(n=Count("votes")).values_list("pk", "n"))
@@ -406,6 +324,7 @@ def grid(item):
         cells = [counts.get((theme.pk, s), 0) for s in columns]
         rows.append({"theme": theme, "cells": cells, "votes": votes.get(theme.pk, 0),
                      "crosses": sum(1 for c in cells if c) > 1})
+    rows.sort(key=lambda row: -row["votes"])  # stable: equal votes keep the wall's order
     return {"columns": [sector_label(s) for s in columns], "rows": rows}
 
 
@@ -418,7 +337,7 @@ def votes_left(item, participant):
 
 
 def vote(item, participant, theme_id):
-    theme = _theme(item, theme_id)
+    theme = find_theme(item, theme_id)
     if item.state.get("phase") != "voting" or item.workshop.current_item_id != item.pk:
         raise Refused(_("Voting is not open right now."), status=409)
     with transaction.atomic():
@@ -431,7 +350,7 @@ def vote(item, participant, theme_id):
 
 
 def unvote(item, participant, theme_id):
-    theme = _theme(item, theme_id)
+    theme = find_theme(item, theme_id)
     if item.state.get("phase") != "voting" or item.workshop.current_item_id != item.pk:
         raise Refused(_("Voting is not open right now."), status=409)
     with transaction.atomic():

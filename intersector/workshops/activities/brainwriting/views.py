@@ -1,8 +1,12 @@
 """Brainwriting's own pages and actions: notes and votes (phones), set-up, rounds and themes (facilitator)."""
 
+import json
+
+from django.contrib import messages
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from intersector.jobs.models import Job
 from intersector.live import current_event_id
@@ -10,7 +14,7 @@ from intersector.refusals import Refused, wants_fragment
 from intersector.workshops.activities.actions import facilitator_action, participant_action
 from intersector.workshops.activities.brainwriting import services
 from intersector.workshops.activities.brainwriting.activity import activity
-from intersector.workshops.activities.brainwriting.models import Note, Theme
+from intersector.workshops.activities.brainwriting.themes import last_merge, wall
 from intersector.workshops.activities.brainwriting.starter import DEBRIEF_QUESTIONS
 from intersector.workshops import texts
 
@@ -102,10 +106,10 @@ def round_view(request, item):
 def themes_context(item, job=None):
     workshop = item.workshop
     position = current_event_id(workshop.topic)
+    themes, unthemed = wall(item)
     return {
         "workshop": workshop, "item": item, "live_position": position,
-        "themes": Theme.objects.filter(item=item).prefetch_related("notes"),
-        "unthemed": Note.objects.filter(item=item, theme__isnull=True),
+        "themes": themes, "unthemed": unthemed, "last_merge": last_merge(item),
         "grid": services.grid(item), "questions": DEBRIEF_QUESTIONS, "job": job,
         "prompts": services.prompts(item), "phase": item.state.get("phase", "writing"),
         "theme_counts": services.THEME_COUNTS, "theme_count": item.state.get("theme_count"),
@@ -149,22 +153,62 @@ def themes_make(request, item):
     return redirect(themes_url(item))
 
 
+def _rename(request, item):
+    theme = services.rename_theme(item, request.POST.get("theme"), request.POST.get("label"))
+    return _("Renamed to “%(t)s”.") % {"t": theme.label}
+
+
+def _keep(request, item):
+    theme = services.set_locked(item, request.POST.get("theme"), request.POST.get("locked") == "1")
+    if theme.locked:
+        return _("“%(t)s” is kept when themes are made again.") % {"t": theme.label}
+    return _("“%(t)s” may change when themes are made again.") % {"t": theme.label}
+
+
+def _merge(request, item):
+    keep, others = services.merge_themes(item, request.POST.getlist("themes"))
+    return _("“%(merged)s” merged into “%(t)s”.") % {"merged": "”, “".join(t.label for t in others), "t": keep.label}
+
+
+def _undo_merge(request, item):
+    restored = services.undo_merge(item)
+    return _("Merge undone: “%(t)s” is back.") % {"t": "”, “".join(t.label for t in restored)}
+
+
+def _new(request, item):
+    theme = services.new_theme(item, request.POST.getlist("notes"), request.POST.get("label", ""))
+    return _("New theme “%(t)s”.") % {"t": theme.label}
+
+
+def _split(request, item):
+    theme = services.split_theme(item, request.POST.get("theme"), request.POST.getlist("notes"),
+                                 request.POST.get("label", ""))
+    return _("New theme “%(t)s”.") % {"t": theme.label}
+
+
+def _move(request, item):
+    # One note (its own "Move to…" menu, or dropped) or the selected ones (the wall's toolbar).
+    notes = request.POST.getlist("notes") or [request.POST.get("note")]
+    theme, moved = services.move_notes(item, notes, request.POST.get("to"))
+    return ngettext("%(n)s note moved to “%(t)s”.", "%(n)s notes moved to “%(t)s”.", len(moved)) % {
+        "n": len(moved), "t": theme.label}
+
+
+THEME_ACTIONS = {"rename": _rename, "lock": _keep, "merge": _merge, "undo-merge": _undo_merge,
+                 "new": _new, "split": _split, "move": _move}
+
+
 @facilitator_action(activity)
 def themes_edit(request, item):
-    action = request.POST.get("action")
-    theme = request.POST.get("theme")
-    if action == "rename":
-        services.rename_theme(item, theme, request.POST.get("label"))
-    elif action == "lock":
-        services.set_locked(item, theme, request.POST.get("locked") == "1")
-    elif action == "merge":
-        services.merge_themes(item, request.POST.getlist("themes"))
-    elif action == "split":
-        services.split_theme(item, theme, request.POST.getlist("notes"), request.POST.get("label", ""))
-    elif action == "move":
-        services.move_note(item, request.POST.get("note"), request.POST.get("to"))
-    else:
+    """Every change on the themes wall: the action's name picks the service. htmx gets the wall
+    back with what was done in an event (themes.js reads it out); a plain form, the page."""
+    action = THEME_ACTIONS.get(request.POST.get("action"))
+    if action is None:
         raise Refused(_("Unknown action."))
+    said = action(request, item)
     if wants_fragment(request):
-        return render(request, "brainwriting/themes.html#themes", themes_context(item))
+        response = render(request, "brainwriting/themes.html#themes", themes_context(item))
+        response["HX-Trigger"] = json.dumps({"wall:said": said})
+        return response
+    messages.success(request, said)
     return redirect(themes_url(item) + "#themes")
