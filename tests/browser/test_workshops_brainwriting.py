@@ -132,15 +132,15 @@ def test_a_whole_brainwriting_from_joining_to_the_report(server, new_page, facil
     console.get_by_text("Progress").first.wait_for()
     run_worker()
     # No reload here: the page loads the themes by itself when the job finishes.
-    console.locator("section.theme").first.wait_for()
-    themes = console.locator("section.theme")
+    console.locator(".column[data-theme]").first.wait_for()
+    themes = console.locator(".column[data-theme]")
     assert themes.count() >= 2
     before = themes.count()
-    console.locator("input[name=themes]").nth(0).check()
-    console.locator("input[name=themes]").nth(1).check()
-    console.get_by_role("button", name="Merge ticked themes").click()
-    console.wait_for_load_state()
-    assert console.locator("section.theme").count() == before - 1
+    # The second theme's "Merge … into…" menu, then the first theme in it.
+    console.locator("[data-merge]").nth(1).click()
+    console.get_by_role("menuitem").first.click()
+    console.get_by_role("button", name="Undo merge").wait_for()
+    assert themes.count() == before - 1
     assert console.get_by_role("table", name=re.compile("Themes by the sector")).is_visible()
     assert console.get_by_text("What surprised you?").is_visible()
     screenshot(console, "workshops-themes")

@@ -146,6 +146,10 @@ RULES = {
     "workshops:qr": public(),
     "workshops:brainwriting:add_note": phone(post=NOTE),
     "workshops:brainwriting:vote": phone(post={"theme": "1"}),
+    # The notes behind a theme, for phones while they vote: the test site's round is still being
+    # written, so its phones are told to wait (409); others are kept out as ever.
+    "workshops:brainwriting:theme_notes": Rule(PHONES, anonymous=403, others=403, fixed={"theme_pk": 1},
+                                               expect={"participant": 409, "co_participant": 409}),
     # Only the writer changes a note; another phone of the same workshop is told it is not theirs.
     "workshops:brainwriting:edit_note": phone({"participant"}, post=NOTE, expect={"co_participant": 404}),
     "workshops:brainwriting:delete_note": phone({"participant"}, expect={"co_participant": 404}),

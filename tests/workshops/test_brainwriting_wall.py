@@ -164,7 +164,7 @@ def test_a_theme_is_renamed_in_place(item, three, console):
     alpha = three[0]
     response = htmx(console, item, {"action": "rename", "theme": alpha.pk, "label": "Pace of decisions"})
     assert said(response) == "Renamed to “Pace of decisions”."
-    assert 'value="Pace of decisions"' in response.content.decode()
+    assert ">Pace of decisions</textarea>" in response.content.decode()
 
 
 @pytest.mark.parametrize("data, status, message", [
@@ -265,3 +265,52 @@ def test_what_the_facilitator_arranged_stays_when_themes_are_made_again(item, th
     bw.apply_themes(item, [("automatic", everything)])
     assert {t.label: notes_of(t) for t in Theme.objects.filter(item=item, locked=True)} == arranged
     assert notes_of(Theme.objects.get(item=item, label="automatic")) == left_to_the_machine
+
+
+# --- Phones: the notes behind each theme while voting --------------------------------------------
+
+
+@pytest.fixture
+def voting(item, workshop, console):
+    """A big theme (more notes than a phone is sent at once) and a small one; voting open."""
+    writer = services.join(workshop, "Late Writer", "business")
+    for n in range(4):
+        bw.add_note(item, writer, 0, "business", f"extra note {n}", f"key-extra-{n:04d}")
+    notes = list(Note.objects.filter(item=item).order_by("pk").values_list("pk", flat=True))
+    bw.apply_themes(item, [("big", notes[:9]), ("small", notes[9:])])
+    console.post(f"/convene/{workshop.pk}/items/{item.pk}/brainwriting/round/", {"action": "voting"})
+    return {t.label: t for t in Theme.objects.filter(item=item)}
+
+
+def test_phones_read_the_notes_behind_each_theme_while_voting(voting, workshop, join_phone):
+    _p, phone = join_phone("Reader")
+    screen = phone.get(f"/w/{workshop.code}/now").content.decode()
+    big, small = voting["big"], voting["small"]
+    # A small theme's notes come with the screen; a big one's when the phone opens it.
+    small_box = re.search(rf'<details class="behind" id="behind-{small.pk}">.*?</details>', screen, re.S).group(0)
+    assert "extra note 3" in small_box and "Business" in small_box and "Read its 3 notes" in small_box
+    big_box = re.search(rf'<details class="behind" id="behind-{big.pk}"[^>]*>.*?</details>', screen, re.S).group(0)
+    url = f"/w/{workshop.code}/brainwriting/themes/{big.pk}/notes/"
+    assert f'data-notes-url="{url}"' in big_box and "slow approvals" not in big_box
+    notes = phone.get(url, HTTP_X_CONVENE="fetch")
+    assert notes.status_code == 200 and notes["Cache-Control"].startswith("max-age=0")
+    html = notes.content.decode()
+    assert html.count("<li>") == 9 and "slow approvals" in html and "Government" in html
+    for name, _sector in WRITERS:
+        assert name not in html and name not in screen
+
+
+def test_the_notes_behind_a_theme_are_refused_to_strangers_and_before_voting(voting, item, workshop, join_phone,
+                                                                              console, facilitator):
+    _p, phone = join_phone("Reader")
+    url = f"/w/{workshop.code}/brainwriting/themes/{voting['big'].pk}/notes/"
+    assert Client().get(url).status_code == 403
+    assert console.get(url).status_code == 403  # a facilitator's account is not a phone's pass
+    other = services.create_workshop(facilitator, "Other")
+    foreign = Theme.objects.create(item=other.items.get(kind="brainwriting"), label="foreign")
+    missing = phone.get(f"/w/{workshop.code}/brainwriting/themes/{foreign.pk}/notes/", HTTP_X_CONVENE="fetch")
+    assert missing.status_code == 404 and b"That theme is not in this activity." in missing.content
+    assert phone.post(url).status_code == 405
+    console.post(f"/convene/{workshop.pk}/items/{item.pk}/brainwriting/round/", {"action": "writing"})
+    early = phone.get(url, HTTP_X_CONVENE="fetch")
+    assert early.status_code == 409 and b"once voting opens" in early.content

@@ -1,5 +1,6 @@
 import secrets
 
+from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
@@ -10,6 +11,21 @@ from intersector.workshops.activities.brainwriting.starter import DEBRIEF_QUESTI
 from intersector.workshops.texts import current, in_language, language_name
 
 SHOWN_NOTES = 5
+# A theme with this many notes or fewer shows them in the voting screen at once; a larger one
+# loads them when the phone opens it (a few hundred notes on every phone, on every change, would
+# slow every screen).
+NOTES_INLINE = 8
+
+
+def notes_behind_themes(item):
+    """The themes a phone votes on, each with note_count, and its notes when it has few."""
+    themes = list(Theme.objects.filter(item=item).annotate(note_count=Count("notes")))
+    few = {t.pk: t for t in themes if 0 < t.note_count <= NOTES_INLINE}
+    for theme in themes:
+        theme.few_notes = [] if theme.pk in few else None
+    for note in Note.objects.filter(theme__in=list(few)).only("text", "about", "theme_id"):
+        few[note.theme_id].few_notes.append(note)
+    return themes
 
 
 class Brainwriting(Activity):
@@ -21,6 +37,7 @@ class Brainwriting(Activity):
     phone_events = ("themes.changed",)
     translatable = ("prompts",)  # the sectors are the site's own words, in every language already
     phone_styles = ("brainwriting/phone.css",)
+    phone_scripts = ("brainwriting/phone.js",)
     console_styles = ("brainwriting/console.css",)
     screen_styles = ("brainwriting/screen.css",)
 
@@ -52,7 +69,7 @@ class Brainwriting(Activity):
             "mode": item.config.get("mode", "blind"),
         }
         context["mine_for"] = self.mine_for(item, context)
-        themes = list(Theme.objects.filter(item=item)) if context["phase"] in ("voting", "closed") else []
+        themes = notes_behind_themes(item) if context["phase"] in ("voting", "closed") else []
         if participant is None:  # the shared screen: nobody's own parts, no form key
             context.update(last_prompt=0, last_about="", themes=[(theme, 0) for theme in themes])
             return context

@@ -11,6 +11,7 @@ participant_urls = [
     path("notes/<int:note_pk>/edit/", views.edit_note, name="edit_note"),
     path("notes/<int:note_pk>/delete/", views.delete_note, name="delete_note"),
     path("votes/", views.vote, name="vote"),
+    path("themes/<int:theme_pk>/notes/", views.theme_notes, name="theme_notes"),
 ]
 
 facilitator_urls = [

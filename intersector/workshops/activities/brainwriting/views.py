@@ -7,10 +7,13 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_safe
 
 from intersector.jobs.models import Job
 from intersector.live import current_event_id
 from intersector.refusals import Refused, wants_fragment
+from intersector.workshops.access import joined
 from intersector.workshops.activities.actions import facilitator_action, participant_action
 from intersector.workshops.activities.brainwriting import services
 from intersector.workshops.activities.brainwriting.activity import activity
@@ -45,6 +48,21 @@ def vote(request, item, participant):
         return _("Vote taken back.")
     services.vote(item, participant, request.POST.get("theme"))
     return _("Vote saved.")
+
+
+@never_cache
+@require_safe
+@joined
+def theme_notes(request, workshop, participant, theme_pk):
+    """The notes behind one theme, for a phone that opens it while it votes (no author names)."""
+    item = workshop.current_item
+    if item is None or item.kind != activity.kind:
+        raise Refused(_("%(activity)s is not running right now.") % {"activity": activity.label}, status=409)
+    if item.state.get("phase") not in ("voting", "closed"):
+        raise Refused(_("The notes behind the themes are shown once voting opens."), status=409)
+    theme = services.find_theme(item, theme_pk)
+    theme.few_notes = theme.notes.only("text", "about")
+    return render(request, "brainwriting/theme_notes.html#notes", {"theme": theme})
 
 
 # --- Facilitator ---------------------------------------------------------------------------------

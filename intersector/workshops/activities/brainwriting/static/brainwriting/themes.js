@@ -188,10 +188,26 @@
 
   // --- Names: Enter saves, Escape puts the old name back, leaving the box saves a change ---------------
   document.addEventListener("keydown", function (e) {
-    if (e.key !== "Escape" || !e.target.classList || !e.target.classList.contains("theme-name")) return;
-    e.target.value = e.target.defaultValue;
-    e.target.blur();
+    if (!e.target.classList || !e.target.classList.contains("theme-name")) return;
+    if (e.key === "Enter" && !e.shiftKey) {
+      e.preventDefault();  // a name is one line: Enter saves it
+      e.target.form.requestSubmit();
+    } else if (e.key === "Escape") {
+      e.target.value = e.target.defaultValue;
+      e.target.blur();
+    }
   });
+  // Browsers without field-sizing: the name box grows to show the whole name.
+  var sized = window.CSS && CSS.supports && CSS.supports("field-sizing", "content");
+  function fitNames() {
+    if (sized) return;
+    document.querySelectorAll(".theme-name").forEach(function (box) {
+      box.style.height = "auto";
+      box.style.height = box.scrollHeight + 2 + "px";
+    });
+  }
+  document.addEventListener("input", function (e) { if (e.target.classList && e.target.classList.contains("theme-name")) fitNames(); });
+  document.addEventListener("DOMContentLoaded", fitNames);
   document.addEventListener("focusout", function (e) {
     var box = e.target;
     if (!box.classList || !box.classList.contains("theme-name")) return;
@@ -217,7 +233,7 @@
   });
   document.addEventListener("htmx:beforeSwap", function (e) {
     var themes = wall();
-    if (!themes || e.detail.target !== themes) return;
+    if (!themes || e.detail.target !== themes || !e.detail.shouldSwap) return;
     var board = themes.querySelector(".wall"), scrolls = {};
     themes.querySelectorAll(".column").forEach(function (c) { scrolls[c.id] = c.querySelector(".wall-cards").scrollTop; });
     var isRefresh = e.detail.requestConfig && e.detail.requestConfig.verb === "get";
@@ -226,6 +242,7 @@
   });
   document.addEventListener("htmx:afterSwap", function () {
     var themes = wall();
+    fitNames();
     if (!saved || !themes) return;
     var board = themes.querySelector(".wall");
     if (board) board.scrollLeft = saved.left;
