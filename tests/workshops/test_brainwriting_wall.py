@@ -146,6 +146,7 @@ def test_a_theme_dropped_on_another_merges_into_it_and_undo_brings_it_back(item,
     back = Theme.objects.get(item=item, label="beta")
     assert notes_of(back) == beta_notes and Vote.objects.get(pk=vote.pk).theme_id == back.pk
     assert len(notes_of(Theme.objects.get(pk=alpha.pk))) == 3
+    assert not back.locked and not Theme.objects.get(pk=alpha.pk).locked  # all as it was before the merge
     assert 'id="undo-merge"' not in undone.content.decode()
     again = htmx(console, item, {"action": "undo-merge"})
     assert again.status_code == 409 and b"no merge to undo" in again.content

@@ -105,7 +105,7 @@ def merge_themes(item, theme_ids):
         if len(themes) < 2:
             raise Refused(_("Pick two different themes to merge."))
         keep, others = themes[0], themes[1:]
-        item.state["last_merge"] = {"into": keep.pk, "themes": [
+        item.state["last_merge"] = {"into": keep.pk, "into_locked": keep.locked, "themes": [
             {"label": t.label, "order": t.order, "locked": t.locked,
              "notes": list(t.notes.values_list("pk", flat=True)),
              "votes": list(t.votes.values_list("pk", flat=True))} for t in others]}
@@ -145,6 +145,7 @@ def undo_merge(item):
             Note.objects.filter(theme=into, pk__in=kept["notes"]).update(theme=theme)
             Vote.objects.filter(theme=into, pk__in=kept["votes"]).update(theme=theme)
             restored.append(theme)
+        Theme.objects.filter(pk=into.pk).update(locked=last.get("into_locked", True))  # as it was before
         locked.save(update_fields=["state"])
         _changed(locked)
     return restored

@@ -163,7 +163,7 @@
     if (!themes || !slot) return;
     var n = document.querySelectorAll(".pick:checked").length;
     slot.textContent = n === 0 ? themes.dataset.sayPickedNone : n === 1 ? themes.dataset.sayPickedOne
-      : themes.dataset.sayPickedMany.replace("%(n)s", n);
+      : themes.dataset.sayPickedMany.replace("{n}", n);
   }
   document.addEventListener("change", function (e) {
     if (e.target.classList && e.target.classList.contains("pick")) countPicked();
