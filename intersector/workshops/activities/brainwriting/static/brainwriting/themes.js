@@ -8,6 +8,7 @@
   var wantFocus = null;    // the id to focus once the wall comes back
   var stale = false;       // a live refresh put off while someone was busy on the wall
   var saved = null;        // scroll positions and selection kept across a refresh
+  var swapping = false;    // the wall is being replaced (a box losing focus then is not leaving it)
 
   function wall() { return document.getElementById("themes"); }
   function say(text) {
@@ -15,15 +16,36 @@
     if (status) { status.textContent = ""; window.setTimeout(function () { status.textContent = text; }, 50); }
   }
 
+  // A change is sent from the status line, which stays on the page and queues changes made in
+  // quick succession (htmx drops a request from an element that has one under way, and the wall
+  // itself may be fetching a live refresh).
   function post(values, focusId) {
-    var themes = wall();
-    if (!themes) return;
+    var themes = wall(), sender = document.getElementById("wall-said");
+    if (!themes || !sender) return;
     wantFocus = focusId || null;
     var problem = document.getElementById("problem");
     if (problem) problem.textContent = "";
     window.htmx.ajax("POST", themes.dataset.editUrl,
-      {source: themes, target: "#themes", swap: "outerHTML", values: values});
+      {source: sender, target: "#themes", swap: "outerHTML settle:0ms", values: values});
   }
+  // A refresh asked for before a change came back may show the wall as it was before it: such a
+  // refresh is dropped (and one is asked for again), so a move never seems to jump back.
+  var changes = 0, changing = 0;
+  function isWall(target) { return target && target.id === "themes"; }
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var themes = wall();
+    if (!themes || !isWall(e.detail.target)) return;
+    if (e.detail.requestConfig.verb === "get") { e.detail.xhr.wallChanges = changes; return; }
+    changing += 1;
+    if (e.detail.elt !== themes) window.htmx.trigger(themes, "htmx:abort");
+  });
+  document.addEventListener("htmx:afterRequest", function (e) {
+    var config = e.detail.requestConfig;
+    if (!config || config.verb === "get" || !isWall(e.detail.target)) return;
+    changing = Math.max(0, changing - 1);
+    changes += 1;
+    if (!changing) refreshIfStale();
+  });
 
   function columns() { return Array.prototype.slice.call(document.querySelectorAll(".column[data-theme]")); }
   function themeName(column) { var h = column.querySelector("h3"); return h ? h.textContent.trim() : ""; }
@@ -61,9 +83,10 @@
   });
   document.addEventListener("dragend", function () {
     if (dragged && dragged.element) dragged.element.classList.remove("dragging");
+    var dropped = !dragged;  // drop has already sent the change
     dragged = null;
     unmark();
-    refreshIfStale();
+    if (dropped) stale = false; else refreshIfStale();
   });
   document.addEventListener("drop", function (e) {
     var column = target(e);
@@ -82,14 +105,14 @@
 
   // --- Menus: "Move … to…" on each card, "Merge … into…" on each theme -------------------------------
   var menu = null;
-  function closeMenu(focusTrigger) {
+  function closeMenu(focusTrigger, choosing) {
     if (!menu) return;
     var trigger = menu.trigger;
     menu.remove();
     menu = null;
     trigger.setAttribute("aria-expanded", "false");
     if (focusTrigger) trigger.focus();
-    refreshIfStale();
+    if (!choosing) refreshIfStale();  // else the change brings the wall back anyway
   }
   function openMenu(trigger, choices, choose) {
     closeMenu(false);
@@ -104,7 +127,7 @@
       item.setAttribute("role", "menuitem");
       item.tabIndex = -1;
       item.textContent = choice.label;
-      item.addEventListener("click", function () { closeMenu(true); choose(choice); });
+      item.addEventListener("click", function () { closeMenu(true, true); stale = false; choose(choice); });
       menu.appendChild(item);
     });
     document.body.appendChild(menu);
@@ -211,6 +234,7 @@
   document.addEventListener("focusout", function (e) {
     var box = e.target;
     if (!box.classList || !box.classList.contains("theme-name")) return;
+    if (swapping || !box.isConnected) return;  // the wall being redrawn, not the person leaving
     if (box.form.contains(e.relatedTarget)) return;  // on to its own Save button
     if (box.value.trim() && box.value !== box.defaultValue) { box.form.requestSubmit(); }
     else { refreshIfStale(); }
@@ -234,14 +258,24 @@
   document.addEventListener("htmx:beforeSwap", function (e) {
     var themes = wall();
     if (!themes || e.detail.target !== themes || !e.detail.shouldSwap) return;
+    var isRefresh = e.detail.requestConfig && e.detail.requestConfig.verb === "get";
+    var outdated = isRefresh && (changing || e.detail.xhr.wallChanges !== changes);
+    if (isRefresh && (busy() || outdated)) {
+      // Nor may a refresh asked for before someone started typing a name take the box away.
+      e.detail.shouldSwap = false;
+      stale = true;
+      if (!changing) window.setTimeout(refreshIfStale, 0);
+      return;
+    }
+    swapping = true;
     var board = themes.querySelector(".wall"), scrolls = {};
     themes.querySelectorAll(".column").forEach(function (c) { scrolls[c.id] = c.querySelector(".wall-cards").scrollTop; });
-    var isRefresh = e.detail.requestConfig && e.detail.requestConfig.verb === "get";
     saved = {left: board ? board.scrollLeft : 0, scrolls: scrolls, page: window.scrollY,
       picked: isRefresh ? Array.prototype.map.call(themes.querySelectorAll(".pick:checked"), function (p) { return p.id; }) : []};
   });
   document.addEventListener("htmx:afterSwap", function () {
     var themes = wall();
+    swapping = false;
     fitNames();
     if (!saved || !themes) return;
     var board = themes.querySelector(".wall");
@@ -255,8 +289,10 @@
     saved = null;
     countPicked();
   });
-  document.addEventListener("htmx:afterSettle", function () {
-    if (!wantFocus) return;
+  document.addEventListener("htmx:afterSettle", function (e) {
+    // Only the change's own answer: a live refresh may settle in between.
+    var config = e.detail.requestConfig;
+    if (!wantFocus || !config || config.verb === "get") return;
     var found = document.getElementById(wantFocus);
     wantFocus = null;
     if (found) { found.focus({preventScroll: true}); found.scrollIntoView({block: "nearest", inline: "nearest"}); }
