@@ -150,7 +150,8 @@ class Room:
                  "table_pk": run.table_id if run else 0, "run_pk": run.pk if run else 0,
                  "entry_pk": entry.pk if entry else 0, "element": entry.element if entry else "vision",
                  "note_pk": 0, "report_pk": 0, "participant_pk": self.seats[0].participant_id,
-                 "person_pk": self.seats[0].participant_id}
+                 "person_pk": self.seats[0].participant_id,
+                 "theme_pk": 0}  # brainwriting's notes behind a theme: not this kind, so refused
         if getattr(self, "report", None) is not None:
             known["report_pk"] = self.report.pk
         known["token"] = self.agree_token(run)
