@@ -62,6 +62,23 @@ def _keep_browser(request, model, invitation):
         request.session[SEEN_KEY] = today
 
 
+def keep_on_account(request, user):
+    """On sign-in, invitations this browser opened without an account move to the account too, so
+    signing out (which empties the browser's session) does not lose the agreement. A place is not
+    added to an account that already acts for another partner of the same agreement."""
+    ours = browser_key(request, create=False)
+    if not ours:
+        return
+    for model, key in ((Partner, SESSION_KEY), (Guest, GUEST_KEY)):
+        held = list(request.session.get(key, {}).values())
+        for invitation in model.objects.filter(pk__in=held, user__isnull=True).exclude(claimed_browser=""):
+            if not tokens.same_secret(invitation.claimed_browser, ours):
+                continue
+            if model.objects.filter(agreement_id=invitation.agreement_id, user=user).exists():
+                continue
+            model.objects.filter(pk=invitation.pk, user__isnull=True).update(user=user)
+
+
 def remember_partner(request, partner):
     held = dict(request.session.get(SESSION_KEY, {}))
     held[str(partner.agreement_id)] = partner.pk

@@ -159,6 +159,41 @@ def withdraw_partner_invitation(agreement, partner_id):
                         "withdrawn."), status=409)
 
 
+def may_reset(agreement, by, partner):
+    """Only the partner that started the agreement (it sent the invitations) may take another
+    partner's place back; never its own, and only a place taken through an invitation link."""
+    starter = agreement.partners.order_by("position", "pk").first()
+    return (starter is not None and by.pk == starter.pk and partner.pk != by.pk
+            and partner.claimed and bool(partner.email))
+
+
+def reset_partner_access(agreement, partner_id, *, by):
+    """Take a partner's place back from whoever opened its invitation (a forwarded link opened by
+    the wrong person): that account or browser loses the agreement at once, and a new invitation
+    can be sent. What was written for the partner stays; the new holder can change it."""
+    with transaction.atomic():
+        fresh = Partner.objects.select_for_update().filter(agreement=agreement, pk=partner_id).first()
+        if fresh is None:
+            raise Refused(_("This partner is not part of this agreement."), status=404)
+        if not fresh.claimed:
+            raise Refused(_("Nobody has opened this invitation yet: send it again or withdraw it instead."),
+                          status=409)
+        if not may_reset(agreement, by, fresh):
+            raise Refused(_("Only the partner that started the agreement can take back another partner's "
+                            "opened invitation."), status=403)
+        if fresh.has_signed:
+            raise Refused(_("%(partner)s has signed this version. Open a new version first (it withdraws "
+                            "the signatures), then take the invitation back.") % {"partner": fresh.name},
+                          status=409)
+        # A claimed_browser no browser holds: a session that still names this partner must not
+        # claim it again as a place "held from before" claim-once links (access._kept_from_before).
+        fresh.claimed_browser = "reset-" + tokens.new_secret(16)
+        fresh.claimed_at, fresh.user, fresh.invited_at = None, None, None
+        fresh.secret = tokens.new_secret()
+        fresh.save(update_fields=["claimed_browser", "claimed_at", "user", "invited_at", "secret"])
+    return fresh
+
+
 def _partner_mail(agreement, inviter, partner, link):
     values = {"name": partner.representative, "partner": partner.name, "agreement": agreement.name,
               "link": link, "inviter": inviter.name if inviter else _("A partner"),

@@ -235,6 +235,9 @@ class Review(models.Model):
     job = models.ForeignKey("jobs.Job", null=True, blank=True, on_delete=models.SET_NULL,
                             related_name="+")
     method = models.CharField(max_length=100, blank=True)
+    # How the text was read: {"ocr_pages": [...], "unread_pages": [...], "damage": ["glued", ...]}
+    # (extract.Reading.notes); the review page warns from it.
+    reading = models.JSONField(default=dict, blank=True)
     created = models.DateTimeField(auto_now_add=True)
 
     class Meta:
@@ -245,6 +248,16 @@ class Review(models.Model):
 
     def get_absolute_url(self):
         return reverse("agreements:review", args=[self.pk])
+
+
+class ReviewScan(models.Model):
+    """The uploaded PDF of a review whose scanned pages wait for text recognition (a background
+    job, maybe on another server, so it is kept in the database). Deleted once they are read."""
+
+    review = models.OneToOneField(Review, on_delete=models.CASCADE, related_name="scan")
+    pdf = models.BinaryField()
+    pages = models.JSONField(default=list)   # 0-based pages to read by OCR
+    created = models.DateTimeField(auto_now_add=True)
 
 
 class Clause(models.Model):

@@ -1,32 +1,41 @@
-"""Propose a rating for every scorecard element from an agreement's clauses.
+"""Propose a rating for every scorecard element from an agreement's clauses, sentence by sentence.
 
-Method: each clause is compared with the element's title and question by sentence
-embeddings (TextIndex; TF-IDF when no model is available), plus the element's keywords found in
-the clause and in its heading. The best clause's combined score sets the proposal; the best few
-clauses are the supporting passages. Thresholds were set on a separate development agreement
-(tests/agreements/fixtures/dev_agreement.txt), never on the review test set.
-Query: the element's title and question (adding the guidance or example did worse there).
+Method: every clause is cut into sentences (clauses.sentence_spans). Each sentence is compared
+by sentence embeddings (TF-IDF when no model is available) with the element's phrasings: its
+title and question plus the ways agreements say it (content/agreements/review_phrasings.yaml).
+A sentence's score adds how close its whole clause is (the mean of its sentences' vectors), its
+clause's heading, and the element's keywords in the sentence and the heading. The best sentence
+sets the proposal and is the evidence; the best sentences of other clauses follow it.
+"Fully" needs a close match; "partially" a weaker one (an element touched, implied or covered
+for one partner only). Weights and thresholds were set on the tuning half of the development set
+of real agreements and on tests/agreements/fixtures/dev_agreement.txt; see bench_review_quality.py.
 """
 
 import re
 import threading
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
+import yaml
 
 from intersector import analysis
+from intersector.agreements.clauses import sentence_spans
 from intersector.analysis import model as analysis_model
+
+PHRASINGS = Path(__file__).resolve().parents[2] / "content" / "agreements" / "review_phrasings.yaml"
 
 # Weights and thresholds, per kind of vectors (cosine scales differ between them).
 SETTINGS = {
-    # Set on the development agreement (AUC of "addressed or partial" 0.79 there): the title and
-    # question as the query worked better than adding the guidance or the example.
-    "embeddings": {"keyword": 0.40, "heading": 0.0, "full": 0.58, "partial": 0.44},
-    # Without the model (TF-IDF), set on the same development agreement.
-    "tfidf": {"keyword": 0.40, "heading": 0.0, "full": 0.40, "partial": 0.195},
+    "embeddings": {"sentence": 1.0, "clause": 0.0, "heading": 0.3, "keyword": 0.4,
+                   "heading_keyword": 0.1, "generic": 1.0, "background": 0.0, "full": 0.456, "partial": 0.294},
+    "tfidf": {"sentence": 0.6, "clause": 0.4, "heading": 0.0, "keyword": 0.4,
+              "heading_keyword": 0.1, "generic": 0.0, "background": 0.0, "full": 0.40, "partial": 0.20},
 }
 PASSAGES = 3
+MAX_SENTENCE = 600   # characters embedded of one very long sentence
 
 
 @dataclass
@@ -35,6 +44,22 @@ class Proposal:
     rating: str
     score: float
     passages: list   # [(clause position, score)] best first
+    sentences: list = field(default_factory=list)   # [(start, end)] in each passage's clause text
+
+
+@lru_cache(maxsize=4)
+def _phrasings_file(path=PHRASINGS):
+    return yaml.safe_load(Path(path).read_text(encoding="utf-8")).get("elements") or {}
+
+
+def element_phrasings(element):
+    """The texts an element is matched with: its title and question, then its phrasings."""
+    extra = (_phrasings_file().get(element.key) or {}).get("phrasings") or []
+    return [f"{element.title}. {element.question}", *extra]
+
+
+def element_stricter(element):
+    return float((_phrasings_file().get(element.key) or {}).get("stricter") or 0.0)
 
 
 def element_query(element):
@@ -53,57 +78,174 @@ def _keyword_patterns(element):
 
 
 def keyword_hits(patterns, text):
-    # A substring test is ~50x cheaper than a regex search and rules out most clauses.
+    # A substring test is ~50x cheaper than a regex search and rules out most texts.
     return sum(1 for word, pattern in patterns if word in text and pattern.search(text))
 
 
+STUB_WORDS = 5   # fewer words than this: a heading or a label, not a sentence
+LEAD_IN_WORDS = 25   # a line ending in a colon this short introduces a list ("The purpose is:")
+
+
+def is_stub(text):
+    """A sentence that says nothing by itself: a heading ("3. Responsibilities", "Article II:
+    Effective Date") or a lead-in to a list ("The purpose of this MoU is:"). It may still count
+    toward a rating, but it is poor evidence: a person shown it learns nothing."""
+    words = re.findall(r"[A-Za-z]{2,}", text)
+    if len(words) < STUB_WORDS:
+        return True
+    stripped = text.rstrip(" \t\n•●▪-–—")
+    return stripped.endswith(":") and len(words) < LEAD_IN_WORDS
+
+
+def _sentences(clauses):
+    """(owner clause index per sentence, (start, end) per sentence, sentence texts)."""
+    owners, spans, texts = [], [], []
+    for index, clause in enumerate(clauses):
+        for start, end in sentence_spans(clause.text) or [(0, len(clause.text))]:
+            owners.append(index)
+            spans.append((start, end))
+            texts.append(clause.text[start:end][:MAX_SENTENCE])
+    return np.array(owners, dtype=int), spans, texts
+
+
 def propose(card, clauses, progress=None, settings=None):
-    """[Proposal] for every element of `card`, from `clauses` (objects with .for_matching and
-    .heading). `progress(done)` is called after each element."""
-    texts = [c.for_matching for c in clauses]
-    index = _clause_index(texts)
-    tune = dict(SETTINGS["embeddings" if index.info.kind == "embeddings" else "tfidf"])
+    """[Proposal] for every element of `card`, from `clauses` (objects with .text, .heading and
+    .position). `progress(done)` is called after each element."""
+    found = features(card, clauses)
+    tune = dict(SETTINGS["embeddings" if found["info"].kind == "embeddings" else "tfidf"])
     tune.update(settings or {})
-    lowered = [t.lower() for t in texts]
-    headings = [(c.heading or "").lower() for c in clauses]
+    return proposals_from(found, tune, progress), found["info"]
+
+
+def features(card, clauses):
+    """Everything the proposals are made from, per element: the similarities and keyword hits of
+    every sentence, its clause and its heading (kept apart so that a bench can weigh them)."""
+    clauses = list(clauses)
+    owners, spans, texts = _sentences(clauses)
+    headings = [c.heading or "" for c in clauses]
     elements = list(card.elements.values())
-    all_scores = _all_scores(index, [element_query(e) for e in elements], len(texts))
-    proposals = []
-    for done, element in enumerate(elements, start=1):
-        similarity = all_scores[done - 1]
+    scores, info = _similarities(texts, owners, len(clauses), headings,
+                                 [element_phrasings(e) for e in elements])
+    lowered = [t.lower() for t in texts]
+    lowered_headings = [h.lower() for h in headings]
+    per_element = []
+    for element, (sentence_sim, clause_sim, heading_sim) in zip(elements, scores):
         patterns = _keyword_patterns(element)
-        keywords = np.array([min(keyword_hits(patterns, t), 2) / 2 for t in lowered])
-        in_heading = np.array([1.0 if keyword_hits(patterns, h) else 0.0 for h in headings])
-        combined = similarity + tune["keyword"] * keywords + tune["heading"] * in_heading
-        order = np.argsort(-combined)[:PASSAGES]
-        best = float(combined[order[0]]) if len(order) else 0.0
-        if best >= tune["full"]:
+        per_element.append({
+            "element": element, "sentence": sentence_sim, "clause": clause_sim, "heading": heading_sim,
+            "keywords": np.array([min(keyword_hits(patterns, t), 2) / 2 for t in lowered]),
+            "in_heading": np.array([1.0 if h and keyword_hits(patterns, h) else 0.0
+                                    for h in lowered_headings])})
+    # How much a sentence looks like every element at once ("the partners will cooperate closely
+    # to achieve their common objectives"): such goodwill says little about any one element.
+    generic_sentence = np.mean([e["sentence"] for e in per_element], axis=0) if per_element else 0
+    generic_clause = np.mean([e["clause"] for e in per_element], axis=0) if per_element else 0
+    stubs = np.array([is_stub(t) for t in texts], dtype=bool)
+    return {"clauses": clauses, "owners": owners, "spans": spans, "n": len(texts), "info": info,
+            "stubs": stubs,
+            "elements": per_element, "generic_sentence": generic_sentence,
+            "generic_clause": generic_clause}
+
+
+def proposals_from(found, tune, progress=None):
+    owners, clauses = found["owners"], found["clauses"]
+    proposals = []
+    for done, entry in enumerate(found["elements"], start=1):
+        element = entry["element"]
+        if found["n"]:
+            sentence = (entry["sentence"] - tune["generic"] * found["generic_sentence"]
+                        - tune["background"] * entry["sentence"].mean())
+            clause = entry["clause"] - tune["generic"] * found["generic_clause"]
+            combined = (tune["sentence"] * sentence + tune["clause"] * clause[owners]
+                        + tune["heading"] * entry["heading"][owners] + tune["keyword"] * entry["keywords"]
+                        + tune["heading_keyword"] * entry["in_heading"][owners])
+        else:
+            combined = np.zeros(0)
+        best = float(combined.max()) if len(combined) else 0.0
+        stricter = element_stricter(element)
+        if best >= tune["full"] + stricter:
             rating = "fully"
-        elif best >= tune["partial"]:
+        elif best >= tune["partial"] + stricter:
             rating = "partially"
         else:
             rating = "not-in-place"
-        passages = [(int(clauses[i].position), round(float(combined[i]), 3)) for i in order
-                    if combined[i] >= tune["partial"]] if rating != "not-in-place" else []
-        proposals.append(Proposal(element.key, rating, round(best, 3), passages))
+        passages, sentences = [], []
+        if rating != "not-in-place":
+            for i in _evidence_order(combined, found["stubs"], tune["partial"] + stricter):
+                if len(passages) == PASSAGES:
+                    break
+                position = int(clauses[owners[i]].position)
+                if any(p == position for p, _s in passages):
+                    continue   # one sentence per clause: the others would repeat its context
+                passages.append((position, round(float(combined[i]), 3)))
+                sentences.append(found["spans"][i])
+        proposals.append(Proposal(element.key, rating, round(best, 3), passages, sentences))
         if progress:
             progress(done)
-    return proposals, index.info
+    return proposals
 
 
-# Clause vectors of recent reviews, by text: a revised upload of the same agreement embeds only
-# the clauses that changed. 4,000 vectors of 384 float32 are about 6 MB.
+def _evidence_order(combined, stubs, floor):
+    """Sentences above the floor, best first, real sentences before headings and lead-ins (a
+    heading shown as evidence tells a person nothing; the best sentence that says something does).
+    """
+    order = [int(i) for i in np.argsort(-combined, kind="stable") if combined[i] >= floor]
+    return [i for i in order if not stubs[i]] + [i for i in order if stubs[i]]
+
+
+def _similarities(texts, owners, n_clauses, headings, queries):
+    """[(sentence similarity, clause similarity, heading similarity)] per element (each the best
+    over the element's phrasings), and the kind of vectors used."""
+    try:
+        vectors = _sentence_vectors(texts)
+        query_vectors = _query_vectors([q for group in queries for q in group])
+        heading_list = list(dict.fromkeys(h for h in headings if h))
+        heading_vectors = _sentence_vectors(heading_list) if heading_list else np.zeros((0, vectors.shape[1]))
+        info = analysis.model_info()
+    except analysis.ModelUnavailable:
+        return _tfidf_similarities(texts, owners, n_clauses, queries)
+    clause_vectors = np.zeros((n_clauses, vectors.shape[1]), dtype=np.float32)
+    np.add.at(clause_vectors, owners, vectors)
+    norms = np.linalg.norm(clause_vectors, axis=1, keepdims=True)
+    clause_vectors /= np.maximum(norms, 1e-9)
+    heading_row = {h: i for i, h in enumerate(heading_list)}
+    sentence_all = query_vectors @ vectors.T
+    clause_all = query_vectors @ clause_vectors.T
+    heading_all = query_vectors @ heading_vectors.T if heading_list else None
+    out, at = [], 0
+    for group in queries:
+        rows = slice(at, at + len(group))
+        at += len(group)
+        heading_sim = np.zeros(n_clauses)
+        if heading_all is not None:
+            best_heading = heading_all[rows].max(axis=0)
+            heading_sim = np.array([best_heading[heading_row[h]] if h else 0.0 for h in headings])
+        out.append((sentence_all[rows].max(axis=0), clause_all[rows].max(axis=0), heading_sim))
+    return out, info
+
+
+def _tfidf_similarities(texts, owners, n_clauses, queries):
+    index = analysis.TextIndex.build(texts)   # TF-IDF, fitted on this agreement's sentences
+    clause_texts = [" ".join(t for t, o in zip(texts, owners) if o == c) for c in range(n_clauses)]
+    clause_index = analysis.TextIndex.build(clause_texts)
+    out = []
+    for group in queries:
+        sentence_sim = np.max([index.scores(q) for q in group], axis=0) if texts else np.zeros(0)
+        clause_sim = np.max([clause_index.scores(q) for q in group], axis=0) if n_clauses else np.zeros(0)
+        out.append((sentence_sim, clause_sim, np.zeros(n_clauses)))
+    return out, index.info
+
+
+# Sentence vectors of recent reviews, by text: a revised upload of the same agreement embeds only
+# the sentences that changed. 20,000 vectors of 384 float32 are about 30 MB.
 _CLAUSE_CACHE = OrderedDict()
-_CLAUSE_CACHE_SIZE = 4000
+_CLAUSE_CACHE_SIZE = 20000
 _cache_owner = [None]   # the encoder the cached vectors came from
 _cache_lock = threading.Lock()   # a worker may run reviews in several threads
 
 
-def _clause_index(texts):
-    try:
-        encoder = analysis_model.get_encoder()
-    except analysis.ModelUnavailable:
-        return analysis.TextIndex.build(texts)   # TF-IDF, fitted on this agreement
+def _sentence_vectors(texts):
+    encoder = analysis_model.get_encoder()
     with _cache_lock:
         if _cache_owner[0] is not encoder:
             _CLAUSE_CACHE.clear()
@@ -112,24 +254,23 @@ def _clause_index(texts):
     missing = list(dict.fromkeys(t for t in texts if t not in known))
     if missing:   # embedded outside the lock: other reviews need not wait
         known.update(zip(missing, analysis.embed(missing)))
-    vectors = np.array([known[t] for t in texts], dtype=np.float32).reshape(
-        len(texts), encoder.dimension)
+    vectors = np.array([known[t] for t in texts], dtype=np.float32).reshape(len(texts), encoder.dimension)
     with _cache_lock:
         for text, vector in known.items():
             _CLAUSE_CACHE[text] = vector
             _CLAUSE_CACHE.move_to_end(text)
         while len(_CLAUSE_CACHE) > _CLAUSE_CACHE_SIZE:
             _CLAUSE_CACHE.popitem(last=False)
-    return analysis.TextIndex.from_vectors(vectors, analysis.model_info(), texts)
+    return vectors
 
 
 def forget_clause_vectors():
-    """Empty the clause cache (benchmarks and tests measure a first review with this)."""
+    """Empty the sentence cache (benchmarks and tests measure a first review with this)."""
     with _cache_lock:
         _CLAUSE_CACHE.clear()
 
 
-# The element queries depend only on the scorecard: embed them once per process and model.
+# The phrasings depend only on the scorecard and the phrasings file: embedded once per process.
 _QUERY_CACHE = {}
 _QUERY_CACHE_SIZE = 8
 
@@ -146,23 +287,3 @@ def _query_vectors(queries):
         _QUERY_CACHE.pop(next(iter(_QUERY_CACHE)))
     _QUERY_CACHE[key] = (encoder, vectors)
     return vectors
-
-
-def _all_scores(index, queries, n):
-    """(elements x clauses) similarities; the queries are embedded in one batch when possible."""
-    if index.info.kind == "embeddings":
-        try:
-            query_vectors = _query_vectors(queries)
-            return np.asarray(query_vectors @ np.asarray(index.vectors).T, dtype=float)
-        except analysis.ModelUnavailable:
-            pass
-    return np.array([np.asarray(_scores(index, q, n), dtype=float) for q in queries])
-
-
-def _scores(index, query, n):
-    if hasattr(index, "scores"):
-        return index.scores(query)
-    scores = np.zeros(n)
-    for position, score in index.search(query, top_k=n):
-        scores[position] = score
-    return scores

@@ -236,11 +236,12 @@ def open_new_version(agreement):
 
 def create_review(*, owner, upload, title="", form="mou"):
     """Read the file, split it into clauses and store both in one transaction; then queue the
-    proposals as a job. Raises DocumentError with a plain message for a bad file."""
-    from intersector.agreements.clauses import split_clauses
+    proposals as a job. A PDF with scanned pages is stored first and its pages read by OCR in a
+    job (read_scanned_pages), which then does the same. Raises DocumentError with a plain
+    message for a bad file."""
     from intersector.agreements.extract import DocumentError, read_document
-    from intersector.agreements.models import Clause, Review
-    from intersector.agreements.tasks import propose_ratings
+    from intersector.agreements.models import Review, ReviewScan
+    from intersector.agreements.tasks import read_scanned_pages
     from intersector.jobs.services import start_job
 
     if form not in Agreement.Form.values:
@@ -248,22 +249,78 @@ def create_review(*, owner, upload, title="", form="mou"):
     scorecard = current_scorecard()
     if scorecard is None:
         raise DocumentError(_("The scorecard has not been loaded on this site yet."))
-    text, pages = read_document(upload)
-    text = text.replace("\x00", "")  # a stray NUL is not text, and PostgreSQL cannot store it
+    reading = read_document(upload)
+    name = (upload.name or "agreement").rsplit("/", 1)[-1][:255]
+    fields = {"owner": owner, "title": (title or name)[:200], "filename": name, "form": form,
+              "scorecard": scorecard, "pages": reading.page_count}
+    if reading.scanned:
+        with transaction.atomic():
+            review = Review.objects.create(text="", **fields)
+            ReviewScan.objects.create(review=review, pdf=reading.pdf, pages=reading.scanned)
+            job = start_job(read_scanned_pages, owner=owner, kind="agreements.read_scans",
+                            label=_("Reading the scanned pages of %(name)s") % {"name": review.title},
+                            review_id=str(review.pk))
+            review.job = job
+            review.save(update_fields=["job"])
+        return review
+    clauses = _clauses_of(reading)
+    with transaction.atomic():
+        review = Review.objects.create(text="", **fields)
+        _store_text_and_propose(review, reading, clauses)
+    return review
+
+
+def _clauses_of(reading):
+    from intersector.agreements.clauses import split_clauses
+    from intersector.agreements.extract import DocumentError
+
+    text = reading.text().replace("\x00", "")  # a stray NUL is not text; PostgreSQL cannot store it
     clauses = split_clauses(text)
     if not clauses:
         raise DocumentError(_("No clauses were found in the document."))
-    name = (upload.name or "agreement").rsplit("/", 1)[-1][:255]
+    return text, clauses
+
+
+def _store_text_and_propose(review, reading, text_and_clauses):
+    """Inside a transaction: the review's text, clauses and reading notes, then its proposals job."""
+    from intersector.agreements.models import Clause, Review
+    from intersector.agreements.tasks import propose_ratings
+    from intersector.jobs.services import start_job
+
+    text, clauses = text_and_clauses
+    Review.objects.filter(pk=review.pk).update(text=text, reading=reading.notes())
+    review.text, review.reading = text, reading.notes()
+    Clause.objects.bulk_create([
+        Clause(review=review, position=c.position, number=c.number[:30], heading=c.heading[:300],
+               text=c.text, start=c.start, end=c.end) for c in clauses])
+    job = start_job(propose_ratings, label=_("Reviewing %(name)s") % {"name": review.title},
+                    owner=review.owner, kind="agreements.review", review_id=str(review.pk))
+    review.job = job
+    review.save(update_fields=["job"])
+
+
+def store_scanned_text(review, reading):
+    """The OCR job's end: the whole text (text layer and scanned pages) becomes the review's
+    clauses, the stored PDF is dropped, and the proposals are queued. DocumentError when no
+    text could be read at all (the review is then marked failed)."""
+    from intersector.agreements.extract import DocumentError
+    from intersector.agreements.models import Review, ReviewScan
+
+    try:
+        if len(reading.text().split()) < 20:
+            if reading.unread:
+                raise DocumentError(_("The PDF is scanned pages, and this site cannot read scans (text recognition is not installed on the server). Upload a PDF made from the original document, or a Word or text file."))
+            raise DocumentError(_("No text could be read from the scanned pages. If the scan is faint or crooked, scan it again at 300 dpi, or upload a PDF made from the original document."))
+        clauses = _clauses_of(reading)
+    except DocumentError:
+        Review.objects.filter(pk=review.pk).update(status=Review.Status.FAILED, reading=reading.notes())
+        ReviewScan.objects.filter(review=review).delete()
+        raise
     with transaction.atomic():
-        review = Review.objects.create(owner=owner, title=(title or name)[:200], filename=name,
-                                       form=form, scorecard=scorecard, text=text, pages=pages)
-        Clause.objects.bulk_create([
-            Clause(review=review, position=c.position, number=c.number[:30], heading=c.heading[:300],
-                   text=c.text, start=c.start, end=c.end) for c in clauses])
-        job = start_job(propose_ratings, label=_("Reviewing %(name)s") % {"name": review.title},
-                        owner=owner, kind="agreements.review", review_id=str(review.pk))
-        review.job = job
-        review.save(update_fields=["job"])
+        review = Review.objects.select_for_update().get(pk=review.pk)
+        _store_text_and_propose(review, reading, clauses)
+        ReviewScan.objects.filter(review=review).delete()
+    publish(f"review:{review.pk}", "text.ready", {"review": str(review.pk)})
     return review
 
 
@@ -282,10 +339,22 @@ def store_proposals(review, proposals, method):
         Proposal.objects.filter(review=review).delete()
         Proposal.objects.bulk_create([
             Proposal(review=review, element=p.element, proposed=p.rating, score=p.score,
-                     passages=[{"clause": pos, "score": s} for pos, s in p.passages])
+                     passages=_passages(p))
             for p in proposals])
         Review.objects.filter(pk=review.pk).update(status=Review.Status.READY, method=method[:100])
         publish(f"review:{review.pk}", "proposals.ready", {"review": str(review.pk)})
+
+
+def _passages(proposal):
+    """Stored passages: each clause, its score and the best sentence's offsets in the clause."""
+    sentences = list(proposal.sentences or [])
+    stored = []
+    for index, (position, score) in enumerate(proposal.passages):
+        passage = {"clause": position, "score": score}
+        if index < len(sentences) and sentences[index]:
+            passage["sentence"] = [int(sentences[index][0]), int(sentences[index][1])]
+        stored.append(passage)
+    return stored
 
 
 def confirm_rating(review, element, rating, comment=""):

@@ -20,6 +20,8 @@ urlpatterns = [
          name="partner_invite"),
     path("agreements/<uuid:pk>/partners/<int:partner_id>/withdraw/", views.partner_withdraw,
          name="partner_withdraw"),
+    path("agreements/<uuid:pk>/partners/<int:partner_id>/reset/", views.partner_reset,
+         name="partner_reset"),
     path("agreements/<uuid:pk>/guests/", views.guests, name="guests"),
     path("agreements/<uuid:pk>/guests/<int:guest_id>/withdraw/", views.guest_revoke, name="guest_revoke"),
     path("agreements/<uuid:pk>/focus/", views.focus, name="focus"),

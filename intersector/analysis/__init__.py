@@ -9,6 +9,7 @@ from .clustering import Clustering, cluster_texts
 from .index import TextIndex
 from .labels import label_clusters
 from .model import ModelUnavailable, reset_model
+from .themes import Themes, make_themes
 from .vectors import ModelInfo, embed, from_bytes, model_info, to_bytes, vectorize
 
 __all__ = [
@@ -16,10 +17,12 @@ __all__ = [
     "ModelInfo",
     "ModelUnavailable",
     "TextIndex",
+    "Themes",
     "cluster_texts",
     "embed",
     "from_bytes",
     "label_clusters",
+    "make_themes",
     "model_info",
     "reset_model",
     "to_bytes",

@@ -294,3 +294,74 @@ def test_csv_exports_neutralise_formulas_planted_in_comments(agreement, as_partn
     cells = sum(read_back(response.content.decode()), [])
     assert "'" + planted in cells and planted not in cells
     assert response["Content-Type"].startswith("text/csv")
+
+
+def test_the_starting_partner_takes_back_an_invitation_the_wrong_person_opened(started, client, mailoutbox):
+    """A forwarded e-mail: Mallory opens Energy's link first and writes as Energy. The City (which
+    started the agreement) takes the place back: Mallory's browser loses the agreement at once,
+    even though its session still names Energy, and Chen's new link works; what was written stays."""
+    energy = Partner.objects.get(name="Riverton Energy")
+    mallory = opened(mailed_link(mailoutbox, "chen@energy.example"))
+    mallory.post(url(started, "elements/vision/"), {"text": "Written by the wrong person.", "rating": "fully"})
+    page = client.get(url(started)).content.decode()
+    assert "Opened by the wrong person?" in page
+    response = client.post(url(started, f"partners/{energy.pk}/reset/"), {"email": "chen@energy.example"})
+    assert response.status_code == 302 and response["Location"] == url(started, "invitations/")
+    assert mallory.get(url(started)).status_code == 404
+    assert mallory.get(url(started)).status_code == 404, "the old session never claims the place again"
+    energy.refresh_from_db()
+    assert not energy.claimed and energy.user_id is None
+    chen = opened(mailed_link(mailoutbox, "chen@energy.example"))
+    assert "taking part as Riverton Energy" in chen.get(url(started)).content.decode()
+    assert mallory.get(url(started)).status_code == 404
+    assert Rating.objects.filter(partner=energy, element="vision").exists(), "nothing written is lost"
+
+
+def test_only_the_starting_partner_may_take_back_an_opened_invitation(started, client, mailoutbox):
+    energy_partner = Partner.objects.get(name="Riverton Energy")
+    ngo_partner = Partner.objects.get(name="Clean Air Now")
+    city_partner = Partner.objects.get(name="City of Riverton")
+    energy = opened(mailed_link(mailoutbox, "chen@energy.example"))
+    ngo = opened(mailed_link(mailoutbox, "dana@air.example"))
+    # Another partner cannot take the non-profit's (or the City's) place for someone else.
+    for target in (ngo_partner, city_partner):
+        response = energy.post(url(started, f"partners/{target.pk}/reset/"), {"email": "mallory@example.org"})
+        assert response.status_code == 403 and "started the agreement" in response.content.decode()
+    assert "Opened by the wrong person?" not in energy.get(url(started)).content.decode()
+    assert not [m for m in mailoutbox if m.to == ["mallory@example.org"]]
+    assert "taking part as Clean Air Now" in ngo.get(url(started)).content.decode()
+    # The City cannot reset itself, nor a place nobody opened, nor with a bad address.
+    assert client.post(url(started, f"partners/{city_partner.pk}/reset/"),
+                       {"email": "x@example.org"}).status_code == 403
+    withdrawn = client.post(url(started, f"partners/{energy_partner.pk}/reset/"), {"email": "not an address"})
+    assert withdrawn.status_code == 400 and "valid email" in withdrawn.content.decode()
+    assert "<details class=\"reset-invitation\" open>" in withdrawn.content.decode()
+    assert "taking part as Riverton Energy" in energy.get(url(started)).content.decode()
+    # A place whose holder signed this version is not taken back until a new version is opened.
+    energy.post(url(started, "sign/"), {"name": "Chen Li"})
+    energy_partner.refresh_from_db()
+    assert energy_partner.has_signed
+    response = client.post(url(started, f"partners/{energy_partner.pk}/reset/"), {"email": "chen@energy.example"})
+    assert response.status_code == 409 and "new version" in response.content.decode()
+    assert "taking part as Riverton Energy" in energy.get(url(started)).content.decode()
+    # Stranger: 404, as for every page of the agreement.
+    assert Client().post(url(started, f"partners/{energy_partner.pk}/reset/"),
+                         {"email": "x@example.org"}).status_code == 404
+
+
+def test_a_link_opened_before_signing_in_stays_with_the_account_after_signing_out(started, mailoutbox,
+                                                                                   django_user_model):
+    """Chen opens Energy's invitation without an account, later signs in on the same browser and
+    then signs out: the place went with the account, so signing in anywhere brings it back."""
+    password = "a long enough pass phrase 42"
+    django_user_model.objects.create_user(username="chen", email="chen@energy.example", password=password)
+    chen = opened(mailed_link(mailoutbox, "chen@energy.example"))
+    response = chen.post("/accounts/sign-in/", {"username": "chen", "password": password})
+    assert response.status_code == 302
+    assert "taking part as Riverton Energy" in chen.get(url(started)).content.decode()
+    chen.post("/accounts/sign-out/")
+    assert chen.get(url(started)).status_code == 404, "signed out, the browser holds nothing"
+    elsewhere = Client()
+    elsewhere.post("/accounts/sign-in/", {"username": "chen", "password": password})
+    assert "taking part as Riverton Energy" in elsewhere.get(url(started)).content.decode()
+    assert Partner.objects.get(name="Riverton Energy").user.username == "chen"

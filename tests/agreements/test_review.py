@@ -96,6 +96,87 @@ def test_a_text_agreement_is_reviewed_as_a_job_and_only_confirmed_ratings_count(
     assert Proposal.objects.get(review=review, element="representatives").confirmed == "partially"
 
 
+DISPUTES = ("9. Working together\n\n9.1 The partners value their collaboration and will keep each other "
+            "informed of their plans for the coming year. If the partners disagree about this memorandum, "
+            "their representatives will first meet to talk it through and, if that fails, ask an "
+            "independent mediator to help them settle the dispute. Each partner keeps its own records "
+            "of the bins collected.\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_evidence_is_the_best_sentence_with_its_clause_on_demand(client, reviewer, real_scorecard, run_worker):
+    text = DEV_TEXT.replace("Signed for the Town", DISPUTES + "\nSigned for the Town", 1)
+    upload(client, "harbourside.txt", text.encode())
+    run_worker()
+    review = Review.objects.get()
+    proposal = Proposal.objects.get(review=review, element="conflict-resolution")
+    assert proposal.proposed in ("fully", "partially")
+    top = proposal.passages[0]
+    clause = Clause.objects.get(review=review, position=top["clause"])
+    start, end = top["sentence"]
+    assert clause.text[start:end].startswith("If the partners disagree") and "mediator" in clause.text[start:end]
+    html = client.get(f"/agreements/reviews/{review.pk}/").content.decode()
+    section = html[html.index('id="element-conflict-resolution"'):]
+    section = section[:section.index("</form>")]
+    # The sentence is the quote; the whole clause is one click away, the sentence marked in it.
+    assert "“If the partners disagree about this memorandum" in section
+    assert "<details" in section and "Show the whole clause" in section
+    assert "<mark>If the partners disagree" in section and "keeps its own records" in section
+    assert f'href="#clause-{clause.position}"' in section
+
+
+RESPONSIBILITIES = ("3. Responsibilities\n"
+                    "The town and the club agree to the following tasks for this memorandum:\n"
+                    "- The town will empty the recycling bins at the harbour every Monday morning.\n"
+                    "- The club will sort the collected bottles and cans before each collection.\n")
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_heading_or_a_lead_in_is_never_the_evidence_when_a_sentence_says_something(
+        client, reviewer, real_scorecard, run_worker):
+    from intersector.agreements.review import is_stub
+
+    assert is_stub("3. Responsibilities") and is_stub("Article II: Effective Date")
+    assert is_stub("The purpose of this MoU is:")
+    assert not is_stub("The town will empty the recycling bins at the harbour every Monday morning.")
+    text = DEV_TEXT.replace("Signed for the Town", RESPONSIBILITIES + "\nSigned for the Town", 1)
+    upload(client, "harbourside.txt", text.encode())
+    run_worker()
+    review = Review.objects.get()
+    shown = []
+    for proposal in Proposal.objects.filter(review=review).exclude(passages=[]):
+        top = proposal.passages[0]
+        clause = Clause.objects.get(review=review, position=top["clause"])
+        start, end = top["sentence"]
+        shown.append((proposal.element, clause.text[start:end]))
+    # What a person reads first under the tasks is a task, not the heading and lead-in above them.
+    roles = dict(shown).get("roles-responsibilities", "")
+    assert roles and not is_stub(roles) and not roles.startswith("3. Responsibilities")
+    # A heading comes first only when no sentence that says something scores above the floor.
+    import numpy as np
+
+    from intersector.agreements.review import _evidence_order
+
+    scores, stubs = np.array([0.9, 0.5, 0.4, 0.1]), np.array([True, False, True, False])
+    assert _evidence_order(scores, stubs, 0.3) == [1, 0, 2]
+    assert _evidence_order(scores, stubs, 0.6) == [0]
+
+
+@pytest.mark.django_db
+def test_a_review_stored_before_sentences_still_shows_its_clauses(client, reviewer, real_scorecard):
+    from intersector.agreements import services
+    from intersector.agreements.review import Proposal as Proposed
+
+    review = services.create_review(owner=reviewer, upload=SimpleUploadedFile("old.txt", DEV_TEXT.encode()))
+    clause = review.clauses.get(number="5.2")
+    old = [Proposed(key, "partially", 0.5, [(clause.position, 0.5)], [])
+           for key in review.scorecard.card.elements]
+    services.store_proposals(review, old, method="embeddings: all-MiniLM-L6-v2")
+    assert "sentence" not in Proposal.objects.filter(review=review).first().passages[0]
+    html = client.get(f"/agreements/reviews/{review.pk}/").content.decode()
+    assert clause.text.split()[1] in html and "Show the whole clause" not in html
+
+
 @pytest.mark.django_db
 @pytest.mark.parametrize("name,make", [("agreement.pdf", pdf_of), ("agreement.docx", docx_of)])
 def test_pdf_and_word_agreements_are_read_into_clauses(client, reviewer, real_scorecard, name, make):
@@ -137,7 +218,7 @@ def zip_named_docx():
 @pytest.mark.parametrize("name,make,message", [
     ("empty.pdf", lambda: b"", "The file is empty"),
     ("locked.pdf", encrypted_pdf, "protected with a password"),
-    ("scan.pdf", blank_pdf, "looks like scanned images"),
+    ("blank.pdf", blank_pdf, "almost no text to review"),
     ("archive.docx", zip_named_docx, "a zip archive, not a Word document"),
     ("notes.docx", lambda: b"plain words, not a document at all", "not a Word document"),
     ("broken.pdf", lambda: b"%PDF-1.7 garbage", "could not be read as a PDF"),

@@ -3,7 +3,7 @@ invitations, reads in queries. One module per part of Agree."""
 
 from intersector.agreements.views.agreement import (  # noqa: F401
     changed_notice, comment, compare, detail, export_agreement, export_scorecard, focus, history,
-    index, live, live_poll, new_agreement, new_version, partner_invite, partner_withdraw, publish,
+    index, live, live_poll, new_agreement, new_version, partner_invite, partner_reset, partner_withdraw, publish,
     save_element, sign, write,
 )
 from intersector.agreements.views.invitations import (  # noqa: F401

@@ -100,6 +100,7 @@ def _detail(request, agreement, partner, *, invite_forms=None, status=200):
     for other in partners:
         other.invite_form = invite_forms.get(other.pk) or PartnerInviteForm(
             initial={"email": other.email}, auto_id=f"invite-{other.pk}-%s")
+        other.may_reset = invitations.may_reset(agreement, partner, other)
     return render(request, "agreements/detail.html", {
         "agreement": agreement, "partner": partner, "partners": partners,
         "result": result, "chart": sc.bars_svg(result), "card": agreement.scorecard.card,
@@ -137,6 +138,23 @@ def partner_withdraw(request, pk, partner_id):
     invitations.withdraw_partner_invitation(agreement, partner_id)
     messages.success(request, _("The invitation is withdrawn: its link no longer works."))
     return redirect(agreement)
+
+
+@require_POST
+def partner_reset(request, pk, partner_id):
+    """Take back a partner's opened invitation and send a new one (the wrong person opened it)."""
+    agreement, partner = agreement_for(request, pk)
+    invited = agreement.partners.filter(pk=partner_id).first()
+    if invited is None:
+        raise Http404
+    form = PartnerInviteForm(request.POST, auto_id=f"invite-{invited.pk}-%s")
+    if not form.is_valid():
+        return _detail(request, agreement, partner, invite_forms={invited.pk: form}, status=400)
+    fresh = invitations.reset_partner_access(agreement, invited.pk, by=partner)
+    _invite(request, agreement, fresh, partner, form.cleaned_data["email"])
+    messages.success(request, _("Whoever opened the old invitation no longer sees this agreement. A new "
+                                "invitation is sent."))
+    return redirect("agreements:invitations", pk=agreement.pk)
 
 
 @require_POST

@@ -1,5 +1,7 @@
 """Reviewing an existing agreement: upload, proposed ratings, confirmation. Owner only."""
 
+import re
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import Http404
@@ -48,8 +50,8 @@ def review_new(request):
         # Refused from the declared size alone: the upload is never read or stored.
         message = _("The file is too large. The limit is %(limit)s MB; an agreement of up to 50 "
                     "pages fits well within it.") % {"limit": round(max_bytes() / 1048576)}
-        return render(request, "agreements/review_new.html", {"form": ReviewForm(), "error": message},
-                      status=413)
+        return render(request, "agreements/review_new.html", {"form": ReviewForm(), "error": message,
+                                                               "reads_scans": _reads_scans()}, status=413)
     if request.method == "POST":
         form = ReviewForm(request.POST, request.FILES)
         status = 400
@@ -62,15 +64,47 @@ def review_new(request):
                 form.add_error("document", error.message)
                 status = error.status
             else:
-                messages.success(request, _("The document was read. The proposals are being prepared."))
+                if review.job is not None and review.job.kind == "agreements.read_scans":
+                    messages.success(request, _("The document was uploaded. Its scanned pages are being read; then the proposals are prepared."))
+                else:
+                    messages.success(request, _("The document was read. The proposals are being prepared."))
                 return redirect(review)
     else:
         form = ReviewForm()
-    return render(request, "agreements/review_new.html", {"form": form}, status=status)
+    return render(request, "agreements/review_new.html", {"form": form, "reads_scans": _reads_scans()},
+                  status=status)
+
+
+def _reads_scans():
+    from intersector.agreements.extract import tesseract_languages
+
+    return bool(tesseract_languages())
+
+
+# A line break inside a sentence (PDF text wrapped at the page's width) reads as a space; one after
+# a full stop or colon, or before an item ("(b)", "-"), stays.
+WRAPPED = re.compile(r"(?<![.:;!?\n])[ \t]*\n(?![ \t]*(?:\n|(?:[-*•●▪◦]|\(?[a-z0-9ivx]{1,4}[.)])[ \t]))[ \t]*")
+
+
+def _unwrap(text):
+    return WRAPPED.sub(" ", text)
+
+
+def _evidence(clause, sentence):
+    """A passage as the page shows it: the best sentence, and its clause split around it so the
+    whole clause can be opened with the sentence marked. Older reviews stored no sentence: their
+    clause is the evidence, as before."""
+    text = clause.text
+    if sentence and 0 <= sentence[0] < sentence[1] <= len(text):
+        start, end = sentence
+        return {"clause": clause, "sentence": _unwrap(text[start:end]), "before": _unwrap(text[:start]),
+                "after": _unwrap(text[end:]), "whole": start > 0 or end < len(text)}
+    return {"clause": clause, "sentence": "", "before": "", "after": "", "whole": False}
 
 
 @require_safe
 def review(request, pk):
+    from intersector.agreements.extract import reading_warnings
     from intersector.jobs.services import check_lease
 
     review = _review_for(request, pk)
@@ -86,7 +120,8 @@ def review(request, pk):
             proposal = proposals.get(element.key)
             passages = []
             if proposal:
-                passages = [clauses[p["clause"]] for p in proposal.passages if p["clause"] in clauses]
+                passages = [_evidence(clauses[p["clause"]], p.get("sentence"))
+                            for p in proposal.passages if p["clause"] in clauses]
             rows.append({"element": element, "family": family, "proposal": proposal,
                          "passages": passages})
     confirmed = {key: p.confirmed for key, p in proposals.items() if p.confirmed}
@@ -97,7 +132,9 @@ def review(request, pk):
     return render(request, "agreements/review.html", {
         "review": review, "rows": rows, "clauses": sorted(clauses.values(), key=lambda c: c.position),
         "result": result, "chart": sc.bars_svg(result), "scale": card.scale,
-        "confirmed_count": len(confirmed), "lacks": lacks})
+        "confirmed_count": len(confirmed), "lacks": lacks,
+        "reading_scans": review.job is not None and review.job.kind == "agreements.read_scans",
+        "warnings": reading_warnings(review.reading)})
 
 
 @require_POST

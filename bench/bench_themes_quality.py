@@ -1,0 +1,184 @@
+"""Automatic themes against people's themes: adjusted Rand index per development board.
+
+One command: `.venv/bin/python bench/bench_themes_quality.py [--boards DIR] [--labels]`.
+Plain Python, no Django. Boards are text files, one note a line: `prompt | sector | theme | note`
+(see bench/devsets/boards/ for the format and the boards written for the project). Boards from
+public datasets that may not be redistributed, or that we keep out of git, are read from
+`--boards` or $INTERSECTOR_THEMES_BOARDS (default /work/devsets/boards when it exists).
+
+For each board it prints ARI against the human themes for:
+- before: what the brainwriting kind did until now (notes' texts only: Ward on the embeddings,
+  k by silhouette in 2..12),
+- plain Ward at the human number of themes (an oracle k: a reference, not something we can use),
+- after: analysis.make_themes with each note's prompt and sector (k chosen by itself),
+- ceiling: each note put in the people's theme (of its prompt) whose average embedding is nearest,
+  knowing the people's themes: roughly the best any grouping of these vectors can do, so a low
+  ceiling says the embedding model, not the clustering, is what holds a board back.
+Then the time to make themes for 1,000 notes once their vectors are there (the model loaded and
+the notes embedded), beside the embedding itself. BERTopic is not run: it does not install from
+PyPI here without torch and sentence-transformers (and their models are fetched at run time).
+"""
+
+import argparse
+import os
+import random
+import statistics
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from intersector import analysis  # noqa: E402
+
+HERE_BOARDS = ROOT / "bench" / "devsets" / "boards"
+DEFAULT_EXTERNAL = Path("/work/devsets/boards")
+# Boards looked at while tuning; every other board is held out (its figures are the honest ones).
+TUNED_ON = {"sector_styles", "transport_air", "argkp_journalism", "argkp_retirement", "argkp_cannabis",
+            "argkp_space", "argkp_child_actors", "argkp_homeschooling", "argkp_compulsory_voting",
+            "argkp_capital_punishment"}
+
+
+def read_board(path):
+    """{'name', 'prompts': {id: text}, 'notes': [(prompt, sector, theme, text)]}."""
+    prompts, notes = {}, []
+    for line in Path(path).read_text(encoding="utf-8").splitlines():
+        line = line.strip()
+        if not line or line.startswith("#"):
+            continue
+        if line.startswith("prompt ") and "=" in line:
+            key, text = line[len("prompt "):].split("=", 1)
+            prompts[key.strip()] = text.strip()
+            continue
+        parts = [p.strip() for p in line.split("|", 3)]
+        if len(parts) == 4 and parts[3]:
+            notes.append(tuple(parts))
+    return {"name": Path(path).stem, "prompts": prompts, "notes": notes}
+
+
+def find_boards(extra=None):
+    folders = [HERE_BOARDS]
+    external = extra or os.environ.get("INTERSECTOR_THEMES_BOARDS") or (
+        str(DEFAULT_EXTERNAL) if DEFAULT_EXTERNAL.is_dir() else "")
+    if external:
+        folders.append(Path(external))
+    paths = sorted({p.resolve() for folder in folders for p in Path(folder).glob("*.txt")})
+    return [read_board(p) for p in paths]
+
+
+def ari(truth, labels):
+    from sklearn.metrics import adjusted_rand_score
+
+    return adjusted_rand_score(truth, labels)
+
+
+def before(texts, vectors, info):
+    """The brainwriting kind's call until now (tasks.group_notes)."""
+    upper = max(2, min(12, len(texts) - 1))
+    return analysis.cluster_texts(texts, k_range=(2, upper), vectors=vectors, info=info).labels
+
+
+def plain_ward(texts, vectors, info, k):
+    return analysis.cluster_texts(texts, k=k, vectors=vectors, info=info).labels
+
+
+def after(board, texts, vectors, info):
+    prompts = [p for p, _s, _t, _x in board["notes"]]
+    sectors = [s for _p, s, _t, _x in board["notes"]]
+    return analysis.make_themes(texts, prompts=prompts, sectors=sectors, vectors=vectors, info=info)
+
+
+def ceiling(board, vectors, truth):
+    """Nearest people's-theme centre within the note's prompt (an oracle, for reference)."""
+    import numpy as np
+
+    matrix = np.asarray(vectors, dtype=np.float64)
+    themes = sorted(set(truth))
+    centres = {t: matrix[[i for i, x in enumerate(truth) if x == t]].mean(axis=0) for t in themes}
+    labels = []
+    for i, (prompt, *_rest) in enumerate(board["notes"]):
+        mine = [t for t in themes if t.split("/", 1)[0] == prompt]
+        labels.append(max(mine, key=lambda t: float(matrix[i] @ centres[t])))
+    return labels
+
+
+def report_quality(boards, show_labels=False):
+    rows = []
+    print(f"{'board':<26}{'notes':>6}{'themes':>7}  {'before':>7}{'Ward@k*':>8}{'after':>7}{'ceiling':>8}"
+          "  k after  held out")
+    for board in boards:
+        texts = [x for _p, _s, _t, x in board["notes"]]
+        truth = [f"{p}/{t}" for p, _s, t, _x in board["notes"]]
+        vectors, info = analysis.vectorize(texts)
+        k_true = len(set(truth))
+        themes = after(board, texts, vectors, info)
+        row = (ari(truth, before(texts, vectors, info)), ari(truth, plain_ward(texts, vectors, info, k_true)),
+               ari(truth, themes.labels), ari(truth, ceiling(board, vectors, truth)))
+        held = board["name"] not in TUNED_ON
+        rows.append((board["name"], held) + row)
+        print(f"{board['name']:<26}{len(texts):>6}{k_true:>7}  {row[0]:7.2f}{row[1]:8.2f}{row[2]:7.2f}{row[3]:8.2f}"
+              f"  {themes.k:>7}  {'yes' if held else 'no'}", flush=True)
+        if show_labels:
+            print_labels(board, themes, truth)
+    for title, chosen in (("mean, all boards", rows), ("mean, held out", [r for r in rows if r[1]]),
+                          ("mean, tuned on", [r for r in rows if not r[1]])):
+        if chosen:
+            means = [statistics.mean(r[i] for r in chosen) for i in (2, 3, 4, 5)]
+            print(f"{title:<39}  {means[0]:7.2f}{means[1]:8.2f}{means[2]:7.2f}{means[3]:8.2f}  ({len(chosen)} boards)")
+
+
+def print_labels(board, themes, truth):
+    """Each automatic theme's name beside the human theme most of its notes carry."""
+    for c in range(themes.k):
+        members = [i for i, label in enumerate(themes.labels) if label == c]
+        human = max(sorted(set(truth[i] for i in members)), key=lambda t: sum(truth[i] == t for i in members))
+        share = sum(truth[i] == human for i in members) / len(members)
+        print(f"    {themes.names[c]!r:<48} {len(members):>3} notes, {share:4.0%} human: {human.split('/', 1)[1]!r}")
+        for i in themes.typical[c]:
+            print(f"        - {board['notes'][i][3][:110]}")
+
+
+def report_speed(count=1000, repeats=3):
+    from bench_analysis import make_notes
+
+    rng = random.Random(5)
+    notes = make_notes(count)
+    prompts = [rng.randint(1, 4) for _ in notes]
+    sectors = [n.split()[1].lower() for n in notes]  # enough variety to exercise the centring
+    started = time.perf_counter()
+    vectors, info = analysis.vectorize(notes)
+    embed_seconds = time.perf_counter() - started
+    runs, cpu, old = [], [], []
+    for _ in range(repeats):
+        wall, process = time.perf_counter(), time.process_time()
+        themes = analysis.make_themes(notes, prompts=prompts, sectors=sectors, vectors=vectors, info=info)
+        runs.append(time.perf_counter() - wall)
+        cpu.append(time.process_time() - process)
+        wall = time.perf_counter()
+        result = analysis.cluster_texts(notes, k_range=(2, 12), vectors=vectors, info=info)
+        analysis.label_clusters(notes, result.labels)
+        old.append(time.perf_counter() - wall)
+    print(f"themes for {count} notes after embedding ({info.kind}; load average {os.getloadavg()[0]:.1f}): "
+          f"make_themes {statistics.median(runs):.2f} s wall, {statistics.median(cpu):.2f} s CPU "
+          f"(k={themes.k}); before (cluster_texts + label_clusters) {statistics.median(old):.2f} s; "
+          f"embedding the notes {embed_seconds:.2f} s (done once; median of {repeats})")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--boards", help="folder of extra boards (default $INTERSECTOR_THEMES_BOARDS "
+                        "or /work/devsets/boards)")
+    parser.add_argument("--labels", action="store_true", help="print each theme's name and typical notes")
+    parser.add_argument("--no-speed", action="store_true")
+    args = parser.parse_args()
+    sys.path.insert(0, str(ROOT / "bench"))
+    info = analysis.model_info()
+    print(f"Vectors: {info.name}. ARI against people's themes (1 = the same grouping, 0 = chance):")
+    report_quality(find_boards(args.boards), show_labels=args.labels)
+    if not args.no_speed:
+        report_speed()
+
+
+if __name__ == "__main__":
+    main()
