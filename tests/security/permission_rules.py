@@ -18,6 +18,7 @@ PHONES = frozenset({"participant", "co_participant"})
 PARTNERS = frozenset({"partner_a", "partner_b"})
 READERS = PARTNERS | {"guest"}
 JOB = frozenset({"job_owner", "staff"})
+COLLABORATIVE = frozenset({"convenor", "representative", "observer"})
 
 
 @dataclass(frozen=True)
@@ -30,6 +31,7 @@ class Rule:
     fixed: dict = field(default_factory=dict)  # URL parameter -> its value here
     post: dict = field(default_factory=dict)  # what a refused POST carries (harmful if it got in)
     expect: dict = field(default_factory=dict)  # persona -> status, where one differs
+    expect_post: dict = field(default_factory=dict)  # persona -> status of a POST, where it differs
     stream: bool = False  # a live event stream: only its status is read
 
 
@@ -54,6 +56,25 @@ def account(methods=("GET",), **options):
     return Rule(ACCOUNTS, methods, **options)
 
 
+def collaborative(methods=("GET",), holders=COLLABORATIVE, **options):
+    """Partner-only pages of a collaborative that is not published: 404 for everyone else."""
+    options["params"] = {"slug": "collab_slug", **options.get("params", {})}
+    return Rule(holders, methods, anonymous=404, others=404, **options)
+
+
+CONVENOR_ONLY = {"representative": 403, "observer": 403}
+
+
+def api_collaborative(methods=("GET",), holders=COLLABORATIVE, **options):
+    """Collaborate's API on a collaborative that is not published: 401 without an account, 404
+    for any other account (its existence is not given away)."""
+    return Rule(holders, methods, anonymous=401, others=404, **options)
+
+
+def api_convenor(**options):
+    return api_collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY, **options)
+
+
 NOTE = {"text": "Hijacked note", "key": "key-intruder-01", "prompt": "0", "about": "government"}
 REVIEW = {"pk": "review_pk"}
 
@@ -76,6 +97,7 @@ RULES = {
     "workshops:duplicate": facilitator(("POST",)),
     "workshops:languages": facilitator(("POST",), post={"title": "Hijacked", "title_es": "Secuestrado",
                                                         "projector_language": "es"}),
+    "workshops:choose_language": facilitator(("POST",), post={"remove": "es"}),
     "workshops:invite": facilitator(("POST",), post={"who": "signed_in"}),
     "workshops:live": facilitator(stream=True),
     "workshops:live_poll": facilitator(),
@@ -182,6 +204,14 @@ RULES = {
     "workshops:casesim:qna_approve": facilitator(("POST",), post={"action": "all"}, expect={"facilitator": 404}),
     "workshops:casesim:qna_settings": facilitator(("POST",), post={"moderation": "open"},
                                                   expect={"facilitator": 404}),
+    # The decision item (activities/decision): no decision item runs in the test site, so phones are
+    # told so (409) and its facilitator finds no such item (404); others are kept out as ever. The
+    # vote page is a page (GET) and its form (POST); tests/workshops/test_decision_item.py runs one.
+    "workshops:decision:vote": Rule(PHONES, ("GET", "POST"), anonymous=403, others=403,
+                                    expect={"participant": 409, "co_participant": 409}, post={"option-1": "3"}),
+    "workshops:decision:choose_page": facilitator(expect={"facilitator": 404}),
+    "workshops:decision:choose": facilitator(("POST",), post={"decision": "1"}, expect={"facilitator": 404}),
+    "workshops:decision:close": facilitator(("POST",), expect={"facilitator": 404}),
     # --- Background jobs: their owner and staff ---
     "jobs:list": account(),
     "jobs:detail": Rule(JOB),
@@ -207,6 +237,10 @@ RULES = {
     "agreements:invitations": partner(),
     "agreements:partner_invite": partner(("POST",), post={"email": "mallory@example.org"}),
     "agreements:partner_withdraw": partner(("POST",)),
+    # Taking back an opened invitation: the third partner's was never opened, so both partners are
+    # told so (409); nobody else learns the agreement exists.
+    "agreements:partner_reset": partner(("POST",), post={"email": "mallory@example.org"},
+                                        expect_post={"partner_a": 409, "partner_b": 409}),
     "agreements:guests": partner(("GET", "POST"), post={"name": "Eve", "email": "eve@example.org",
                                                         "role": "commenter"}),
     "agreements:guest_revoke": partner(("POST",)),
@@ -238,6 +272,95 @@ RULES = {
     # --- Case packs: confidential briefs, for staff allowed to edit case packs ---
     "casepacks:index": Rule(frozenset({"staff"}), ("GET", "POST"), others=403),
     "casepacks:download": Rule(frozenset({"staff"}), others=403, params={"pk": "pack_pk"}),
+    "collaboratives:index": public(),
+    "collaboratives:new": account(("GET", "POST"), post={"name": "Intruder's collaborative"}),
+    "collaboratives:join": Rule(frozenset(), ("GET", "POST"), anonymous=404, others=404),  # a forged link
+    "collaboratives:home": collaborative(),
+    "collaboratives:partners": collaborative(),
+    "collaboratives:charter": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                            post={"action": "unlink"}),
+    "collaboratives:manage_partners": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                    post={"action": "group", "name": "Intruders"}),
+    "collaboratives:steps": collaborative(),
+    "collaboratives:edit_step": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                              post={"action": "step", "status": "done"}),
+    "collaboratives:worksheet": collaborative(("GET", "POST"), expect_post={"observer": 403},
+                                              post={"answer-0": "Hijacked answer", "based_on": "1"}),
+    # The health check: everyone who sees the collaborative answers an open wave (observers too) and
+    # reads closed waves' results; convenors open and close waves.
+    "collaboratives:health": collaborative(),
+    "collaboratives:health_open": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY),
+    "collaboratives:health_results": collaborative(params={"number": "health_number"}),
+    "collaboratives:health_answer": collaborative(("GET", "POST"), params={"number": "health_number"},
+                                                  post={"factor-history-of-working-together": "1"}),
+    "collaboratives:health_close": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                 params={"number": "health_number"}),
+    # The partner network survey: partners read closed waves' maps; a representative (or alternate)
+    # answers for its partner; the convenor opens and closes waves, imports answers and downloads
+    # the files (they hold each partner's ratings of the others).
+    "collaboratives:network": collaborative(),
+    "collaboratives:network_open": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY),
+    "collaboratives:network_results": collaborative(params={"number": "network_number"}),
+    "collaboratives:network_answer": collaborative(("GET", "POST"), params={"number": "network_open"},
+                                                   expect_post={"convenor": 403, "observer": 403},
+                                                   post={"none": "yes"}),
+    "collaboratives:network_close": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                  params={"number": "network_open"}),
+    "collaboratives:network_import": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                   params={"number": "network_open"}),
+    "collaboratives:network_export": collaborative(holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                   params={"number": "network_number"},
+                                                   fixed={"kind": "edges.csv"}),
+    # The decision log: partners read it, the convenor opens and closes proposals and writes the
+    # outcome, a representative (or alternate) votes; observers only read.
+    "collaboratives:decisions": collaborative(),
+    "collaboratives:decision_new": collaborative(("GET", "POST"), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                 post={"title": "Intruder proposal", "text": "x", "kind": "consent",
+                                                       "closes_at": "2099-01-01T10:00"}),
+    "collaboratives:decision": collaborative(params={"pk": "decision_pk"}),
+    # The decision rules: partners read them, the convenor changes them.
+    "collaboratives:decision_rules": collaborative(("GET", "POST"), expect_post=CONVENOR_ONLY,
+                                                   post={"kind": "dots", "quorum": "1", "threshold": "1"}),
+    "collaboratives:decision_vote": collaborative(("POST",), holders=frozenset({"representative"}),
+                                                  expect={"convenor": 403, "observer": 403},
+                                                  params={"pk": "decision_pk"}, post={"choice": "agree"}),
+    "collaboratives:decision_close": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                   params={"pk": "decision_pk"}),
+    "collaboratives:decision_outcome": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                     params={"pk": "decision_pk"}, post={"statement": "Hijacked"}),
+    # Commitments and results: partners read; the convenor makes commitments, results and indicators;
+    # a commitment's holders (here the chamber's representative) and the convenor record its progress.
+    "collaboratives:commitments": collaborative(),
+    "collaboratives:commitment_new": collaborative(("GET", "POST"), holders=frozenset({"convenor"}),
+                                                   expect=CONVENOR_ONLY,
+                                                   post={"what": "Intruder commitment", "due": "2099-01-01"}),
+    "collaboratives:commitment_update": collaborative(("POST",), holders=frozenset({"convenor", "representative"}),
+                                                      expect={"observer": 403}, params={"pk": "commitment_pk"},
+                                                      post={"status": "done", "note": "Hijacked"}),
+    "collaboratives:results": collaborative(),
+    "collaboratives:result_new": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                               post={"title": "Intruder result"}),
+    "collaboratives:result_update": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                  params={"pk": "result_pk"}, post={"status": "done"}),
+    "collaboratives:indicator_new": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                                  post={"title": "Intruder", "unit": "x", "baseline": "1",
+                                                        "target": "2"}),
+    "collaboratives:actual_new": collaborative(("POST",), holders=frozenset({"convenor"}), expect=CONVENOR_ONLY,
+                                               params={"pk": "indicator_pk"}, post={"on": "2020-01-01", "value": "9"}),
+    # Progress reports: everyone who sees the collaborative builds them (page, PDF, Word); the
+    # convenor marks a decision or a health check public for funders' and the public's reports.
+    "collaboratives:reports": collaborative(),
+    "collaboratives:report": collaborative(fixed={"audience": "partners", "form": "detailed"}),
+    "collaboratives:report_download": collaborative(fixed={"audience": "public", "form": "detailed", "kind": "pdf"}),
+    "collaboratives:decision_visibility": collaborative(("POST",), holders=frozenset({"convenor"}),
+                                                        expect=CONVENOR_ONLY, params={"pk": "decision_pk"},
+                                                        post={"visibility": "public"}),
+    "collaboratives:health_visibility": collaborative(("POST",), holders=frozenset({"convenor"}),
+                                                      expect=CONVENOR_ONLY, params={"number": "health_number"},
+                                                      post={"visibility": "public"}),
+    # What changed, and each person's own digest setting
+    "collaboratives:activity": collaborative(),
+    "collaboratives:my_settings": collaborative(("GET", "POST"), post={"digest": "daily"}),
     # --- The API: operations by method and path, as /api/openapi.json lists them ---
     "GET /api/me": Rule(ACCOUNTS, anonymous=401),
     "GET /api/jobs/{id}": Rule(JOB, anonymous=401),
@@ -245,6 +368,28 @@ RULES = {
     "GET /api/resources": public(),
     "GET /api/toolkit": public(),
     "GET /api/agreements/scorecard": public(),
+    # Collaborate's API: the pages' rules, answered in JSON (nobody signed in: 401). Each POST's
+    # body is a valid one, so a refusal is about who asks, never about what they sent.
+    "GET /api/collaboratives": Rule(ACCOUNTS, anonymous=401),
+    "POST /api/collaboratives": Rule(ACCOUNTS, ("POST",), anonymous=401, post={"name": "Intruder's collaborative"}),
+    "GET /api/collaboratives/{slug}": api_collaborative(),
+    "GET /api/collaboratives/{slug}/groups": api_collaborative(),
+    "POST /api/collaboratives/{slug}/groups": api_convenor(post={"name": "Intruders"}),
+    "GET /api/collaboratives/{slug}/partners": api_collaborative(),
+    "POST /api/collaboratives/{slug}/partners": api_convenor(post={"name": "Intruder Inc", "sector": "business"}),
+    "GET /api/collaboratives/{slug}/members": api_collaborative(),
+    "POST /api/collaboratives/{slug}/members": api_convenor(post={"name": "Eve", "role": "convenor"}),
+    "POST /api/collaboratives/{slug}/members/{member_id}/end": api_convenor(),
+    "GET /api/collaboratives/{slug}/decisions": api_collaborative(),
+    "POST /api/collaboratives/{slug}/decisions": api_convenor(post={
+        "title": "Intruder proposal", "text": "x", "kind": "consent", "closes_at": "2099-01-01T10:00:00"}),
+    "GET /api/collaboratives/{slug}/decisions/{decision_id}": api_collaborative(),
+    "GET /api/collaboratives/{slug}/decisions/{decision_id}/votes": api_collaborative(),
+    "POST /api/collaboratives/{slug}/decisions/{decision_id}/votes": api_collaborative(
+        ("POST",), holders=frozenset({"representative"}), expect={"convenor": 403, "observer": 403},
+        post={"choice": "agree"}),
+    "POST /api/collaboratives/{slug}/decisions/{decision_id}/close": api_convenor(),
+    "POST /api/collaboratives/{slug}/decisions/{decision_id}/outcome": api_convenor(post={"statement": "Hijacked"}),
 }
 
 # Real invitation links, opened by everyone: the holder opens theirs again; a partner's person
@@ -257,9 +402,15 @@ VARIANTS = {
     "agreements:guest_join with the guest's link": ("agreements:guest_join", Rule(
         frozenset(), anonymous=403, others=403, params={"token": "guest_link"},
         expect={"guest": 302, "partner_a": 409, "partner_b": 409})),
+    "collaboratives:network_export of the partners": ("collaboratives:network_export", collaborative(
+        holders=frozenset({"convenor"}), expect=CONVENOR_ONLY, params={"number": "network_number"},
+        fixed={"kind": "nodes.csv"})),
+    "collaboratives:network_export for Gephi": ("collaboratives:network_export", collaborative(
+        holders=frozenset({"convenor"}), expect=CONVENOR_ONLY, params={"number": "network_number"},
+        fixed={"kind": "network.gexf"})),
     "agreements:guest_join with a withdrawn link": ("agreements:guest_join", Rule(
         frozenset(), anonymous=404, params={"token": "withdrawn_link"})),
 }
 
 # The namespaces whose every address the matrix must cover.
-NAMESPACES = ("workshops", "jobs", "agreements", "api_tokens", "casepacks")
+NAMESPACES = ("workshops", "jobs", "agreements", "api_tokens", "casepacks", "collaboratives")

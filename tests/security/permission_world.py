@@ -7,12 +7,14 @@ as opening an invitation link), so the matrix sees the site as its users do.
 
 import re
 from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
 
 import yaml
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
+from django.utils import timezone
 
 from intersector.workshops.access import cookie_name
 
@@ -30,6 +32,14 @@ COMMENT = "marker-partner-comment-c8"  # partner B's comment on an element
 REVIEW = "marker-review-clause-r3"  # the text of a reviewed agreement
 JOB = "marker-job-result-j6"  # a finished job's result
 PACK = "marker-pack-brief-p5"  # a confidential role brief in a stored case pack
+WORKSHEET = "marker-worksheet-answer-w4"  # a collaborative's worksheet answer (partners only)
+DECISION = "marker-decision-proposal-d2"  # a proposal's text in a collaborative's decision log
+COMMITMENT = "marker-commitment-what-k3"  # what a partner committed to do
+RESULT = "marker-result-title-r7"  # a result the collaborative works towards
+INDICATOR = "marker-indicator-name-i2"  # a shared indicator's name
+# A partner of an unpublished collaborative, named in the representative's network answer: its map,
+# its table of ties and the convenor's downloads show it, and nothing else may.
+NETWORK = "marker-network-partner-n6"
 
 # Who may ever see each marker. A participant's own note shows on their phone, and notes of a
 # workshop reach its other phones when they build on them or vote.
@@ -43,6 +53,12 @@ VISIBLE_TO = {
     REVIEW: {"job_owner"},
     JOB: {"job_owner", "staff"},
     PACK: {"staff"},
+    WORKSHEET: {"convenor", "representative", "observer"},
+    DECISION: {"convenor", "representative", "observer"},
+    COMMITMENT: {"convenor", "representative", "observer"},
+    RESULT: {"convenor", "representative", "observer"},
+    INDICATOR: {"convenor", "representative", "observer"},
+    NETWORK: {"convenor", "representative", "observer"},
 }
 
 PERSONAS = [
@@ -59,9 +75,12 @@ PERSONAS = [
     "staff",
     "job_owner",  # owns the job and the agreement review
     "signed_in",  # any other account
+    "convenor",  # started the collaborative
+    "representative",  # represents a partner of it (joined by the e-mailed invitation)
+    "observer",  # observes for a partner: sees, does not decide or write
 ]
 SIGNED_IN = {"facilitator", "other_facilitator", "partner_a", "partner_b", "staff", "job_owner",
-             "signed_in"}
+             "signed_in", "convenor", "representative", "observer"}
 
 
 @dataclass
@@ -88,6 +107,7 @@ def build(django_user_model, mailoutbox):
     _agreements(world, users, mailoutbox)
     _api(world, users)
     _casepacks(world, users)
+    _collaboratives(world, users, mailoutbox)
     return world
 
 
@@ -247,15 +267,16 @@ def invite_guest(partner_client, agreement, mailoutbox, email):
 def _review(world, users):
     from intersector.agreements import services
 
-    text = ("1. Purpose\nThe partners work together on clean air. " + REVIEW + "\n\n"
-            "2. Governance\nA steering group of one person per partner meets monthly.\n")
+    text = ("1. Purpose\nThe partners work together on clean air and on the health of the people in the valley. "
+            + REVIEW + "\n\n"
+            "2. Governance\nA steering group of one person per partner meets monthly to decide on the work.\n")
     review = services.create_review(owner=users["job_owner"],
                                     upload=SimpleUploadedFile("deal.txt", text.encode()), title="Deal")
     # What the review job stores when it has read the document (the job itself is tested in
     # tests/agreements): one proposal resting on the first clause.
     first = review.clauses.first()
     services.store_proposals(review, [SimpleNamespace(element=ELEMENT, rating="partially", score=0.5,
-                                                      passages=[(first.position, 0.5)])], "test")
+                                                      passages=[(first.position, 0.5)], sentences=None)], "test")
     world.ids["review_pk"] = review.pk
 
 
@@ -287,3 +308,78 @@ def _casepacks(world, users):
     pack.roles[0].brief += " " + PACK
     stored, _outcome = services.store(pack)
     world.ids["pack_pk"] = stored.pk
+
+
+# --- Collaborate -----------------------------------------------------------------------------
+
+
+def _collaboratives(world, users, mailoutbox):
+    """A collaborative whose representative and observer joined through their e-mailed links, a
+    worksheet answer with a marker, and one invitation nobody opened (its link is never shown)."""
+    from intersector.collaboratives import services
+    from intersector.library.content import Run, load_toolkit
+
+    load_toolkit(Path(__file__).resolve().parents[2] / "content" / "library", Run())
+    collaborative = services.create_collaborative(users["convenor"], name="Marker Valley Compact")
+    chamber = services.add_partner(collaborative, name="Marker Valley Chamber", sector="business")
+    convenor = world.clients["convenor"]
+    links = {}
+    for persona, role, email in (("representative", "representative", "representative@example.org"),
+                                 ("observer", "observer", "observer@example.org"),
+                                 (None, "alternate", "nobody-opened@example.org")):
+        response = convenor.post(f"/collaborate/{collaborative.slug}/partners/manage/", {
+            "action": "person", "partner": chamber.pk, "name": f"{role.title()} of the chamber",
+            "email": email, "role": role})
+        assert response.status_code == 302, response.content[:300]
+        links[role] = re.search(r"http://testserver(/collaborate/join/\S+/)", mailoutbox[-1].body).group(1)
+        if persona:
+            assert world.clients[persona].post(links[role]).status_code == 302
+    sheet = f"/collaborate/{collaborative.slug}/steps/assess/tools/engage-potential-partners/"
+    assert world.clients["representative"].post(sheet, {"answer-0": WORKSHEET, "based_on": "0"}).status_code == 302
+    world.ids.update(collab_slug=collaborative.slug, key="assess", tool_slug="engage-potential-partners")
+    # An open health check the representative has answered (their answers are theirs alone).
+    from intersector.collaboratives import health
+    from intersector.collaboratives.models import Member
+
+    wave = health.open_wave(collaborative, Member.objects.get(collaborative=collaborative, role="convenor"))
+    health.answer(wave, Member.objects.get(collaborative=collaborative, role="representative"),
+                  {"history-of-working-together": 5})
+    world.ids.update(health_number=wave.number)
+    # A closed network survey in which the chamber named a partner whose name is a marker (its map
+    # and the downloads show it), and an open one the representative has answered.
+    from intersector.collaboratives import network
+
+    marked = services.add_partner(collaborative, name=NETWORK, sector="non-profit")
+    convenor_member = Member.objects.get(collaborative=collaborative, role="convenor")
+    representative = Member.objects.get(collaborative=collaborative, role="representative")
+    closed = network.open_wave(collaborative, convenor_member)
+    network.answer(closed, representative, {marked.pk: {"mission": 4}})
+    network.close_wave(closed)
+    current = network.open_wave(collaborative, convenor_member)
+    network.answer(current, representative, {})
+    world.ids.update(network_number=closed.number, network_open=current.number)
+    # A consent proposal with a marker in its text, opened by the convenor on the decision log's page.
+    closes = (timezone.localtime() + timedelta(days=7)).strftime("%Y-%m-%dT%H:%M")
+    response = convenor.post(f"/collaborate/{collaborative.slug}/decisions/new/", {
+        "title": "Adopt the charter", "text": f"We adopt it. {DECISION}", "kind": "consent", "closes_at": closes})
+    assert response.status_code == 302, response.content[:300]
+    world.ids["decision_pk"] = int(response["Location"].rstrip("/").rsplit("/", 1)[1])
+    # A commitment the chamber holds (its representative updates it), a result and an indicator
+    # with a figure, each made by the convenor on its page.
+    base = f"/collaborate/{collaborative.slug}/"
+    response = convenor.post(base + "commitments/new/", {"what": f"Count the bikes. {COMMITMENT}",
+                                                         "partner": chamber.pk, "due": timezone.localdate().isoformat()})
+    assert response.status_code == 302, response.content[:300]
+    response = convenor.post(base + "results/new/", {"title": f"Cleaner air {RESULT}"})
+    assert response.status_code == 302, response.content[:300]
+    response = convenor.post(base + "results/indicators/new/", {"title": f"Bus riders {INDICATOR}", "unit": "riders",
+                                                                "baseline": "100", "target": "150"})
+    assert response.status_code == 302, response.content[:300]
+    world.ids.update(commitment_pk=collaborative.commitments.get().pk, result_pk=collaborative.results.get().pk,
+                     indicator_pk=collaborative.indicators.get().pk)
+    # The API's names for the same things (/api/collaboratives/{slug}/...); the person whose role
+    # the API's "end" reaches is the one who never opened their invitation.
+    world.ids.update(slug=collaborative.slug, decision_id=world.ids["decision_pk"],
+                     member_id=Member.objects.get(collaborative=collaborative, email="nobody-opened@example.org").pk)
+    for link in links.values():
+        world.secrets[signed_part(token_of(link))] = set()

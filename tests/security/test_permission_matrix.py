@@ -7,6 +7,7 @@ default: it fails here until it has a rule in permission_rules.py.
 """
 
 import functools
+import json
 
 import pytest
 from django.apps import apps
@@ -83,6 +84,8 @@ def outcome(response):
 def expected(rule, persona, method):
     if method not in rule.methods:
         return 405
+    if method != "GET" and persona in rule.expect_post:
+        return rule.expect_post[persona]
     if persona in rule.expect:
         return rule.expect[persona]
     if persona in rule.holders:
@@ -116,6 +119,8 @@ def ask(world, persona, method, url, data=None):
     client = world.clients[persona]
     if method == "GET":
         return client.get(url)
+    if url.startswith("/api/"):  # the API reads JSON bodies
+        return client.post(url, json.dumps(data or {}), content_type="application/json")
     return client.post(url, data or {})
 
 
@@ -156,6 +161,8 @@ def test_each_visitor_reads_only_what_is_theirs(world, templates):
     addresses = [(name, name, rule) for name, rule in RULES.items()]
     addresses += [(label, name, rule) for label, (name, rule) in VARIANTS.items()]
     for label, name, rule in addresses:
+        if " " in name and not name.startswith("GET "):
+            continue  # an API operation of another method: its address's GET is its own operation
         url = url_for(name, rule, world, templates=templates)
         for persona in PERSONAS:
             want = expected(rule, persona, "GET")
@@ -217,6 +224,8 @@ def test_each_holder_gets_in(world, templates):
             want = expected(rule, persona, "POST")
             if want != "in" and persona not in rule.expect:
                 continue
-            response = ask(world, persona, "POST", url)
+            # The API reads its body before the route asks who is calling: a valid one, so the
+            # answer is about the person (a form's empty POST reaches the view as it is).
+            response = ask(world, persona, "POST", url, rule.post if " " in name else None)
             judge(failures, world, name, rule, persona, "POST", response, want)
     report(failures)

@@ -3,7 +3,8 @@
 This app comes before django_tasks_db in INSTALLED_APPS, so this command is the one Django runs
 (as `make run` and the deployment guide do). Besides running tasks, the worker marks failed
 every job whose own worker died (no sign of life for JOB_LEASE_SECONDS): on start, then every
-JOB_HEARTBEAT_SECONDS. Several workers may sweep at once; each job is marked once.
+JOB_HEARTBEAT_SECONDS. Several workers may sweep at once; each job is marked once. It also starts
+the day's daily jobs (intersector/jobs/daily.py) when they are due.
 """
 
 import os
@@ -12,6 +13,7 @@ from django.conf import settings
 from django.utils.autoreload import DJANGO_AUTORELOAD_ENV
 from django_tasks_db.management.commands.db_worker import Command as DatabaseWorkerCommand
 
+from intersector.jobs.daily import DAILY_CHECK_SECONDS, start_daily_jobs
 from intersector.jobs.lease import Ticker
 from intersector.jobs.services import reap_orphaned_jobs
 
@@ -28,7 +30,9 @@ class Command(DatabaseWorkerCommand):
             return super().handle(*args, **options)
         sweeper = Ticker(settings.JOB_HEARTBEAT_SECONDS, reap_orphaned_jobs,
                          name="jobs-lease-sweeper", first_now=True).start()
+        daily = Ticker(DAILY_CHECK_SECONDS, start_daily_jobs, name="jobs-daily", first_now=True).start()
         try:
             return super().handle(*args, **options)
         finally:
             sweeper.stop(wait=1)
+            daily.stop(wait=1)

@@ -1,0 +1,66 @@
+"""The progress report's "Partner network" section: the latest closed network survey's map (as
+drawn when it closed, with its description in words) and its figures for the whole network.
+
+Partners' reports always show it; funders' and the public's only when the convenor marked the
+survey public (report.shown reads its `visibility`), and then its changes are measured only since
+an earlier survey they may read too. Never a partner's ratings of another (the survey keeps them
+private): only the network's averages, its density and centralisation, and each partner's number
+of ties.
+"""
+
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy, ngettext
+
+from intersector.collaboratives import network
+from intersector.collaboratives.report_sections import _day
+from intersector.collaboratives.reports import DETAILED, Figure, Heading, Items, Paragraph, Table, section
+
+
+@section("network", gettext_lazy("Partner network"), after="health")
+def partner_network(report):
+    waves = list(report.shown(report.collaborative.network_waves.filter(closed__isnull=False)).order_by("-number"))
+    if not waves:
+        return [Paragraph(_("No network survey has closed yet."))] if report.for_partners else None
+    wave, previous = waves[0], (waves[1] if len(waves) > 1 else None)
+    found = network.results(wave, previous=previous)
+    listed = report.form == DETAILED
+    description = network.map_description(found, listed=listed)
+    svg = render_to_string("collaboratives/_network_svg.html", {
+        **found, "map_title": _("Network map of %(wave)s") % {"wave": wave}, "map_desc": description})
+    summary = found["summary"]
+    blocks = [Paragraph(ngettext("%(n)s of %(total)s partner answered %(wave)s, closed on %(day)s.",
+                                 "%(n)s of %(total)s partners answered %(wave)s, closed on %(day)s.",
+                                 summary["partners"]) % {
+        "n": summary["answered"], "total": summary["partners"], "wave": wave, "day": _day(wave.closed)}),
+        Figure(svg, description),
+        Items([ngettext("%(sector)s (%(shape)s): %(n)s partner", "%(sector)s (%(shape)s): %(n)s partners",
+                        entry["partners"]) % {"sector": label, "shape": shape, "n": entry["partners"]}
+               for _key, label, _look, entry, shape in found["sectors"]]),
+        Paragraph(_("Trust and value from 1 (not at all) to 4 (a great deal); centralisation from 0 (ties spread "
+                    "evenly) to 1 (one partner holds every tie).")),
+        _figures(found, previous)]
+    if listed:
+        blocks.append(Heading(_("The partners on the map")))
+        blocks.append(Table([_("No."), _("Partner"), _("Sector"), _("Ties")],
+                            [[node.number, node.name, node.sector_label, node.degree] for node in found["nodes"]],
+                            widths=(10, 50, 25, 15)))
+    return blocks
+
+
+def _figures(found, previous):
+    """The network's headline figures, with their change since `previous` when there is one."""
+    shown, changes, summary = found["shown"], found["changes"], found["summary"]
+    rows = [
+        (_("Ties between partners"), summary["ties"], "ties"),
+        (_("Density"), _("%(figure)s (%(p)s%% of all the ties there could be)") % {
+            "figure": shown["density"], "p": shown["density_percent"]}, "density"),
+        (_("Centralisation"), shown["centralisation"] or "–", "centralisation"),
+        (_("Trust, on average"), shown["trust"] if shown["trust"] is not None else "–", "trust"),
+        (_("Value, on average"), shown["value"] if shown["value"] is not None else "–", "value"),
+    ]
+    head = [_("Figure"), _("This survey")]
+    if previous is not None:
+        head.append(_("Change since %(wave)s") % {"wave": previous})
+    table = [[label, value, *([changes.get(key) or "–"] if previous is not None else [])] for label, value, key in rows]
+    return Table(head, table)

@@ -1,0 +1,71 @@
+from django.urls import path
+
+from intersector.collaboratives import (views, views_activity, views_decisions, views_health, views_network,
+                                        views_reports, views_results)
+
+app_name = "collaboratives"
+
+urlpatterns = [
+    path("collaborate/", views.index, name="index"),
+    path("collaborate/new/", views.new, name="new"),
+    path("collaborate/join/<str:token>/", views.join, name="join"),
+    path("collaborate/<slug:slug>/", views.home, name="home"),
+    path("collaborate/<slug:slug>/charter/", views.charter, name="charter"),
+    path("collaborate/<slug:slug>/partners/", views.partners, name="partners"),
+    path("collaborate/<slug:slug>/partners/manage/", views.manage_partners, name="manage_partners"),
+    path("collaborate/<slug:slug>/steps/", views.steps, name="steps"),
+    path("collaborate/<slug:slug>/steps/<str:key>/", views.edit_step, name="edit_step"),
+    path("collaborate/<slug:slug>/steps/<str:key>/tools/<slug:tool_slug>/", views.worksheet, name="worksheet"),
+    # The health check (views_health.py)
+    path("collaborate/<slug:slug>/health/", views_health.health_home, name="health"),
+    path("collaborate/<slug:slug>/health/open/", views_health.health_open, name="health_open"),
+    path("collaborate/<slug:slug>/health/<int:number>/", views_health.health_results, name="health_results"),
+    path("collaborate/<slug:slug>/health/<int:number>/answer/", views_health.health_answer, name="health_answer"),
+    path("collaborate/<slug:slug>/health/<int:number>/close/", views_health.health_close, name="health_close"),
+    # The partner network survey and its map (views_network.py)
+    path("collaborate/<slug:slug>/network/", views_network.network_home, name="network"),
+    path("collaborate/<slug:slug>/network/open/", views_network.network_open, name="network_open"),
+    path("collaborate/<slug:slug>/network/<int:number>/", views_network.network_results, name="network_results"),
+    path("collaborate/<slug:slug>/network/<int:number>/answer/", views_network.network_answer, name="network_answer"),
+    path("collaborate/<slug:slug>/network/<int:number>/close/", views_network.network_close, name="network_close"),
+    path("collaborate/<slug:slug>/network/<int:number>/import/", views_network.network_import, name="network_import"),
+    path("collaborate/<slug:slug>/network/<int:number>/<str:kind>", views_network.network_export,
+         name="network_export"),
+    path("collaborate/<slug:slug>/decisions/", views_decisions.index, name="decisions"),
+    path("collaborate/<slug:slug>/decisions/new/", views_decisions.new, name="decision_new"),
+    path("collaborate/<slug:slug>/decisions/rules/", views_decisions.rules, name="decision_rules"),
+    path("collaborate/<slug:slug>/decisions/<int:pk>/", views_decisions.detail, name="decision"),
+    path("collaborate/<slug:slug>/decisions/<int:pk>/vote/", views_decisions.vote, name="decision_vote"),
+    path("collaborate/<slug:slug>/decisions/<int:pk>/close/", views_decisions.close, name="decision_close"),
+    path("collaborate/<slug:slug>/decisions/<int:pk>/outcome/", views_decisions.outcome, name="decision_outcome"),
+    # Commitments and results (views_results.py)
+    path("collaborate/<slug:slug>/commitments/", views_results.commitments_page, name="commitments"),
+    path("collaborate/<slug:slug>/commitments/new/", views_results.commitment_new, name="commitment_new"),
+    path("collaborate/<slug:slug>/commitments/<int:pk>/", views_results.commitment_update, name="commitment_update"),
+    path("collaborate/<slug:slug>/results/", views_results.results_page, name="results"),
+    path("collaborate/<slug:slug>/results/new/", views_results.result_new, name="result_new"),
+    path("collaborate/<slug:slug>/results/<int:pk>/", views_results.result_update, name="result_update"),
+    path("collaborate/<slug:slug>/results/indicators/new/", views_results.indicator_new, name="indicator_new"),
+    path("collaborate/<slug:slug>/results/indicators/<int:pk>/figures/", views_results.actual_new,
+         name="actual_new"),
+    # Progress reports, and the convenor's mark on what funders and the public may read (views_reports.py)
+    path("collaborate/<slug:slug>/decisions/<int:pk>/visibility/", views_reports.decision_visibility,
+         name="decision_visibility"),
+    path("collaborate/<slug:slug>/health/<int:number>/visibility/", views_reports.health_visibility,
+         name="health_visibility"),
+    path("collaborate/<slug:slug>/commitments/<int:pk>/visibility/", views_reports.commitment_visibility,
+         name="commitment_visibility"),
+    path("collaborate/<slug:slug>/results/<int:pk>/visibility/", views_reports.result_visibility,
+         name="result_visibility"),
+    path("collaborate/<slug:slug>/results/indicators/<int:pk>/visibility/", views_reports.indicator_visibility,
+         name="indicator_visibility"),
+    path("collaborate/<slug:slug>/network/<int:number>/visibility/", views_reports.network_visibility,
+         name="network_visibility"),
+    path("collaborate/<slug:slug>/reports/", views_reports.index, name="reports"),
+    path("collaborate/<slug:slug>/reports/<str:audience>/<str:form>/", views_reports.preview, name="report"),
+    path("collaborate/<slug:slug>/reports/<str:audience>/<str:form>/<str:kind>/", views_reports.download,
+         name="report_download"),
+    # What changed, and each person's e-mail digest of it (views_activity.py)
+    path("collaborate/<slug:slug>/activity/", views_activity.activity, name="activity"),
+    path("collaborate/<slug:slug>/settings/", views_activity.my_settings, name="my_settings"),
+]

@@ -1,0 +1,181 @@
+"""The partner network survey's pages: the waves, answering one for a partner, a closed wave's
+map and measures, and the convenor's import and exports.
+
+Everyone who sees the collaborative reads closed waves' maps; a partner's representative or
+alternate answers for it; convenors open and close waves, import answers and download the files
+(which hold each partner's ratings of the others, so they are the convenor's alone).
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_http_methods, require_POST
+
+from intersector import limits
+from intersector.collaboratives import access, network
+from intersector.collaboratives.views import _collaborative
+from intersector.refusals import Refused
+from intersector.spreadsheets import csv_response
+
+# Imports read a whole file and rewrite answers: a few a minute is plenty for a convenor.
+IMPORTS = limits.Limit("network-import", times=20, seconds=600)
+
+
+def _wave(collaborative, number):
+    wave = collaborative.network_waves.filter(number=number).first()
+    if wave is None:
+        raise Refused(_("We could not find that network survey."), status=404)
+    return wave
+
+
+def _home_context(collaborative, member):
+    waves = list(collaborative.network_waves.all())
+    for wave in waves:
+        wave.answer_count = wave.answers.count()
+    current = next((w for w in waves if w.is_open), None)
+    manage = access.can(member, "manage")
+    context = {"collaborative": collaborative, "member": member, "waves": waves, "current": current,
+               "manage": manage, "speaks": access.can(member, "answer_for_partner"),
+               "latest": next((w for w in waves if not w.is_open), None), "partner_count": 0}
+    if current is not None:
+        context["partner_count"] = len(network.wave_partners(current))
+        context["ours"] = network.own_answer(current, member) is not None
+        if manage:
+            context["answered"] = sorted(a.partner.organisation.name for a in
+                                         current.answers.select_related("partner__organisation"))
+    return context
+
+
+@never_cache
+def network_home(request, slug):
+    collaborative = _collaborative(slug)
+    member = access.check(request.user, collaborative, "see")
+    return render(request, "collaboratives/network.html", _home_context(collaborative, member))
+
+
+@require_POST
+def network_open(request, slug):
+    collaborative = _collaborative(slug)
+    convenor = access.check(request.user, collaborative, "manage")
+    wave = network.open_wave(collaborative, convenor)
+    messages.success(request, _("Network survey %(n)s is open. Each partner's representative or alternate can "
+                                "answer it now.") % {"n": wave.number})
+    return redirect("collaboratives:network", collaborative.slug)
+
+
+@require_POST
+def network_close(request, slug, number):
+    collaborative = _collaborative(slug)
+    access.check(request.user, collaborative, "manage")
+    wave = network.close_wave(_wave(collaborative, number))
+    messages.success(request, _("Network survey %(n)s is closed. Its map is below.") % {"n": wave.number})
+    return redirect("collaboratives:network_results", collaborative.slug, wave.number)
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def network_answer(request, slug, number):
+    collaborative = _collaborative(slug)
+    member = access.check(request.user, collaborative, "see")
+    wave = _wave(collaborative, number)
+    others = [p for p in network.wave_partners(wave) if member is None or p.pk != member.partner_id]
+    problem, status = None, 200
+    if request.method == "POST":
+        try:
+            access.check(request.user, collaborative, "answer_for_partner")
+            network.answer(wave, member, network.read_answer(request.POST, others))
+        except Refused as refusal:
+            if refusal.status in (403, 404):
+                raise
+            problem, status = refusal.message, refusal.status
+        else:
+            messages.success(request, _("Thank you: your organisation's answer is saved. You or your organisation's "
+                                        "other representative can change it until the survey closes."))
+            return redirect("collaboratives:network", collaborative.slug)
+    saved = network.own_answer(wave, member)
+    if problem:  # show what they chose, not what was saved before, so nothing is lost
+        chosen = {int(pk): {i.key: (request.POST.get(f"item-{pk}-{i.key}") or "").strip() for i in network.ITEMS}
+                  for pk in request.POST.getlist("works_with") if pk.isdigit()}
+        none = request.POST.get("none") == "yes"
+    else:
+        chosen = {pk: {key: str(v) for key, v in items.items()} for pk, items in (saved or {}).items()}
+        none = saved is not None and not saved
+    rows = [(p, p.pk in chosen, [(item, chosen.get(p.pk, {}).get(item.key, "")) for item in network.ITEMS])
+            for p in others]
+    return render(request, "collaboratives/network_answer.html", {
+        "collaborative": collaborative, "member": member, "wave": wave, "rows": rows, "none": none,
+        "answered": saved is not None, "problem": problem, "scale": network.SCALE,
+        "speaks": access.can(member, "answer_for_partner")}, status=status)
+
+
+@never_cache
+def network_results(request, slug, number):
+    collaborative = _collaborative(slug)
+    member = access.check(request.user, collaborative, "see")
+    wave = _wave(collaborative, number)
+    context = {"collaborative": collaborative, "member": member, "wave": wave,
+               "manage": access.can(member, "manage"), "fewest": network.FEWEST}
+    if wave.is_open:
+        context["count"] = wave.answers.count()
+    else:
+        context.update(network.results(wave))
+        context.update(map_title=_("Network map of %(wave)s") % {"wave": wave},
+                       map_desc=network.map_description(context))
+        context.update(map_title=_("Network map of %(wave)s") % {"wave": wave},
+                       map_desc=network.map_description(context))
+    return render(request, "collaboratives/network_results.html", context)
+
+
+@require_POST
+def network_import(request, slug, number):
+    collaborative = _collaborative(slug)
+    convenor = access.check(request.user, collaborative, "manage")
+    wave = _wave(collaborative, number)
+    wait = IMPORTS.hit(request.user.pk)
+    if wait:
+        raise Refused(_("You have imported many files in a short time. Wait %(n)s minutes and try again.")
+                      % {"n": limits.minutes(wait)}, status=429, retry_after=wait)
+    upload = request.FILES.get("file")
+    problems, problem, status = [], None, 400
+    if upload is None:
+        problem = _("Choose a CSV file to upload.")
+    elif upload.size > network.spreadsheets.MAX_UPLOAD_BYTES:
+        problem, status = _("This file is larger than 2 MB. Split it into smaller files."), 413
+    else:
+        try:
+            answered, ties = network.import_ties(wave, convenor, upload.read())
+        except network.ImportProblems as refusal:
+            problem, problems = refusal.message, refusal.problems
+        except Refused as refusal:
+            if refusal.status in (403, 404):
+                raise
+            problem, status = refusal.message, refusal.status
+        else:
+            messages.success(request, _("Imported %(ties)s ties for %(partners)s partners into %(wave)s.")
+                             % {"ties": ties, "partners": answered, "wave": wave})
+            return redirect("collaboratives:network", collaborative.slug)
+    context = _home_context(collaborative, convenor)
+    context.update(import_problem=problem, import_problems=problems[:50], more_problems=max(0, len(problems) - 50))
+    return render(request, "collaboratives/network.html", context, status=status)
+
+
+def _export_name(wave, kind):
+    return f"{wave.collaborative.slug}-network-{wave.number}-{kind}"
+
+
+@never_cache
+def network_export(request, slug, number, kind):
+    collaborative = _collaborative(slug)
+    access.check(request.user, collaborative, "manage")
+    wave = _wave(collaborative, number)
+    if kind == "edges.csv":
+        return csv_response(_export_name(wave, kind), network.EDGE_COLUMNS, network.edge_rows(wave))
+    if kind == "nodes.csv":
+        return csv_response(_export_name(wave, kind), network.NODE_COLUMNS, network.node_rows(wave))
+    if kind == "network.gexf":
+        response = HttpResponse(network.gexf(wave), content_type="application/gexf+xml; charset=utf-8")
+        response["Content-Disposition"] = f'attachment; filename="{_export_name(wave, "network.gexf")}"'
+        return response
+    raise Refused(_("We could not find that download."), status=404)

@@ -1,0 +1,46 @@
+from pathlib import Path
+
+import pytest
+
+from intersector.collaboratives import services
+
+CONTENT = Path(__file__).resolve().parents[2] / "content" / "library"
+
+
+@pytest.fixture
+def toolkit(db):
+    """The starter toolkit's stages and tools (content/library/toolkit.yaml), nothing else."""
+    from intersector.library.content import Run, load_toolkit
+
+    load_toolkit(CONTENT, Run())
+
+
+def make_user(django_user_model, name):
+    return django_user_model.objects.create_user(name, f"{name}@example.org", "a-long-pass-phrase-42")
+
+
+@pytest.fixture
+def people(django_user_model):
+    """Accounts for every role, and two outsiders (one a convenor elsewhere)."""
+    return {name: make_user(django_user_model, name)
+            for name in ("convenor", "rep", "alt", "observer", "elsewhere", "stranger")}
+
+
+@pytest.fixture
+def collaborative(toolkit, people):
+    """Air quality collaborative: two partners in two groups, each role held by an account."""
+    c = services.create_collaborative(people["convenor"], name="Clean Air Compact", purpose="Cleaner air",
+                                      place="River City", issue="Air quality and transport")
+    business = services.add_group(c, "Business")
+    health = services.add_group(c, "Health and environment")
+    chamber = services.add_partner(c, name="River City Chamber", sector="business", group=business)
+    lung = services.add_partner(c, name="Lung Health Alliance", sector="non-profit", group=health)
+    for key, role, partner in (("rep", "representative", chamber), ("alt", "alternate", chamber),
+                               ("observer", "observer", lung)):
+        member = services.add_person(c, name=key.title(), email=f"{key}@example.org", role=role, partner=partner)
+        member.user = people[key]
+        member.save(update_fields=["user"])
+    other = services.create_collaborative(people["elsewhere"], name="Parks Together")
+    c.other = other
+    c.chamber, c.lung = chamber, lung
+    return c
