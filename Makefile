@@ -47,9 +47,10 @@ node_modules/.installed: package.json
 		npm install --no-audit --no-fund --loglevel=error && touch $@; \
 	else echo "npm not found: accessibility checks will be skipped (install Node.js and npm)."; fi
 
-## system-deps: Debian packages for PDF rendering, browser tests and PostgreSQL backups (root or sudo)
+## system-deps: Debian packages for PDF rendering, text recognition of scanned PDFs, browser tests and PostgreSQL backups (root or sudo)
 SYSTEM_PACKAGES := chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
-	fonts-dejavu-core fonts-liberation2 poppler-utils gettext postgresql-client
+	fonts-dejavu-core fonts-liberation2 poppler-utils gettext postgresql-client \
+	tesseract-ocr tesseract-ocr-eng tesseract-ocr-spa
 system-deps:
 	@SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	missing=$$(for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \

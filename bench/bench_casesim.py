@@ -128,6 +128,7 @@ def prepare_database(env):
     url = env["DATABASE_URL"]
     started = time.monotonic()
     if url.startswith("sqlite"):
+        DATABASE.parent.mkdir(exist_ok=True)  # a fresh clone has no var/ yet
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
         template = DATABASE.with_name(f"bench-casesim-migrated-{migrations_digest()}.sqlite3")

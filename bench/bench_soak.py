@@ -95,6 +95,7 @@ def prepare_database(env, full_setup):
     if full_setup:
         return run_manage(env, "setup")
     if env["DATABASE_URL"].startswith("sqlite"):
+        DATABASE.parent.mkdir(exist_ok=True)  # a fresh clone has no var/ yet
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
         template = DATABASE.with_name(f"bench-soak-migrated-{migrations_fingerprint()}.sqlite3")

@@ -9,7 +9,10 @@ uvicorn on 127.0.0.1, opens one stream per participant (with that participant's 
 every participant post notes through the real form URL. Latency is from just before a POST is
 sent to the moment the LAST screen that shows notes (console, projector) has the note's event. It also weighs the phone page
 (HTML + every asset it loads) and times its first load in Chromium on Slow and Fast 3G, up to the
-moment the note box is usable. It prints figures and asserts nothing about speed.
+moment the note box is usable. After the notes the facilitator changes the screen four times: every
+phone shows the room's screen that came in the event (--screens pushed, as phone.js does), printed
+beside a bare ASGI fan-out of an event of the same size to as many streams in the same run. It
+prints figures and asserts nothing about speed.
 """
 
 import argparse
@@ -38,6 +41,8 @@ from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers 
 DATABASE = ROOT / "var" / "bench-workshops.sqlite3"
 NOTE_ID = re.compile(r"brainwriting/notes/(\d+)/edit/")
 CSRF = "b" * 32  # any well-formed token works when the cookie and the header agree
+# As phone.js posts the note form (data-mine-answer): the answer is the writer's own parts only.
+NOTE_HEADERS = {"X-Convene": "fetch", "X-Convene-Answer": "mine"}
 TEXTS = ["slow approvals and sign-offs", "profit and speed", "close to communities", "public accountability",
          "capital and operational skill", "mission first, money tight", "risk averse culture", "data and money"]
 
@@ -55,10 +60,10 @@ def parse_args():
     parser.add_argument("--no-floor", action="store_true", help="skip the bare fan-out floor for the notes")
     parser.add_argument("--no-board-fetch", action="store_true",
                         help="the console and projector do not fetch their board after note events")
-    parser.add_argument("--screens", choices=["shared", "own"], default="shared",
-                        help="after a console change each phone asks for the room's screen at the event's position "
-                             "and then its own parts, as phone.js does (shared), or each its own whole screen (own: "
-                             "the old way)")
+    parser.add_argument("--screens", choices=["pushed", "shared", "own"], default="pushed",
+                        help="after a console change each phone shows the room's screen that came in the event and "
+                             "then asks for its own parts, as phone.js does (pushed); or asks for the room's screen at "
+                             "the event's position (shared: the previous way); or each its own whole screen (own)")
     args, _unknown = parser.parse_known_args()  # bench/run.py passes the same arguments to every bench
     args.clients = max(1, min(args.clients, 2000))
     return args
@@ -74,6 +79,7 @@ def percentile(values, share):
 def prepare_database(env):
     """Migrate a fresh database, then create the workshop and its participants in this process."""
     if env["DATABASE_URL"].startswith("sqlite"):
+        DATABASE.parent.mkdir(exist_ok=True)  # a fresh clone has no var/ yet
         for suffix in ("", "-wal", "-shm"):
             Path(f"{DATABASE}{suffix}").unlink(missing_ok=True)
     else:
@@ -155,7 +161,7 @@ async def post_notes(servers, code, cookies, tables, args):
                         f"{server.url}/w/{code}/brainwriting/notes/",
                         data={"text": random.choice(TEXTS), "prompt": index % 4, "about": "government",
                               "key": secrets.token_urlsafe(12)},
-                        headers={"Cookie": cookie, "X-CSRFToken": CSRF, "X-Convene": "fetch"},
+                        headers={"Cookie": cookie, "X-CSRFToken": CSRF, **NOTE_HEADERS},
                     )
                     post_times.append(time.monotonic() - t0)
                     if response.status_code != 200:
@@ -304,6 +310,76 @@ def report_notes(result, floor, args):
               f"p50 {percentile(shown, .5):.0f} p95 {percentile(shown, .95):.0f} ms ({len(shown)} notes)")
 
 
+ONE_AT_A_TIME = {
+    "note POST, answered with the writer's whole screen (before)": ("post", {"X-Convene": "fetch"}),
+    "note POST, answered with the writer's own parts (phone.js)": ("post", NOTE_HEADERS),
+    "a phone's own parts (/mine)": ("mine", {"X-Convene": "fetch"}),
+    "floor: the bare request (/healthz)": ("healthz", {}),
+}
+
+
+def one_at_a_time(server, workshop, cookies, count=200, blocks=5):
+    """Each kind of request `count` times, one at a time from different phones, on the server the
+    room has just used, in interleaved blocks (so a busy moment of the machine falls on every
+    kind alike): the server CPU per request (from /proc) beside the bare request in the same
+    run. {name: (CPU ms per request, wall ms median)}."""
+    import statistics
+
+    cpu, walls, n = dict.fromkeys(ONE_AT_A_TIME, 0.0), {name: [] for name in ONE_AT_A_TIME}, 0
+    with httpx.Client(timeout=30) as http:
+        for _block in range(blocks):
+            for name, (kind, headers) in ONE_AT_A_TIME.items():
+                cpu_before = cpu_seconds([server])
+                for _ in range(count // blocks):
+                    n += 1
+                    cookie = cookies[n % len(cookies)]
+                    t0 = time.monotonic()
+                    if kind == "post":
+                        http.post(f"{server.url}/w/{workshop.code}/brainwriting/notes/",
+                                  data={"text": random.choice(TEXTS), "prompt": n % 4, "about": "business",
+                                        "key": secrets.token_urlsafe(12)},
+                                  headers={"Cookie": cookie, "X-CSRFToken": CSRF, **headers})
+                    elif kind == "mine":
+                        http.get(f"{server.url}/w/{workshop.code}/mine", headers={"Cookie": cookie, **headers})
+                    else:
+                        http.get(f"{server.url}/healthz")
+                    walls[name].append(time.monotonic() - t0)
+                cpu[name] += cpu_seconds([server]) - cpu_before
+    return {name: (1000 * cpu[name] / len(walls[name]), 1000 * statistics.median(walls[name])) for name in ONE_AT_A_TIME}
+
+
+def statements_per_request(workshop, cookies):
+    """SQL statements each request runs (in this process, through Django's test client)."""
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    counts = {}
+    phone = Client(HTTP_HOST="127.0.0.1")
+    name, value = cookies[-1].split(";")[0].split("=", 1)
+    phone.cookies[name] = value
+    for label, (kind, headers) in ONE_AT_A_TIME.items():
+        with CaptureQueriesContext(connection) as statements:
+            if kind == "post":
+                phone.post(f"/w/{workshop.code}/brainwriting/notes/",
+                           {"text": "counted", "prompt": 0, "about": "business", "key": secrets.token_urlsafe(12)},
+                           headers=headers)
+            elif kind == "mine":
+                phone.get(f"/w/{workshop.code}/mine", headers=headers)
+            else:
+                phone.get("/healthz")
+        counts[label] = len(statements.captured_queries)
+    return counts
+
+
+def report_one_at_a_time(found, counts):
+    floor = found["floor: the bare request (/healthz)"][0]
+    print("\n  one request at a time on the same server, after the room (server CPU per request, from /proc):")
+    for name, (cpu, wall) in found.items():
+        print(f"    {name}: {cpu:.2f} ms CPU ({cpu / floor:.1f}x the bare request), wall median {wall:.1f} ms, "
+              f"{counts.get(name, 0)} SQL statements")
+
+
 async def warm_up(servers, workshop, cookies, board_cookie):
     """One note and one board fetch on each server before the CPU is counted: a process's first
     requests compile its templates and queries, which is not what a note costs."""
@@ -313,7 +389,7 @@ async def warm_up(servers, workshop, cookies, board_cookie):
             await http.post(f"{server.url}/w/{workshop.code}/brainwriting/notes/",
                             data={"text": "warming up", "prompt": 0, "about": "government",
                                   "key": secrets.token_urlsafe(12)},
-                            headers={"Cookie": phone, "X-CSRFToken": CSRF, "X-Convene": "fetch"})
+                            headers={"Cookie": phone, "X-CSRFToken": CSRF, **NOTE_HEADERS})
             for path in BOARD_FETCHES.values():
                 await http.get(server.url + path.format(pk=workshop.pk, code=workshop.code),
                                headers={"Cookie": board_cookie, "HX-Request": "true"})
@@ -424,7 +500,7 @@ async def one_change(servers, workshop, item, phones, board_cookie, action):
                 return None
             event = next(e for e in client.events[seen_before[id(client)]:] if e.event == "screen.changed")
             try:
-                shown, filled, status = await new_screen(http, client, workshop, event.id)
+                shown, filled, status = await new_screen(http, client, workshop, event)
             except httpx.HTTPError:
                 return event.at - t0, time.monotonic() - t0, 0, time.monotonic() - t0
             return event.at - t0, shown - t0, status, filled - t0
@@ -435,28 +511,54 @@ async def one_change(servers, workshop, item, phones, board_cookie, action):
     return [(*r, cpu) for r in results if r is not None]
 
 
-SCREENS = {"mode": "shared", "url": None}  # set by main(): --screens, the room's screens address
+# Set by main(): --screens and the room's screens address; counted as the phones go: screens shown
+# from the event, screens fetched, the largest pushed event's bytes.
+SCREENS = {"mode": "pushed", "url": None, "pushed": 0, "fetched": 0, "bytes": 0}
 
 
-async def new_screen(http, client, workshop, event_id):
-    """What phone.js does when it hears screen.changed: ask for the room's screen at the event's
-    position in the phones' topic (the first of the stream's positions) and show it; then, after
-    a random wait of up to its data-mine-spread ms, ask for this phone's own parts (/mine) if it
-    has any. With --screens own: ask for its own whole screen (/now), the old way. Returns
-    (monotonic time the new screen was shown, time its own parts were filled, HTTP status)."""
+def pushed_screen(event):
+    """The room's screen (English) that came in the event, if phone.js would show it as it is:
+    the event comes straight after the position it was rendered at (workshops/screens.py)."""
+    data = json.loads(event.data or "{}")
+    html, asof = (data.get("screens") or {}).get("en"), data.get("asof") or ""
+    at = (event.id or "").split(",")[0]
+    if not html or "-" not in asof or "-" not in at:
+        return None
+    (life, seq), (asof_life, asof_seq) = at.rsplit("-", 1), asof.rsplit("-", 1)
+    return html if life == asof_life and int(seq) == int(asof_seq) + 1 else None
+
+
+async def new_screen(http, client, workshop, event):
+    """What phone.js does when it hears screen.changed: show the room's screen that came in the
+    event (--screens pushed), else ask for the room's screen at the event's position in the
+    phones' topic (the first of the stream's positions) and show it; then, after a random wait of
+    up to its data-mine-spread ms, ask for this phone's own parts (/mine) if it has any. With
+    --screens own: ask for its own whole screen (/now), the old way. Returns (monotonic time the
+    new screen was shown, time its own parts were filled, HTTP status: 200 for a pushed one)."""
     base = client.url.split("/w/")[0]
     headers = {"Cookie": client.headers["Cookie"], "X-Convene": "fetch"}
-    if SCREENS["mode"] == "own" or not event_id:
+    event_id = event.id
+    html = pushed_screen(event) if SCREENS["mode"] == "pushed" else None
+    if html is not None:
+        shown, status = event.at, 200
+        SCREENS["pushed"] += 1
+        SCREENS["bytes"] = max(SCREENS["bytes"], len(event.data.encode()))
+    elif SCREENS["mode"] == "own" or not event_id:
         page = await http.get(f"{base}/w/{workshop.code}/now", headers=headers)
         shown = time.monotonic()
         return shown, shown, page.status_code
-    page = await http.get(f"{base}{SCREENS['url']}{event_id.split(',')[0]}", headers=headers)
-    shown = time.monotonic()
-    spread = re.search(r'data-mine-spread="(\d+)"', page.text)
-    if page.status_code != 200 or not spread or 'data-mine="' not in page.text:
-        return shown, shown, page.status_code
+    else:
+        page = await http.get(f"{base}{SCREENS['url']}{event_id.split(',')[0]}", headers=headers)
+        shown, status, html = time.monotonic(), page.status_code, page.text
+        SCREENS["fetched"] += 1
+    spread = re.search(r'data-mine-spread="(\d+)"', html)
+    if status != 200 or not spread or 'data-mine="' not in html:
+        return shown, shown, status
     await asyncio.sleep(random.uniform(0, int(spread.group(1)) / 1000))
-    mine = await http.get(f"{base}/w/{workshop.code}/mine", headers=headers)
+    try:
+        mine = await http.get(f"{base}/w/{workshop.code}/mine", headers=headers)
+    except httpx.HTTPError:  # the screen was shown all the same; its own parts failed (counted)
+        return shown, time.monotonic(), 0
     return shown, time.monotonic(), mine.status_code
 
 
@@ -591,9 +693,13 @@ def report(result, servers, weight, args):
 def report_screen_changes(result, args):
     """Console change -> every phone hears it, shows its new screen, has its own parts filled;
     beside the floor: the same number of phones asking a bare server at once, in this run."""
-    how = ("the room's screen at the event's position, then each phone's own parts spread out" if args.screens == "shared"
-           else "each phone its own whole screen (/now)")
-    print(f"  console changes, phones asking for {how}:")
+    how = {"pushed": "the room's screen from the event, then each phone's own parts spread out",
+           "shared": "the room's screen asked for at the event's position, then each phone's own parts spread out",
+           "own": "each phone its own whole screen (/now)"}[args.screens]
+    print(f"  console changes, phones showing {how}:")
+    if args.screens == "pushed":
+        print(f"  screens shown from the event: {SCREENS['pushed']}, fetched instead: {SCREENS['fetched']}; "
+              f"largest screen.changed event {SCREENS['bytes'] / 1024:.1f} KB (both languages)")
     for n, results in enumerate(result["screen_changes"], 1):
         heard = [r[0] * 1000 for r in results]
         shown = [r[1] * 1000 for r in results]
@@ -603,7 +709,59 @@ def report_screen_changes(result, args):
               f"p50 {percentile(heard, .5):.0f} p95 {percentile(heard, .95):.0f} max {max(heard, default=float('nan')):.0f} ms; "
               f"shows the new screen p50 {percentile(shown, .5):.0f} p95 {percentile(shown, .95):.0f} "
               f"max {max(shown, default=float('nan')):.0f} ms; own parts filled p95 {percentile(filled, .95):.0f} ms; "
-              f"failed loads {failed}; server CPU for it {results[0][4] if results else float('nan'):.1f} s")
+              f"failed loads (screen or own parts) {failed}; server CPU for it {results[0][4] if results else float('nan'):.1f} s")
+    floor = result.get("screen_floor")
+    if floor and result["screen_changes"]:
+        shown = [r[1] * 1000 for results in result["screen_changes"] for r in results]
+        bare = [x * 1000 for x in floor]
+        print(f"  floor, same run: a bare ASGI fan-out (bare_fanout.py) of an event of the same size to the same "
+              f"{args.clients} streams, {len(result['screen_changes'])} times: every stream has it p50 "
+              f"{percentile(bare, .5):.0f} p95 {percentile(bare, .95):.0f} ms")
+        print(f"  console change -> every phone shows the new screen p95: {percentile(shown, .95):.0f} ms vs floor "
+              f"{percentile(bare, .95):.0f} ms ({percentile(shown, .95) / percentile(bare, .95):.1f}x; goal <= 1,000 ms)")
+
+
+def screen_event_floor(args, size, changes):
+    """The floor for "every phone shows the new screen" with pushed screens, in the same run: the
+    same number of phone streams on a bare ASGI app fanning out, in memory, one event of the
+    pushed event's size, `changes` times. Returns, per stream and change, the seconds from the
+    publish request until that stream had the event."""
+    from bench_live import BareServer
+
+    server = BareServer("bench-convene-screen-floor", server_env()).start()
+    try:
+        return asyncio.run(asyncio.wait_for(floor_screen_events(server, args, size, changes), 300))
+    finally:
+        server.stop()
+
+
+async def floor_screen_events(server, args, size, changes):
+    phones = [SSEClient(f"{server.url}/probe/phones/stream") for _ in range(args.clients)]
+    gate = asyncio.Semaphore(50)
+
+    async def connect(client):
+        async with gate:
+            await client.connect(30)
+
+    await asyncio.gather(*(connect(c) for c in phones))
+    await asyncio.sleep(1)
+    times = []
+    async with httpx.AsyncClient(timeout=30) as http:
+        for n in range(changes):
+            seen_before = [len(c.events) for c in phones]
+            t0 = time.monotonic()
+            await http.post(f"{server.url}/probe/phones/publish",
+                            json={"event": "screen.changed", "data": {"n": n, "screen": "x" * max(0, size - 40)}})
+
+            async def heard(client, before):
+                if await client.wait_for(lambda events: any(e.event == "screen.changed" for e in events[before:]), 15):
+                    return next(e for e in client.events[before:] if e.event == "screen.changed").at - t0
+                return None
+
+            times += [t for t in await asyncio.gather(*(heard(c, b) for c, b in zip(phones, seen_before))) if t is not None]
+            await asyncio.sleep(2)
+    await close_all(phones)
+    return times
 
 
 def report_herds(herds, args):
@@ -639,8 +797,11 @@ def main():
                       f"{slow[2] / 1024:.1f} KB transferred, {slow[5]} requests")
         result = asyncio.run(asyncio.wait_for(measure(servers, workshop, cookies, tables, board_cookie, args),
                                               args.seconds + 180 + (0 if args.notes_only else 4 * 120)))
+        if result["screen_changes"] and args.screens == "pushed" and not args.no_floor:
+            result["screen_floor"] = screen_event_floor(args, SCREENS["bytes"] or 4000, len(result["screen_changes"]))
         report(result, servers, weight, args)
         report_notes(result, None if args.no_floor else notes_floor(args), args)
+        report_one_at_a_time(one_at_a_time(servers[0], workshop, cookies), statements_per_request(workshop, cookies))
         if result["screen_changes"]:
             page = httpx.get(f"{servers[0].url}/w/{workshop.code}/", headers={"Cookie": cookies[0]}).text
             position = re.search(r'data-live-last-event-id="([^",]*)', page).group(1)

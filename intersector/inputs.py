@@ -60,6 +60,8 @@ _C, _S, _I = (_escaped(part) for part in (CONTROLS, SPACES, INVISIBLE))
 # a visible character somewhere or no invisible one at all (empty and spaces-only text pass here;
 # the forms decide whether an empty value is allowed).
 TEXT_PATTERN = f"^(?:[^{_C}]*[^{_C}{_S}{_I}][^{_C}]*|[^{_C}{_I}]*)$"
+# The same, for text that must say something (a name, a title): a visible character somewhere.
+VISIBLE_TEXT_PATTERN = f"^[^{_C}]*[^{_C}{_S}{_I}][^{_C}]*$"
 
 CONTROL = "control"
 BROKEN = "broken"
@@ -178,13 +180,17 @@ def check_request(request):
     check_query(request.GET)
     if request.method in ("GET", "HEAD", "OPTIONS"):
         return
-    if request.path.startswith("/api/") and request.content_type not in FORM_TYPES:
+    if request.path.startswith("/api/"):
+        # Read (and keep) the body first: the API reads it again after this check, which a form
+        # parsed straight from the stream would have made impossible (a form posted to a JSON
+        # route answered 500 instead of the route's own 422).
         try:
             body = request.body
         except RequestDataTooBig:
             raise refused(_("What you sent is larger than this site accepts."), 413) from None
-        check_json(decoded_json(body))  # the API reads any other body as JSON
-        return
+        if request.content_type not in FORM_TYPES:
+            check_json(decoded_json(body))  # the API reads any other body as JSON
+            return
     # Uploaded file names need no check: Django drops their non-printable characters itself.
     check_query(request.POST)
 

@@ -86,6 +86,7 @@ CONVENE_KINDS = [
     "intersector.workshops.activities.brainwriting",
     "intersector.workshops.activities.casesim",
     "intersector.workshops.activities.discussion",
+    "intersector.workshops.activities.decision",
     "intersector.workshops.activities.pause",
     *env_list("CONVENE_EXTRA_KINDS"),
 ]
@@ -100,6 +101,7 @@ INSTALLED_APPS = [
     "intersector.workshops.qna",  # questions and answers that kinds switch on (not a kind)
     "intersector.agreements",
     "intersector.casepacks",
+    "intersector.collaboratives",
     "intersector.api",
     "intersector",
     # Wagtail: editorial content (Learn) and the staff admin at /cms/.
@@ -218,6 +220,8 @@ LIVE_BUFFER_SIZE = int(env("LIVE_BUFFER_SIZE", "500"))
 LIVE_KEEPALIVE_SECONDS = float(env("LIVE_KEEPALIVE_SECONDS", "15"))
 LIVE_RETRY_MILLISECONDS = int(env("LIVE_RETRY_MILLISECONDS", "3000"))  # browser's reconnect wait
 LIVE_MAX_STREAM_SECONDS = int(env("LIVE_MAX_STREAM_SECONDS", "3600"))  # then reconnect, recheck
+# Stream views of one process checking permissions (database) at once; the others wait their turn.
+LIVE_STREAM_DB_SLOTS = int(env("LIVE_STREAM_DB_SLOTS", "2"))
 LIVE_MAX_TOPICS = int(env("LIVE_MAX_TOPICS", "1000"))  # memory backend: idle topics forgotten past this
 LIVE_REDIS_PREFIX = env("LIVE_REDIS_PREFIX", "intersector:live:")
 LIVE_REDIS_TTL_SECONDS = int(env("LIVE_REDIS_TTL_SECONDS", str(7 * 24 * 3600)))
@@ -229,6 +233,16 @@ TASKS = {"default": {"BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBa
 # "running" forever. Keep the lease several heartbeats long.
 JOB_HEARTBEAT_SECONDS = float(env("JOB_HEARTBEAT_SECONDS", "10"))
 JOB_LEASE_SECONDS = float(env("JOB_LEASE_SECONDS", "60"))
+# Jobs a worker starts once a day, from DAILY_JOBS_HOUR (local time) on (intersector/jobs/daily.py):
+# task path -> the label its job page shows.
+DAILY_JOBS = {
+    "intersector.collaboratives.tasks.email_overdue_commitments": "E-mail overdue commitments",
+    "intersector.collaboratives.tasks.send_digests": "E-mail digests of what changed in collaboratives",
+}
+DAILY_JOBS_HOUR = int(env("DAILY_JOBS_HOUR", "7"))
+# Text recognition of scanned agreement pages (Debian tesseract-ocr with -eng and -spa); without
+# it an upload still works and the review says which scanned pages could not be read.
+TESSERACT_COMMAND = env("TESSERACT_COMMAND", "tesseract")
 
 # --- Accounts
 AUTH_USER_MODEL = "accounts.User"

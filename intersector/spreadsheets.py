@@ -82,3 +82,66 @@ def csv_response(filename, header, rows, *, stream=False):
 def read_back(text):
     """Parse CSV text written by csv_text (for tests and re-imports): the rows as lists."""
     return list(csv.reader(io.StringIO(text.lstrip(BOM))))
+
+
+# --- Reading a CSV people upload ----------------------------------------------------------------
+
+MAX_UPLOAD_BYTES = 2_000_000  # as the resource import's form (intersector/library/forms.py)
+
+
+def read_upload(data, *, required, max_rows):
+    """The rows of an uploaded CSV file as (line number, {column: cell}), column names in lower
+    case with spaces as underscores, each cell stripped and without the apostrophe safe_cell put
+    before a formula-like text (export, edit, import gives back what was written). UTF-8 (with or
+    without its mark) or Windows' own encoding; comma, semicolon or tab, as the header line uses.
+
+    Refused (400) in plain words for a file that cannot be read as a whole: too large, not text,
+    empty, a missing column, more than `max_rows` rows, broken quoting."""
+    from django.utils.translation import gettext as _
+
+    from intersector.refusals import Refused
+
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise Refused(_("This file is larger than 2 MB. Split it into smaller files."), status=413)
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            text = data.decode("cp1252")
+        except UnicodeDecodeError:
+            raise Refused(_("This file is not text we can read. Save it as CSV (UTF-8) and try again."),
+                          status=400) from None
+    text = text.lstrip(BOM)
+    if "\x00" in text:  # e.g. saved as "Unicode text" (UTF-16)
+        raise Refused(_("This file is not text we can read. Save it as CSV (UTF-8) and try again."), status=400)
+    if not text.strip():
+        raise Refused(_("This file is empty."), status=400)
+    reader = csv.reader(io.StringIO(text), delimiter=_delimiter(text), strict=True)  # a stray quote is an error
+    try:
+        header = [(name or "").strip().lower().replace(" ", "_") for name in next(reader)]
+        missing = [name for name in required if name not in header]
+        if missing:
+            raise Refused(_("The first line must name the columns %(needed)s. Columns found: %(found)s.")
+                          % {"needed": ", ".join(required), "found": ", ".join(n for n in header if n) or _("none")},
+                          status=400)
+        rows = []
+        for cells in reader:
+            if not any(cell.strip() for cell in cells):
+                continue  # a blank line, as spreadsheets leave at the end
+            if len(rows) >= max_rows:
+                raise Refused(_("This file has more than %(max)s rows. Split it into smaller files.")
+                              % {"max": max_rows}, status=413)
+            row = {name: plain_cell(cell.strip()).strip() for name, cell in zip(header, cells) if name}
+            rows.append((reader.line_num, row))
+    except csv.Error as error:
+        raise Refused(_("This file is not valid CSV: %(problem)s") % {"problem": error}, status=400) from None
+    return rows
+
+
+def _delimiter(text):
+    """Comma, semicolon (spreadsheets in many European languages) or tab: whichever the header
+    line uses most (guessing from the rows can take our apostrophe for a quote mark)."""
+    header = text.split("\n", 1)[0]
+    counts = {delimiter: header.count(delimiter) for delimiter in ",;\t"}
+    best = max(counts, key=counts.get)
+    return best if counts[best] else ","

@@ -1,5 +1,5 @@
 from django.conf import settings
-from django.urls import include, path
+from django.urls import include, path, re_path
 from wagtail import urls as wagtail_urls
 from wagtail.admin import urls as wagtailadmin_urls
 from wagtail.documents import urls as wagtaildocs_urls
@@ -16,11 +16,16 @@ urlpatterns = [
     path("jobs/", include("intersector.jobs.urls")),
     path("api/", api.urls),
     # Each part owns its addresses (Learn: /learn/, /toolkit/, /cases/...; Convene: /convene/,
-    # /w/<code>/...; Agree: /agree/, /agreements/...), so they are included at the root.
+    # /w/<code>/...; Agree: /agree/, /agreements/...; Collaborate: /collaborate/), so they are
+    # included at the root.
     path("", include("intersector.library.urls")),
     path("", include("intersector.workshops.urls")),
     path("", include("intersector.agreements.urls")),
     path("", include("intersector.casepacks.urls")),
+    path("", include("intersector.collaboratives.urls")),
+    # Wagtail's snippet chooser answers an id that is not a number with a 500 (it catches only
+    # "no such object"); every snippet here has a numeric id, so anything else is not found.
+    re_path(r"^cms/snippets/choose/[^/]+/[^/]+/chosen/(?![0-9]+/$)[^/]*/$", views.no_such_snippet),
     path("cms/", include(wagtailadmin_urls)),
     path("documents/", include(wagtaildocs_urls)),
 ]

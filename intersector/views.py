@@ -5,7 +5,7 @@ import logging
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig, TooManyFieldsSent
 from django.db import connection
-from django.http import HttpResponse, JsonResponse
+from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -131,3 +131,9 @@ def csrf_failure(request, reason=""):
             "Go back, reload the page and send it again."
         ),
     )
+
+
+def no_such_snippet(request, *args, **kwargs):
+    """The CMS's snippet chooser asked for an id that is not a number: no such snippet (Wagtail
+    itself would fail with a 500)."""
+    raise Http404

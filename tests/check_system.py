@@ -17,6 +17,8 @@ def missing_tools():
         missing.append("axe-core (npm): accessibility checks will be skipped")
     if not shutil.which("pdftoppm"):
         missing.append("poppler-utils (pdftoppm): PDF page checks will be skipped")
+    if not shutil.which("tesseract"):
+        missing.append("tesseract-ocr (with -eng, -spa): the scanned-PDF reading test will be skipped")
     if os.environ.get("DATABASE_URL", "").startswith("postgres") and not shutil.which("pg_dump"):
         missing.append("postgresql-client (pg_dump): backup tests on PostgreSQL will be skipped")
     return missing

@@ -14,7 +14,7 @@ from django.db import transaction
 logger = logging.getLogger("intersector.live")
 
 
-def publish(topic, event, data=None):
+def publish(topic, event, data=None, *, max_bytes=None):
     """Send `event` to everyone streaming `topic`, once the current transaction commits.
 
     Outside a transaction it is sent at once; if the transaction rolls back it is never sent.
@@ -22,12 +22,16 @@ def publish(topic, event, data=None):
     their own permission-checked requests. Bad names or data raise at once (a programming
     mistake); a backend that is down is logged and skipped, because what was saved stays saved
     and pages can always be rebuilt from the database.
+
+    `max_bytes`: only for an event that carries a screen rendered once for everyone following
+    the topic (at most events.MAX_SCREEN_BYTES; README "Screens in the event").
     """
-    from intersector.live.events import check_event, check_topic, frozen_data
+    from intersector.live.events import MAX_DATA_BYTES, MAX_SCREEN_BYTES, check_event, check_topic, frozen_data
 
     check_topic(topic)
     check_event(event)
-    transaction.on_commit(partial(_send, topic, event, frozen_data(data)))
+    limit = MAX_DATA_BYTES if max_bytes is None else min(max_bytes, MAX_SCREEN_BYTES)
+    transaction.on_commit(partial(_send, topic, event, frozen_data(data, limit)))
 
 
 def _send(topic, event, data):

@@ -17,6 +17,9 @@ EVENT_PATTERN = re.compile(r"^[a-z][a-z0-9_.\-]{0,63}$")
 # Sent by the stream itself; a feature may not publish them.
 RESERVED_EVENTS = {"ready", "resync", "message", "error", "open"}
 MAX_DATA_BYTES = 4096
+# An event that carries a screen rendered once for its whole audience (workshops/screens.py):
+# a thousand phones then need not each fetch it. Still bounded: a screen, not a document.
+MAX_SCREEN_BYTES = 64 * 1024
 MAX_EVENT_ID_LENGTH = 100
 
 
@@ -40,16 +43,16 @@ def check_event(event):
     return event
 
 
-def frozen_data(data):
+def frozen_data(data, max_bytes=MAX_DATA_BYTES):
     """A private, JSON-safe copy of `data`, so that later changes by the caller don't leak in."""
     if data is None:
         return {}
     if not isinstance(data, dict):
         raise TypeError("Live event data must be a dict of ids and small values.")
     text = json.dumps(data, separators=(",", ":"), allow_nan=False)
-    if len(text.encode()) > MAX_DATA_BYTES:
+    if len(text.encode()) > max_bytes:
         raise ValueError(
-            f"Live event data is larger than {MAX_DATA_BYTES} bytes: send ids and let the page "
+            f"Live event data is larger than {max_bytes} bytes: send ids and let the page "
             "fetch the rest."
         )
     return json.loads(text)

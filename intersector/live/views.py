@@ -7,6 +7,7 @@ topic before it calls them (see README.md). Streams need an ASGI server (uvicorn
 import asyncio
 import functools
 import logging
+import threading
 
 from django.conf import settings
 from django.core.handlers.asgi import ASGIRequest
@@ -17,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from intersector.live.backends import get_backend
 from intersector.live.events import MAX_EVENT_ID_LENGTH, check_topic
-from intersector.live.merged import MergedSubscription, read_merged
+from intersector.live.merged import MergedSubscription, Stamped, read_merged
 
 logger = logging.getLogger("intersector.live")
 
@@ -27,24 +28,51 @@ def _setting(name, default):
     return getattr(settings, name, default)
 
 
+_stream_slots = None
+_stream_slots_lock = threading.Lock()
+
+
+def stream_slots():
+    """How many stream views of this process may use the database at once (LIVE_STREAM_DB_SLOTS)."""
+    global _stream_slots
+    with _stream_slots_lock:
+        if _stream_slots is None:
+            _stream_slots = threading.BoundedSemaphore(max(1, int(_setting("LIVE_STREAM_DB_SLOTS", 2))))
+        return _stream_slots
+
+
 def streams(view):
     """Mark a view that returns stream_response(): the site's ASGI entry point sends its URL
     through Django's ASGI handler, whose event loop holds the stream (intersector/asgi.py).
     Put it outermost, above the other decorators.
 
-    Under ASGI the view's database connections are closed as soon as it has answered: a stream
-    waits for an hour and needs none, and 500 open streams must not hold 500 connections."""
+    Under ASGI each stream's view runs on a thread of its own, with a database connection of its
+    own, closed as soon as it has answered: a stream waits for an hour and needs none, and 500
+    open streams must not hold 500 connections. And at most LIVE_STREAM_DB_SLOTS of them check
+    their permission at once; the others wait their turn (never refused): after a restart or a
+    Wi-Fi drop 1,000 phones reconnect in the same second, and 1,000 connections at once would
+    pass PostgreSQL's max_connections (100 by default) and fail most of them. A process then needs
+    WEB_THREADS + LIVE_STREAM_DB_SLOTS connections (docs/deploy.md)."""
 
     @functools.wraps(view)
     def wrapper(request, *args, **kwargs):
+        if not isinstance(request, ASGIRequest):
+            return view(request, *args, **kwargs)
+        slots = stream_slots()
+        # Waits rather than fails; a database that stalls for a minute lets the stream try anyway.
+        held = slots.acquire(timeout=STREAM_SLOT_WAIT_SECONDS)
         try:
             return view(request, *args, **kwargs)
         finally:
-            if isinstance(request, ASGIRequest):
-                connections.close_all()
+            connections.close_all()
+            if held:
+                slots.release()
 
     wrapper.streams_live_events = True
     return wrapper
+
+
+STREAM_SLOT_WAIT_SECONDS = 60
 
 
 def last_event_id_from(request, topics=1):
@@ -64,15 +92,20 @@ def _topics(topic):
     return topics
 
 
-def stream_response(request, topic):
+def stream_response(request, topic, ends_after=None):
     """A text/event-stream response: missed events (or a resync), then new ones as they come.
     `topic` may be a list: one stream then carries the events of all of them.
+
+    `ends_after(event)`, if given, ends the stream right after an event it is true for: the
+    browser reconnects (with Last-Event-ID) and the view works out the topics again, e.g. a
+    phone moved to another table stops hearing its old table's sheet at once.
 
     Call it from your view AFTER checking that the visitor may follow `topic`, and mark the view
     with @streams.
     """
     topics = _topics(topic)
-    stream = event_stream(topics if len(topics) > 1 else topics[0], last_event_id_from(request, len(topics)))
+    stream = event_stream(topics if len(topics) > 1 else topics[0], last_event_id_from(request, len(topics)),
+                          ends_after=ends_after)
     response = StreamingHttpResponse(stream, content_type="text/event-stream")
     response["Cache-Control"] = "no-cache"
     response["X-Accel-Buffering"] = "no"  # nginx: pass each event on at once
@@ -81,7 +114,7 @@ def stream_response(request, topic):
 
 
 async def event_stream(topic, last_event_id, *, backend=None, keepalive=None, retry_ms=None,
-                       max_seconds=None):
+                       max_seconds=None, ends_after=None):
     """The SSE bytes of one screen's stream. Ends when the client goes (Django cancels it), when
     the backend fails (the browser reconnects and resumes), or after max_seconds, so that the
     browser reconnects and the view checks permissions again.
@@ -115,6 +148,11 @@ async def event_stream(topic, last_event_id, *, backend=None, keepalive=None, re
         while True:
             events = await subscription.take()
             if events:
+                last = _last_to_send(events, ends_after)
+                if last is not None:
+                    # Come back at once (the next stream's first frame sets the usual retry again).
+                    yield b"".join(event.frame for event in events[:last + 1]) + b"retry: 250\n\n"
+                    break
                 yield events[0].frame if len(events) == 1 else b"".join(event.frame for event in events)
                 quiet_since = loop.time()
             if alarm.rang:
@@ -132,6 +170,16 @@ async def event_stream(topic, last_event_id, *, backend=None, keepalive=None, re
     finally:
         alarm.cancel()
         subscription.close()
+
+
+def _last_to_send(events, ends_after):
+    """The index of the first event the stream ends after, or None (most streams: no check)."""
+    if ends_after is None:
+        return None
+    for index, event in enumerate(events):
+        if ends_after(event.event if isinstance(event, Stamped) else event):
+            return index
+    return None
 
 
 class Alarm:

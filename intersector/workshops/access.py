@@ -2,18 +2,34 @@
 
 import functools
 
+from django.conf import settings
 from django.contrib.auth.views import redirect_to_login
 from django.http import Http404
 from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from intersector.workshops import passes
 from intersector.workshops.models import Workshop, normalise_code
 from intersector.refusals import Refused, refusal_response, wants_fragment  # noqa: F401
 from intersector.workshops.services import workshop_and_participant
 
 
+TOKEN_MAX_AGE = 7 * 24 * 3600
+
+
 def cookie_name(workshop):
     return f"convene-{workshop.code}"  # the code is stored normalised (see normalise_code)
+
+
+def give_pass(response, workshop, participant):
+    """The phone's pass for this workshop, in a cookie only its pages see."""
+    response.set_cookie(
+        cookie_name(workshop), passes.token_for(participant), max_age=TOKEN_MAX_AGE,
+        path=reverse("workshops:join", args=[workshop.code]), httponly=True, samesite="Lax",
+        secure=settings.SESSION_COOKIE_SECURE,
+    )
+    return response
 
 
 def facilitated(view):
@@ -41,10 +57,18 @@ def joined(view):
 
     @functools.wraps(view)
     def wrapper(request, code, *args, **kwargs):
+        token = request.COOKIES.get(f"convene-{normalise_code(code)}")
         try:
-            workshop, participant = workshop_and_participant(code, request.COOKIES.get(f"convene-{normalise_code(code)}"))
+            workshop, participant = workshop_and_participant(code, token)
         except Refused as refusal:
             return refused(request, refusal, "workshops/phone/problem.html")
+        kept = passes.merged_into(workshop, token) if participant is None and token else None
+        if kept is not None:
+            # This phone's entry was merged into `kept`: it carries on as them, with their pass.
+            try:
+                return give_pass(view(request, workshop, kept, *args, **kwargs), workshop, kept)
+            except Refused as refusal:
+                return refused(request, refusal, "workshops/phone/problem.html")
         if participant is None:
             return refused(request, Refused(
                 _("This phone has not joined the workshop, or its pass is not valid. Open the join page and join again."),

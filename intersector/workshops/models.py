@@ -13,6 +13,7 @@ from django.utils.translation import gettext_lazy as _
 
 from intersector.accounts.models import Sector
 from intersector.workshops.texts import TextsMixin
+from intersector.workshops.texts import other_languages as other_languages_of
 
 # No letters or digits people confuse when reading a code off a projector (0/O, 1/I/L, 2/Z, 5/S, 8/B, 6/G).
 CODE_ALPHABET = "ACDEFHJKMNPRTUVWXY3479"
@@ -60,6 +61,10 @@ class Workshop(TextsMixin, models.Model):
     # The language its texts are written in (title, items' titles and set-up); their versions in
     # the site's other languages are in `texts` here and on each item (texts.py).
     language = models.CharField(_("language"), max_length=10, default=default_language)
+    # The site's other languages the facilitator gives its texts in too (["es"]); phones reading
+    # one of those get the texts given there. A language taken away keeps its texts in `texts`
+    # (nothing typed is lost), unused until it is added again.
+    other_languages = models.JSONField(default=list, blank=True)
     texts = models.JSONField(default=dict, blank=True)
     # What the projector shows: one language ("" = the workshop's own) or texts.BOTH.
     projector_language = models.CharField(_("projector language"), max_length=10, default="", blank=True)
@@ -88,6 +93,9 @@ class Workshop(TextsMixin, models.Model):
 
     def own_language(self):
         return self.language
+
+    def text_languages(self):
+        return [self.language, *other_languages_of(self)]
 
     def get_absolute_url(self):
         return reverse("workshops:console", args=[self.pk])
@@ -162,6 +170,9 @@ class AgendaItem(TextsMixin, models.Model):
     def own_language(self):
         return self.workshop.language
 
+    def text_languages(self):
+        return self.workshop.text_languages()
+
     def translatable_fields(self):
         return ["title", *self.activity.translatable]
 
@@ -235,9 +246,31 @@ class Rejoin(models.Model):
         ordering = ["created", "pk"]
 
 
+class MergedAway(models.Model):
+    """A participant entry the facilitator merged into another (workshops/people.py): the phone
+    that still holds the merged-away entry's pass carries on as the kept person. Only that pass
+    (signed, with the old entry's secret) is re-pointed; the ids alone give nobody anything."""
+
+    workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="+")
+    old_participant = models.BigIntegerField()  # the merged-away entry's id (the row is gone)
+    old_secret = models.CharField(max_length=64)
+    into = models.ForeignKey(Participant, on_delete=models.CASCADE, related_name="+")
+    created = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["workshop", "old_participant"], name="workshops_merged_once")]
+
+
 class Report(models.Model):
     """A PDF report made by a background job; served only to the workshop's facilitators."""
 
     workshop = models.ForeignKey(Workshop, on_delete=models.CASCADE, related_name="reports")
     pdf = models.BinaryField()
+    # The language it was made in (whoever asked for it read the site in it); "" before languages.
+    language = models.CharField(max_length=10, blank=True, default="")
     created = models.DateTimeField(default=timezone.now)
+
+    def language_name(self):
+        from intersector.workshops.texts import language_name
+
+        return language_name(self.language) if self.language else ""

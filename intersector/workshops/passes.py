@@ -9,7 +9,7 @@ import weakref
 from datetime import timedelta
 
 from intersector import tokens
-from intersector.workshops.models import AgendaItem, Participant, Table, Workshop
+from intersector.workshops.models import AgendaItem, MergedAway, Participant, Table, Workshop
 
 TOKEN_SALT = "workshops.participant"
 # A phone's pass: as long as its cookie lives (public_views.TOKEN_MAX_AGE); a new
@@ -139,3 +139,19 @@ def participant_from_token(workshop, token):
     if participant is None or not tokens.same_secret(participant.secret, secret):
         return None
     return participant
+
+
+def merged_into(workshop, token):
+    """The kept participant, if this token is the valid pass of an entry the facilitator merged
+    into them (people.merge_participants); else None. The pass must be signed by us, for this
+    workshop, and carry the merged-away entry's own secret: a stranger who knows or guesses the
+    ids gets nothing, and a removed (not merged) entry's pass leads nowhere."""
+    ids = _token_ids(token)
+    if ids is None or ids[0] != workshop.pk:
+        return None
+    merged = (MergedAway.objects.filter(workshop=workshop, old_participant=ids[1])
+              .select_related("into__table").first() if isinstance(ids[1], int) else None)
+    if merged is None or not tokens.same_secret(merged.old_secret, ids[2]):
+        return None
+    merged.into.workshop = workshop
+    return merged.into

@@ -15,7 +15,8 @@ from django.utils.translation import gettext as _
 from intersector import tokens
 from intersector.refusals import Refused
 from intersector.workshops.activities import all_kinds
-from intersector.workshops.models import Participant, Rejoin, Workshop
+from intersector.workshops.passes import merged_into  # noqa: F401  (the join page asks people)
+from intersector.workshops.models import MergedAway, Participant, Rejoin, Workshop
 from intersector.workshops.services import announce, announce_to_phones
 
 REJOIN_MINUTES = 30  # a question nobody answered by then is dropped
@@ -162,7 +163,12 @@ def merge_participants(workshop, source_id, target_id):
             target.table_id = source.table_id
             target.save(update_fields=["table"])
             announce_to_phones(workshop, "seat.changed", participant=target.pk)
-        announce_to_phones(workshop, "seat.changed", participant=source.pk)
+        # The merged-away entry's phone carries on as `target` (passes.merged_into): its pass,
+        # and the passes of entries merged into `source` before, now lead to `target`.
+        MergedAway.objects.filter(into=source).update(into=target)
+        MergedAway.objects.update_or_create(workshop=workshop, old_participant=source.pk,
+                                            defaults={"old_secret": source.secret, "into": target})
+        announce_to_phones(workshop, "seat.changed", participant=source.pk)  # its phone reloads as target
         source.delete()
         announce(workshop, "people.changed")
     return target

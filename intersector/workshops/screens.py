@@ -14,14 +14,39 @@ a random wait of up to `data-mine-spread` ms so 1,000 such requests do not arriv
 Never stale: an answer is kept only for a version that has been published (not later than the
 topic's position, read before the database), so what it shows is at least as new as that
 version's change; a newer change is a newer version, hence a newer URL.
+
+Pushed, not fetched: even answered from memory, 1,000 phones fetching at once queue for
+seconds. So a console change's screen.changed event to the phones carries the new screen itself
+(push_screen): rendered once per language right after the commit, its bytes encoded once for the
+whole fan-out (live's Event.frame). With it, `asof`: the topic's position read before the
+database. A phone shows the pushed screen only when its event comes straight after `asof` (no
+other event of the phones' topic slipped in between, so nothing newer can be missing from it);
+otherwise, and for a kind without a shared screen, it asks for the screen at the event's
+position as before. The pushed screen is the same as the kept one: nothing confidential, nobody's
+own content (the security crawl reads the events too).
+
+One screen per audience: a kind whose phones see what their table sees (the case simulation,
+Activity.phone_audiences) names each person's audience ("t12-act": table 12's role holders). Their
+page gets that audience's own key (screens_url(..., audience), "<audience>~<capability>") and asks
+by its position in every topic it follows (the phones' and the table's, joined by a comma:
+#live data-screens-whole), since a table's change moves only the table's topic. The screen is
+rendered once per audience, version and language, never pushed in an event; someone not in the
+audience (moved to another table) is answered with their own screen, never kept.
 """
 
-from django.conf import settings
-from django.urls import reverse
-from django.utils.crypto import salted_hmac
+import json
+import logging
+import time
 
-from intersector.live import current_event_id
-from intersector.live.events import parse_event_id
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import translation
+from django.utils.crypto import constant_time_compare, salted_hmac
+
+from intersector.live import current_event_id, publish
+from intersector.live.events import MAX_SCREEN_BYTES, parse_event_id
 from intersector.workshops import texts
 from intersector.workshops.models import Workshop
 
@@ -33,16 +58,37 @@ SPREAD_MS_PER_PERSON = 5
 MAX_SPREAD_MS = 10000
 
 
-def key_for(workshop):
+def key_for(workshop, audience=""):
     """The capability in the screens' URL: every participant gets it with their page; nobody
     else can guess it. The same for the whole room (a per-person token would make 1,000 URLs of
-    one answer), so not a tokens.Kind link: it opens nothing but the screen everyone there sees."""
-    return salted_hmac("workshops.screens", f"{workshop.pk}:{workshop.code}").hexdigest()[:20]
+    one answer), so not a tokens.Kind link: it opens nothing but the screen everyone there sees.
+    An audience's screen (a table's, Activity.phone_audience) has its own key, which names it:
+    "<audience>~<its capability>", given only to the people in that audience."""
+    if not audience:
+        return salted_hmac("workshops.screens", f"{workshop.pk}:{workshop.code}").hexdigest()[:20]
+    return f"{audience}~" + salted_hmac("workshops.screens", f"{workshop.pk}:{workshop.code}:{audience}").hexdigest()[:20]
 
 
-def screens_url(workshop, language):
+def audience_in(workshop, key):
+    """The audience a screens key is for ("" for the whole room), or None when the key is not one
+    of this workshop's."""
+    audience = key.split("~", 1)[0] if "~" in key else ""
+    return audience if constant_time_compare(key, key_for(workshop, audience)) else None
+
+
+def screens_url(workshop, language, audience=""):
     """Where the phone asks for a shared screen: this, followed by the event's position."""
-    return reverse("workshops:shared_screen", args=[workshop.code, key_for(workshop), language, "0"])[:-1]
+    return reverse("workshops:shared_screen", args=[workshop.code, key_for(workshop, audience), language, "0"])[:-1]
+
+
+def audience_of(workshop, participant):
+    """Which audience's screen this person's phone asks for while the running item shows one per
+    audience (a table): its name, or "" when the item's screen is the room's or their own."""
+    item = workshop.current_item
+    if item is None or workshop.status != Workshop.Status.LIVE or not item.activity.phone_audiences:
+        return ""
+    item.workshop = workshop
+    return item.activity.phone_audience(item, participant) or ""
 
 
 def language_known(language):
@@ -50,23 +96,30 @@ def language_known(language):
 
 
 def published(version, position):
-    """Whether `version` (a position in the phones' topic) is not later than `position`, the
-    topic's current one: only then does a rendering made now show that version or newer."""
-    asked, now = parse_event_id(version), parse_event_id(position)
-    return asked is not None and now is not None and asked[0] == now[0] and asked[1] <= now[1]
+    """Whether `version` (a position in the phones' topic, or in each of a phone's topics joined
+    by commas) is not later than `position`, the topics' current one: only then does a rendering
+    made now show that version or newer."""
+    asked_parts, now_parts = str(version).split(","), str(position).split(",")
+    if len(asked_parts) != len(now_parts):
+        return False
+    for asked, now in zip(map(parse_event_id, asked_parts), map(parse_event_id, now_parts)):
+        if asked is None or now is None or asked[0] != now[0] or asked[1] > now[1]:
+            return False
+    return True
 
 
-def current(workshop):
-    """(the phones' topic position, the workshop read after it) for a rendering to keep."""
-    position = current_event_id(workshop.phone_topic())
+def current(workshop, topics=None):
+    """(the phones' topic position, or the position in `topics`; the workshop read after it) for
+    a rendering to keep."""
+    position = current_event_id(topics or workshop.phone_topic())
     workshop = Workshop.objects.select_related("current_item").get(pk=workshop.pk)
     return position, workshop
 
 
-def shared_context(workshop):
-    """The phone screen's context for everyone at once (participant None), in the active
-    language (texts.current()), or None when the running item's kind shows each phone its own
-    screen."""
+def shared_context(workshop, audience=""):
+    """The phone screen's context for everyone at once (participant None), or for everyone in
+    `audience` (Activity.phone_audience_context), in the active language (texts.current()); None
+    when the running item's kind shows each phone its own screen."""
     language = texts.current()
     item = workshop.current_item
     workshop = texts.shown_in(workshop, language)
@@ -75,10 +128,62 @@ def shared_context(workshop):
         item = texts.shown_in(item, language)
     context = {"workshop": workshop, "participant": None, "item": item, "shared": True}
     if item and workshop.status == Workshop.Status.LIVE:
-        if not item.activity.phone_shared:
+        if audience:
+            if not item.activity.phone_audiences:
+                return None
+            own = item.activity.phone_audience_context(item, audience)
+            if own is None:
+                return None
+            context.update(own)
+            # Only this audience's phones ask at once (a table): their wait is spread by their number.
+            people = own.get("audience_size", 1)
+        elif not item.activity.phone_shared:
             return None
+        else:
+            context.update(item.activity.participant_context(item, None))
+            people = workshop.participants.count()
         context["activity_template"] = item.activity.template("participant")
-        context.update(item.activity.participant_context(item, None))
-        people = workshop.participants.count()
         context["mine_spread"] = min(MAX_SPREAD_MS, SPREAD_MS_PER_PERSON * people)
     return context
+
+
+logger = logging.getLogger("intersector.workshops")
+
+
+def push_screen(workshop, data):
+    """Tell every phone of `workshop` that its screen changed (screen.changed with `data`), with
+    the room's new screen in every language in the event when the running item has one: after the
+    commit, rendered once here instead of fetched by every phone."""
+    transaction.on_commit(lambda: _push(workshop, data))
+
+
+def _push(workshop, data):
+    try:
+        pushed = rendered(workshop)
+    except Exception:  # the phones then ask for it, as before: a change is never held back
+        logger.warning("The phones' screen of workshop %s was not rendered for its event", workshop.pk, exc_info=True)
+        pushed = {}
+    try:
+        publish(workshop.phone_topic(), "screen.changed", {**data, **pushed}, max_bytes=MAX_SCREEN_BYTES)
+    except ValueError:  # too big after all: the phones fetch it, the change still goes out
+        publish(workshop.phone_topic(), "screen.changed", data)
+
+
+def rendered(workshop):
+    """{"asof": position, "screens": {language: html}} for the room's current screen, or {} when
+    the running item's kind shows each phone its own (or the screens would make too big an event)."""
+    position, workshop = current(workshop)
+    if not position:
+        return {}
+    screens = {}
+    for language, _name in settings.LANGUAGES:
+        with translation.override(language):
+            context = shared_context(workshop)
+            if context is None:
+                return {}
+            screens[language] = render_to_string("workshops/phone/screen.html#screen", context)
+    # Measured as the event will be sent (JSON escapes quotes, newlines and accents), with room
+    # left for the event's other fields.
+    if len(json.dumps(screens, separators=(",", ":")).encode()) > MAX_SCREEN_BYTES - 1024:
+        return {}
+    return {"asof": position, "screens": screens, "rendered": int(time.time() * 1000)}

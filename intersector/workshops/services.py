@@ -18,7 +18,7 @@ from intersector.workshops.passes import (  # noqa: F401  (views, kinds and test
     PASS, TOKEN_SALT, participant_from_token, token_for, workshop_and_participant,
 )
 from intersector.workshops.starter import starter_agenda
-from intersector.workshops import texts
+from intersector.workshops import screens, texts
 
 # Tables of 6-10 for a plenary of 2,000 (a 1,000-person room at tables of 4 fits too).
 MAX_TABLES = 400
@@ -29,7 +29,9 @@ def announce(workshop, event, phones=False, **ids):
     """Tell the boards (console, projector), and with phones=True every phone, that something changed."""
     data = {"workshop": workshop.pk, **ids}
     publish(workshop.topic, event, data)
-    if phones:
+    if phones and event == "screen.changed":
+        screens.push_screen(workshop, data)  # the new screen in the event (workshops/screens.py)
+    elif phones:
         publish(workshop.phone_topic(), event, data)
 
 
@@ -75,7 +77,8 @@ def create_workshop(user, title, template="starter", language=None):
     title = clean_title(title)
     language = texts.known_or_site(language)
     with transaction.atomic():
-        workshop = _create_with_code(title=title, created_by=user, language=language)
+        workshop = _create_with_code(title=title, created_by=user, language=language,
+                                     other_languages=[code for code in texts.site_languages() if code != language])
         Facilitator.objects.create(workshop=workshop, user=user, lead=True)
         if template == "starter":
             for order, (item_title, kind, minutes, config) in enumerate(starter_agenda()):
@@ -99,7 +102,8 @@ def duplicate_workshop(user, workshop):
     with transaction.atomic():
         title = clean_title(_("%(title)s (copy)") % {"title": workshop.title[:190]})
         copy = _create_with_code(title=title, created_by=user, language=workshop.language,
-                                 texts=texts.copied_titles(workshop), projector_language=workshop.projector_language)
+                                 other_languages=list(workshop.other_languages or []), texts=texts.copied_titles(workshop),
+                                 projector_language=workshop.projector_language)
         Facilitator.objects.create(workshop=copy, user=user, lead=True)
         for item in workshop.items.all():
             copied = AgendaItem.objects.create(
@@ -169,12 +173,23 @@ def update_item(item, title, kind, minutes, text=None, translations=None):
     return item
 
 
+def projector_languages(workshop):
+    """What the projector may be set to besides the workshop's own language: the languages the
+    workshop has texts in, every language side by side when there are some, and the current
+    choice (one made before languages were given per workshop stays until changed)."""
+    others = texts.other_languages(workshop)
+    offered = [*others, texts.BOTH] if others else []
+    if workshop.projector_language and workshop.projector_language not in offered:
+        offered.append(workshop.projector_language)
+    return offered
+
+
 def set_workshop_languages(workshop, title, translations, projector_language):
     """The workshop's title in its own and its other languages, and what its projector shows."""
     title = clean_title(title)
     titles = {language: texts.clean_line(value, _("title"), language=language)
               for language, value in (translations or {}).items() if language in texts.other_languages(workshop)}
-    if projector_language not in ("", texts.BOTH, *texts.site_languages()):
+    if projector_language not in ("", *projector_languages(workshop)):
         raise Refused(_("Choose one of the projector's languages in the list."))
     with transaction.atomic():
         workshop = _lock(workshop)
@@ -183,6 +198,42 @@ def set_workshop_languages(workshop, title, translations, projector_language):
             texts.set_translation(workshop, language, "title", value)
         workshop.projector_language = projector_language
         workshop.save(update_fields=["title", "texts", "projector_language"])
+        announce(workshop, "screen.changed", phones=True)
+    return workshop
+
+
+def add_language(workshop, language):
+    """Give the workshop's texts in `language` too: phones reading it get them. Items as they came
+    (the starter agenda's, a kind's default set-up) get that language's text at once; texts kept
+    from an earlier time stay as they were typed."""
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        if language not in texts.addable_languages(workshop):
+            raise Refused(_("Choose one of the languages offered."))
+        workshop.other_languages = [*texts.other_languages(workshop), language]
+        workshop.save(update_fields=["other_languages"])
+        for item in workshop.items.all():
+            item.workshop = workshop
+            for field, value in texts.starter_texts(workshop, item, language).items():
+                texts.set_translation(item, language, field, value)
+            item.save(update_fields=["texts"])
+        announce(workshop, "agenda.changed")
+        announce(workshop, "screen.changed", phones=True)
+    return workshop
+
+
+def remove_language(workshop, language):
+    """Phones reading `language` get the workshop's own texts again. What was written in it is
+    kept (unused) in case it is added again."""
+    with transaction.atomic():
+        workshop = _lock(workshop)
+        if language not in texts.other_languages(workshop):
+            raise Refused(_("This workshop is not given in that language."))
+        workshop.other_languages = [code for code in texts.other_languages(workshop) if code != language]
+        if workshop.projector_language == language:
+            workshop.projector_language = ""
+        workshop.save(update_fields=["other_languages", "projector_language"])
+        announce(workshop, "agenda.changed")
         announce(workshop, "screen.changed", phones=True)
     return workshop
 

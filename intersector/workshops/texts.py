@@ -3,7 +3,9 @@
 A workshop is written in one language, `Workshop.language` (the facilitator's when it was made):
 its title, its items' titles and the texts of their set-up that people read (the config fields
 each kind lists in `Activity.translatable`: a text, a list of prompts...) hold that language.
-`Workshop.texts` and `AgendaItem.texts` hold the same fields in the site's other languages:
+`Workshop.other_languages` lists the site's other languages it is given in too (a new workshop:
+all of them; the facilitator adds or takes one away on the agenda page), and `Workshop.texts` and
+`AgendaItem.texts` hold the same fields in those languages:
 
     {"es": {"title": "Pausa", "text": "Volvemos en quince minutos."}}
 
@@ -68,6 +70,10 @@ class TextsMixin:
     def translatable_fields(self):
         return ["title"]
 
+    def text_languages(self):
+        """The languages its texts are given in: its own first, then Workshop.other_languages."""
+        raise NotImplementedError
+
     def own_text(self, field):
         return self.title if field == "title" else (self.config or {}).get(field)
 
@@ -82,10 +88,12 @@ class TextsMixin:
 
 
 def versions(obj, field):
-    """{language: value} of one field: the workshop's own language, then the translations."""
+    """{language: value} of one field: the workshop's own language, then the translations in the
+    languages it is given in (a language taken away is not read, though its texts are kept)."""
     found = {obj.own_language(): obj.own_text(field)}
+    given = obj.text_languages()
     for language, texts in (obj.texts or {}).items():
-        if isinstance(texts, dict) and field in texts:
+        if isinstance(texts, dict) and field in texts and language in given:
             found.setdefault(language, texts[field])
     return found
 
@@ -143,6 +151,19 @@ def shown_in(obj, language):
             shown.config[field] = value
     shown.shown_language = language
     return shown
+
+
+def shown_items(workshop, language=None):
+    """{item pk: a copy of the item in `language` (default: the reader's)} for every item of a
+    workshop: a download's rows name each row's item, its prompt... in the reader's language."""
+    language = language or current()
+    shown_workshop = shown_in(workshop, language)
+    found = {}
+    for item in workshop.items.all():
+        item.workshop = workshop  # its own language is the workshop's
+        found[item.pk] = shown_in(item, language)
+        found[item.pk].workshop = shown_workshop
+    return found
 
 
 # --- What facilitators type, and a new item's texts ------------------------------------------------
@@ -240,7 +261,35 @@ def clean_translations(workshop, translations):
 
 
 def other_languages(workshop):
-    return [code for code in site_languages() if code != workshop.language]
+    """The languages besides its own that the workshop is given in (Workshop.other_languages)."""
+    chosen = workshop.other_languages or []
+    return [code for code in site_languages() if code != workshop.language and code in chosen]
+
+
+def addable_languages(workshop):
+    """The site's languages the facilitator could add to the workshop."""
+    return [code for code in site_languages() if code != workshop.language and code not in other_languages(workshop)]
+
+
+def starter_texts(workshop, item, language):
+    """{field: text} in `language` for an item as it came (the starter agenda's, or its kind's
+    default set-up): each field whose text in the workshop's own language is still the one it
+    came with, and which has no text in `language` yet. What the facilitator changed or wrote is
+    never replaced."""
+    from intersector.workshops.starter import starter_agenda  # the registry of kinds, loaded late
+
+    own = workshop.language
+    came = next(((title, config) for title, kind, _minutes, config in starter_agenda()
+                 if kind == item.kind and in_language(title, own) == item.title), (item.title, None))
+    fresh = new_item(workshop, item.kind, *came)
+    theirs = (item.texts or {}).get(language) or {}
+    found = {}
+    for field, value in ((fresh["texts"] or {}).get(language) or {}).items():
+        own_now = item.title if field == "title" else (item.config or {}).get(field)
+        own_fresh = fresh["title"] if field == "title" else fresh["config"].get(field)
+        if own_now == own_fresh and not theirs.get(field):
+            found[field] = value
+    return found
 
 
 def in_language(value, language):

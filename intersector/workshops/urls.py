@@ -32,6 +32,7 @@ urlpatterns = [
     path("convene/<int:pk>/agenda/", views.agenda, name="agenda"),
     path("convene/<int:pk>/agenda/<int:item_pk>/", views.agenda_item, name="agenda_item"),
     path("convene/<int:pk>/languages/", views.languages, name="languages"),
+    path("convene/<int:pk>/languages/choose/", views.choose_language, name="choose_language"),
     path("convene/<int:pk>/duplicate/", views.duplicate, name="duplicate"),
     path("convene/<int:pk>/facilitators/", views.invite, name="invite"),
     path("convene/<int:pk>/live", views.live, name="live"),

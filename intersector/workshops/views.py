@@ -206,13 +206,19 @@ def agenda(request, workshop):
         "other_titles": [(code, texts.language_name(code), (workshop.texts or {}).get(code, {}).get("title", ""))
                          for code in texts.other_languages(workshop)],
         "projector_choices": projector_choices(workshop),
+        "given_in": [(code, texts.language_name(code)) for code in texts.other_languages(workshop)],
+        "can_add": [(code, texts.language_name(code)) for code in texts.addable_languages(workshop)],
     })
 
 
 def projector_choices(workshop):
-    return [("", _("The workshop's language (%(language)s)") % {"language": texts.language_name(workshop.language)}),
-            *[(code, texts.language_name(code)) for code in texts.site_languages() if code != workshop.language],
-            (texts.BOTH, _("Every language, side by side"))]
+    """The projector's languages: the workshop's own, and those it has texts in (a language it is
+    not given in would show its titles and texts in the own language anyway, under other words).
+    A choice made before stays offered until changed."""
+    own = ("", _("The workshop's language (%(language)s)") % {"language": texts.language_name(workshop.language)})
+    offered = services.projector_languages(workshop)
+    return [own, *[(code, texts.language_name(code) if code != texts.BOTH else _("Every language, side by side"))
+                   for code in offered]]
 
 
 def translations_posted(request, workshop, fields):
@@ -235,6 +241,24 @@ def languages(request, workshop):
                                     request.POST.get("projector_language", ""))
     messages.success(request, _("Workshop saved."))
     return redirect("workshops:agenda", workshop.pk)
+
+
+@require_POST
+@facilitated
+def choose_language(request, workshop):
+    """Add a language to the workshop's texts ("add": es), or take one away ("remove": es)."""
+    if request.POST.get("add"):
+        language = request.POST["add"]
+        services.add_language(workshop, language)
+        messages.success(request, _("This workshop is now in %(language)s too: give each title and text in it "
+                                    "below. Phones set to %(language)s show them.") % {"language": texts.language_name(language)})
+    else:
+        language = request.POST.get("remove", "")
+        services.remove_language(workshop, language)
+        messages.success(request, _("Phones set to %(language)s now show this workshop's texts in %(own)s. What you "
+                                    "wrote in %(language)s is kept, should you add it again.") % {
+            "language": texts.language_name(language), "own": texts.language_name(workshop.language)})
+    return redirect(reverse("workshops:agenda", args=[workshop.pk]) + "#languages")
 
 
 @require_POST
@@ -295,7 +319,9 @@ def live_poll(request, workshop):
 @facilitated
 def results(request, workshop):
     return render(request, "workshops/results.html", {
-        "workshop": workshop, "sections": result_sections(workshop), "exports": exports_of(workshop),
+        # The workshop's texts in the reader's language, as the page's own words are.
+        "workshop": texts.shown_in(workshop, texts.current()), "sections": result_sections(workshop),
+        "exports": exports_of(workshop),
         "kind_styles": activities.console_styles(), "reports": workshop.reports.defer("pdf")[:5],
     })
 

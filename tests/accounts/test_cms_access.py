@@ -52,3 +52,12 @@ def test_header_shows_the_content_admin_link_to_staff_only(client, alice, make_u
     assert 'href="/cms/"' not in client.get("/").content.decode()
     client.force_login(make_user("editor", is_staff=True))
     assert 'href="/cms/"' in client.get("/").content.decode()
+
+
+@pytest.mark.parametrize("model", ["accounts/organisation", "library/briefing"])
+def test_the_snippet_chooser_answers_a_made_up_id_with_not_found(client, make_user, model):
+    """Wagtail's chooser took a non-numeric id for a crash (500); an editor now gets 'not found'."""
+    client.force_login(make_user("editor", is_staff=True, is_superuser=True))
+    assert client.get(f"/cms/snippets/choose/{model}/chosen/abc/").status_code == 404
+    assert client.get(f"/cms/snippets/choose/{model}/chosen/1%27/").status_code == 404
+    assert client.get(f"/cms/snippets/choose/{model}/chosen/999999/").status_code == 404

@@ -212,6 +212,18 @@ def test_a_reviewer_uploads_a_pdf_agreement_and_confirms_the_proposals(
     assert page.locator("blockquote.passage").count() > 0
     check_accessibility(page)
     screenshot(page, "agree-review")
+    # The evidence is a sentence; its whole clause opens on demand, the sentence marked in it.
+    first = page.locator("details.passage-clause").first
+    first.locator("summary").click()
+    assert first.locator("mark").is_visible()
+    check_accessibility(page)
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "agree-review-clause-open.png"))
+    page.set_viewport_size({"width": 360, "height": 780})
+    first.scroll_into_view_if_needed()
+    page.screenshot(path=str(SCREENSHOTS / "agree-review-clause-open-phone.png"))
+    assert page.evaluate("document.documentElement.scrollWidth") <= 360
+    page.set_viewport_size({"width": 1280, "height": 900})
     # Change one proposal, then accept the rest.
     vision = page.locator("#element-vision")
     vision.get_by_label("Partially in place", exact=True).check()

@@ -75,3 +75,18 @@ def test_a_partner_sends_an_invitation_again_and_withdraws_another(live_server, 
     phone.get_by_text("You are taking part as Riverton Energy").first.wait_for()
     city.reload()
     assert "Taking part since" in city.locator(".partner-card", has_text="Riverton Energy").inner_text()
+
+    # The wrong person opened Energy's link (a forwarded e-mail): the City takes it back.
+    energy_card = city.locator(".partner-card", has_text="Riverton Energy")
+    energy_card.get_by_text("Opened by the wrong person?").click()
+    check_accessibility(city)
+    city.set_viewport_size({"width": 360, "height": 740})
+    energy_card.scroll_into_view_if_needed()
+    assert city.evaluate("document.documentElement.scrollWidth") <= 360
+    screenshot(city, "agree-take-back-invitation-phone")
+    city.set_viewport_size({"width": 1280, "height": 900})
+    energy_card.get_by_role("button", name="Take the invitation back and send a new one to Riverton Energy").click()
+    city.get_by_text("no longer sees this agreement").wait_for()
+    assert mail.outbox[-1].to == ["chen@energy.example"]
+    phone.reload()
+    assert "Riverton clean air" not in phone.content()

@@ -206,6 +206,55 @@ def test_every_change_on_the_wall_can_be_made_by_keyboard(server, new_page, faci
     check_accessibility(page)
 
 
+def test_a_theme_is_deleted_by_keyboard_one_with_notes_after_a_confirmation_a_refresh_leaves_open(
+        server, new_page, facilitator):
+    workshop, item = busy_workshop(facilitator, notes=60, themes=4)
+    empty = Theme.objects.create(item=item, label="Nothing here", order=99)
+    trust = Theme.objects.get(item=item, label="trust")
+    held = set(trust.notes.values_list("pk", flat=True))
+    page = open_wall(new_page, server, facilitator, item)
+    plain = []
+    page.on("request", lambda r: plain.append(r.post_data) if r.method == "POST" and "hx-request" not in r.headers else None)
+
+    # An empty theme: its Delete goes at once.
+    page.get_by_role("button", name="Delete “Nothing here”").focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text="“Nothing here” deleted.").wait_for()
+    wait_for_theme(item, "Nothing here", present=False)
+    assert column(page, "Nothing here").count() == 0
+
+    # A theme with notes asks first; a live refresh meanwhile leaves the question open.
+    opener = page.locator(f"#delete-{trust.pk} > summary")
+    opener.focus()
+    page.keyboard.press("Enter")
+    confirm = page.get_by_role("button", name="Yes, delete “trust”")
+    confirm.wait_for()
+    assert f"Its {len(held)} notes go back to “Notes not in a theme yet”." in page.locator(f"#delete-{trust.pk}").inner_text()
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SHOTS / "wall-delete-confirm-1280x800.png"))
+    check_accessibility(page)
+    asked = []
+    page.on("request", lambda r: asked.append(r.url) if "themes/panel" in r.url else None)
+    page.evaluate("document.dispatchEvent(new CustomEvent('convene:board'))")  # what a live change does
+    page.wait_for_timeout(800)
+    assert page.locator(f"#delete-{trust.pk}").evaluate("d => d.open") and confirm.is_visible()
+    # Escape closes it without deleting; the keyboard is back on "Delete …".
+    page.keyboard.press("Tab")
+    page.keyboard.press("Escape")
+    assert not page.locator(f"#delete-{trust.pk}").evaluate("d => d.open")
+    assert opener.evaluate("s => s === document.activeElement")
+    page.keyboard.press("Enter")
+    confirm.focus()
+    page.keyboard.press("Enter")
+    page.get_by_role("status").filter(has_text=f"“trust” deleted: its {len(held)} notes are back").wait_for()
+    wait_for_theme(item, "trust", present=False)
+    assert set(Note.objects.filter(item=item, theme=None).values_list("pk", flat=True)) == held
+    for pk in list(held)[:3]:
+        page.locator(f"#col-none #card-{pk}").wait_for()
+    page.wait_for_function("document.activeElement && document.activeElement.id.startsWith('merge-')")
+    assert not plain, plain
+
+
 def test_a_phone_reads_the_notes_behind_a_theme_while_it_votes(server, new_page, facilitator):
     workshop, item = busy_workshop(facilitator, notes=60, themes=4)
     few = list(Note.objects.filter(item=item, theme__label="trust").order_by("pk")[:3])

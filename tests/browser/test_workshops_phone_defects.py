@@ -8,7 +8,7 @@ import pytest
 from intersector.workshops import services
 from intersector.workshops.activities.brainwriting import services as brainwriting
 from intersector.workshops.activities.brainwriting.models import Note, Vote
-from tests.conftest import screenshot
+from tests.conftest import check_accessibility, screenshot
 from tests.live.servers import Server, server_env
 from tests.workshops.phones import database_url
 
@@ -169,7 +169,9 @@ def test_ending_is_confirmed_then_the_console_stops_and_a_late_phone_sees_only_t
 
     phone.goto(f"{server.url}/w/{workshop.code}/")
     phone.get_by_text("This workshop has ended.").wait_for()
-    assert phone.locator("form, input, select, textarea").count() == 0
+    # Nothing to fill in: the only form left is the phone's language switch.
+    assert phone.evaluate("""[...document.querySelectorAll('form, input, select, textarea')]
+        .filter(e => !e.closest('.phone-language')).length""") == 0
     assert phone.get_by_role("button", name="Join").count() == 0
     screenshot(phone, "phone-defects-late-phone-ended")
 
@@ -285,9 +287,18 @@ def test_a_second_browser_is_asked_is_this_you_and_the_first_phone_lets_it_in(se
     second.get_by_role("button", name="Join").click()
     second.get_by_role("heading", name="Is this you?").wait_for()
     screenshot(second, "phone-defects-is-this-you")
+    # Its language switch keeps the question on screen, in the other language (and back).
+    second.get_by_role("button", name="Español").click()
+    second.get_by_role("heading", name="¿Es usted?").wait_for()
+    assert "/w/%s/?same=1" % workshop.code in second.url
+    screenshot(second, "phone-defects-is-this-you-es")
+    second.get_by_role("button", name="English").click()
+    second.get_by_role("heading", name="Is this you?").wait_for()
+    assert workshop.participants.count() == 1
     second.get_by_role("button", name="Yes, I am Ana: continue here").click()
     second.get_by_text("Waiting for a yes to continue as Ana").wait_for()
     screenshot(second, "phone-defects-rejoin-waiting")
+    check_accessibility(second)  # no meta refresh: the page looks again by a script
 
     # The first phone hears of it and asks; a yes lets the second browser in as the same person.
     question = phone.get_by_role("heading", name="Is this you, on another phone?")
@@ -298,6 +309,29 @@ def test_a_second_browser_is_asked_is_this_you_and_the_first_phone_lets_it_in(se
     second.get_by_text("You are in").wait_for(timeout=20_000)  # the waiting page looked again by itself
     assert second.locator(".topbar").inner_text().startswith("Ana")
     assert workshop.participants.count() == 1
+
+
+def test_the_phone_of_an_entry_merged_away_carries_on_as_the_kept_person(server, new_page, phone, workshop):
+    join(phone, server, workshop, name="Ana", sector="Government")
+    second = new_page(**PHONE)
+    second.set_default_timeout(15_000)
+    join(second, server, workshop, name="Ana M.", sector="Government")  # the same person, typed otherwise
+    kept, gone = workshop.participants.order_by("pk")
+    console = new_page()
+    sign_in(console, server)
+    console.goto(f"{server.url}/convene/{workshop.pk}/people/{gone.pk}/")
+    console.get_by_label("Merge into").select_option(str(kept.pk))
+    console.get_by_role("button", name="Merge").click()
+    console.wait_for_url(re.compile(r"/convene/\d+/(#people)?$"))
+
+    # The second phone reloads by itself and is Ana now, told so; nothing to type again.
+    second.get_by_text("You are now joined as Ana on this phone too.").wait_for(timeout=20_000)
+    assert second.locator(".topbar").inner_text().startswith("Ana")
+    assert second.get_by_label("Your name (as others will see it)").count() == 0
+    second.locator("#live[data-live-state='live']").wait_for(state="attached")
+    check_accessibility(second)
+    screenshot(second, "phone-defects-merged-carries-on")
+    assert list(workshop.participants.values_list("pk", flat=True)) == [kept.pk]
 
 
 def test_a_table_sheet_shows_a_plain_message_for_an_error_page_and_keeps_the_text(server, phone, workshop):

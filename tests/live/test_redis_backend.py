@@ -89,3 +89,21 @@ def test_topic_keys_expire_when_the_topic_goes_quiet(redis_backend, redis_url, t
     ttls = [client.ttl(key) for key in redis_backend._keys(topic)]
     client.close()
     assert all(0 < ttl <= redis_backend.ttl for ttl in ttls)
+
+
+def test_a_read_brings_back_only_the_events_the_reader_missed(redis_backend, topic):
+    """An event may carry a whole screen: a page reading its position (every page load, every
+    poll) must not pull the whole buffer out of Redis, only what it missed."""
+    screen = "x" * 3000
+    events = [redis_backend.publish(topic, "screen.changed", {"n": n, "screen": screen}) for n in range(6)]
+    parsed = []
+    real_parse = redis_backend._parse
+    redis_backend._parse = lambda topic, entry: parsed.append(entry) or real_parse(topic, entry)
+    assert redis_backend.read(topic, None).events == [] and parsed == []  # a position: no entry read
+    replay = redis_backend.read(topic, events[3].id)
+    assert [e.data["n"] for e in replay.events] == [4, 5] and not replay.resync and len(parsed) == 2
+    assert redis_backend.read(topic, events[-1].id).events == []
+    assert redis_backend.read(topic, f"other-{events[3].seq}").resync
+    more = [redis_backend.publish(topic, "screen.changed", {"n": n}) for n in range(6, 6 + BUFFER)]
+    assert redis_backend.read(topic, events[0].id).resync  # what it missed has left the buffer
+    assert [e.data["n"] for e in redis_backend.read(topic, more[-3].id).events] == [6 + BUFFER - 2, 6 + BUFFER - 1]

@@ -168,6 +168,90 @@ def test_a_theme_is_renamed_in_place(item, three, console):
     assert ">Pace of decisions</textarea>" in response.content.decode()
 
 
+def test_an_empty_theme_is_deleted_at_once(item, three, console, django_capture_on_commit_callbacks):
+    alpha, beta, _gamma = three
+    htmx(console, item, {"action": "move", "notes": list(alpha.notes.values_list("pk", flat=True)), "to": beta.pk})
+    page = console.get(wall_url(item)).content.decode()
+    assert re.search(r'<button class="link-button" type="submit" id="delete-%d">Delete<span class="visually-hidden"> '
+                     r'“alpha”</span></button>' % alpha.pk, page)
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        response = htmx(console, item, {"action": "delete", "theme": alpha.pk})
+    assert response.status_code == 200 and said(response) == "“alpha” deleted."
+    assert not Theme.objects.filter(pk=alpha.pk).exists() and f'id="col-{alpha.pk}"' not in response.content.decode()
+    assert len(callbacks) == 2  # themes.changed to the boards and to the phones, once committed
+
+
+def test_a_theme_with_notes_is_deleted_only_once_confirmed_and_its_notes_stay(item, three, workshop, console):
+    alpha, beta, _gamma = three
+    voter = services.join(workshop, "Voter", "business")
+    Vote.objects.create(theme=alpha, participant=voter)
+    texts = notes_of(alpha)
+    page = console.get(wall_url(item)).content.decode()
+    confirm = re.search(r'<details class="delete-theme" id="delete-%d".*?</details>' % alpha.pk, page, re.S).group(0)
+    assert "Its 3 notes go back to “Notes not in a theme yet”. Its 1 vote is given back." in html_text(confirm)
+    assert 'name="confirmed" value="1"' in confirm and "Yes, delete “alpha”" in confirm
+
+    refused = htmx(console, item, {"action": "delete", "theme": alpha.pk})
+    assert refused.status_code == 409 and "holds notes: confirm to delete it" in html_text(refused.content.decode())
+    assert Theme.objects.filter(pk=alpha.pk).exists() and notes_of(alpha) == texts
+
+    response = htmx(console, item, {"action": "delete", "theme": alpha.pk, "confirmed": "1"})
+    assert said(response) == "“alpha” deleted: its 3 notes are back in “not in a theme yet”."
+    assert not Theme.objects.filter(pk=alpha.pk).exists() and not Vote.objects.filter(participant=voter).exists()
+    assert set(Note.objects.filter(item=item, theme=None).values_list("text", flat=True)) == texts
+    unthemed = response.content.decode().split('id="col-none"')[1].split("</section>")[0]
+    assert all(text in unthemed for text in texts)
+    again = htmx(console, item, {"action": "delete", "theme": alpha.pk, "confirmed": "1"})
+    assert again.status_code == 404 and "That theme is not in this activity." in again.content.decode()
+    # Without scripts the confirmation is the same form: the page comes back with what was done.
+    plain = console.post(edit_url(item), {"action": "delete", "theme": beta.pk, "confirmed": "1"})
+    assert plain.status_code == 302 and not Theme.objects.filter(pk=beta.pk).exists()
+
+
+def test_a_deleted_theme_comes_back_with_undo_its_notes_and_votes_until_the_next_change(
+        item, three, workshop, console, django_capture_on_commit_callbacks):
+    """Deleting is undone from the "Deleted: Undo" bar: the theme, its name, the notes still not in
+    a theme and its votes (each person's, as far as they have votes left) come back; the phones
+    hear it. The bar stays until the wall's next change, which forgets it."""
+    alpha, beta, gamma = three
+    Theme.objects.filter(pk=alpha.pk).update(label="Slow approvals", locked=True)
+    voter, other = services.join(workshop, "Voter", "business"), services.join(workshop, "Other", "government")
+    Vote.objects.create(theme=alpha, participant=voter)
+    Vote.objects.create(theme=alpha, participant=voter)
+    Vote.objects.create(theme=alpha, participant=other)
+    texts = notes_of(alpha)
+    deleted = htmx(console, item, {"action": "delete", "theme": alpha.pk, "confirmed": "1"})
+    bar = re.search(r'<form[^>]*class="undo-merge undo-delete".*?</form>', deleted.content.decode(), re.S).group(0)
+    assert "Deleted: “Slow approvals”." in html_text(bar) and 'value="undo-delete"' in bar
+    assert "Undo deleting “Slow approvals”" in html_text(bar)
+    # Meanwhile Other uses all three votes given back: theirs cannot come back on top.
+    for _n in range(3):
+        Vote.objects.create(theme=beta, participant=other)
+    with django_capture_on_commit_callbacks(execute=True) as sent:
+        undone = htmx(console, item, {"action": "undo-delete"})
+    assert undone.status_code == 200 and said(undone) == "“Slow approvals” is back, with its notes and votes."
+    back = Theme.objects.get(item=item, label="Slow approvals")
+    assert back.locked and notes_of(back) == texts
+    assert Vote.objects.filter(theme=back, participant=voter).count() == 2
+    assert Vote.objects.filter(theme=back, participant=other).count() == 0
+    assert 'value="undo-delete"' not in undone.content.decode() and sent
+    assert htmx(console, item, {"action": "undo-delete"}).status_code == 409  # only once
+
+    # Any other change on the wall forgets the undo (the notes may have gone elsewhere since).
+    htmx(console, item, {"action": "delete", "theme": back.pk, "confirmed": "1"})
+    htmx(console, item, {"action": "rename", "theme": gamma.pk, "label": "Trust"})
+    refused = htmx(console, item, {"action": "undo-delete"})
+    assert refused.status_code == 409 and "no deleted theme to bring back" in html_text(refused.content.decode())
+    assert not Theme.objects.filter(item=item, label="Slow approvals").exists()
+    assert set(Note.objects.filter(item=item, theme=None).values_list("text", flat=True)) >= texts
+
+
+def html_text(markup):
+    import html
+
+    return html.unescape(re.sub(r"<[^>]+>", "", markup))
+
+
 @pytest.mark.parametrize("data, status, message", [
     ({"action": "rename", "label": ""}, 400, "Give the theme a name."),
     ({"action": "rename", "label": "x" * 121}, 400, "Keep theme names under 120 characters."),

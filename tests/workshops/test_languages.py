@@ -275,6 +275,25 @@ def test_the_projector_follows_the_workshops_projector_language_or_shows_both(co
     assert bad.status_code == 400 and "Choose one of the projector&#x27;s languages" in bad.content.decode()
 
 
+def test_the_projector_offers_spanish_only_when_the_workshop_has_spanish_texts(console, workshop):
+    def offered():
+        page = console.get(f"/convene/{workshop.pk}/agenda/").content.decode()
+        select = re.search(r'<select id="projector-language".*?</select>', page, re.S).group(0)
+        return re.findall(r'<option value="([^"]*)"', select)
+
+    assert offered() == ["", "es", "both"]  # the starter workshop is given in Spanish too
+    assert console.post(f"/convene/{workshop.pk}/languages/choose/", {"remove": "es"}).status_code == 302
+    assert offered() == [""]  # English only: nothing else to show
+    refused = console.post(f"/convene/{workshop.pk}/languages/", {"title": "Sector styles", "projector_language": "es"})
+    assert refused.status_code == 400 and Workshop.objects.get(pk=workshop.pk).projector_language == ""
+    both = console.post(f"/convene/{workshop.pk}/languages/", {"title": "Sector styles", "projector_language": "both"})
+    assert both.status_code == 400
+    # A choice made before (an older workshop set to Spanish) stays offered until changed.
+    Workshop.objects.filter(pk=workshop.pk).update(projector_language="es")
+    assert offered() == ["", "es"]
+    assert console.post(f"/convene/{workshop.pk}/languages/", {"title": "Renamed", "projector_language": "es"}).status_code == 302
+
+
 def test_the_workshops_title_form_refuses_an_overlong_spanish_title(console, workshop):
     answer = console.post(f"/convene/{workshop.pk}/languages/", {"title": "Sector styles", "title_es": "e" * 201})
     assert answer.status_code == 400 and "The title in Spanish is too long: 201 characters" in answer.content.decode()

@@ -7,7 +7,7 @@ import pytest
 
 from intersector.workshops import services
 from intersector.workshops.activities.brainwriting import services as bw
-from tests.live.conftest import delete_prefix
+from tests.live.conftest import delete_prefix, post_event  # noqa: F401 (a fixture)
 from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers
 from tests.workshops.phones import Phone, database_url
 
@@ -110,6 +110,40 @@ def test_a_phone_moved_to_another_table_hears_it_on_the_stream_it_has(server, ru
         phone.until("seat.changed")
         assert phone.last["data"]["participant"] == person.pk
     assert f"· {target}<" in ana.http.get(f"/w/{running.code}/").text
+
+
+def test_a_moved_phone_stops_hearing_its_old_table_and_follows_the_new_one(server, running, board_cookie,
+                                                                          post_event):
+    """Even a phone that keeps its page (someone typing) must not go on hearing its old table's
+    sheet: the server ends its stream after its seat.changed, and the reconnect (Last-Event-ID)
+    follows the new table."""
+    import httpx
+
+    ana = Phone(server.url, running.code).join("Ana")
+    services.set_table_count(running, 2)
+    services.auto_assign(running)
+    person = running.participants.get()
+    old, new = person.table, running.tables.exclude(pk=person.table_id).get()
+    with ana.stream() as phone:
+        phone.until("ready")
+        response = httpx.post(
+            f"{server.url}/convene/{running.pk}/tables/",
+            data={"action": "move", "participant": person.pk, "table": new.pk},
+            headers={"Cookie": f"{board_cookie}; csrftoken={'c' * 32}", "X-CSRFToken": "c" * 32}, timeout=10)
+        assert response.status_code in (200, 302)
+        phone.until("seat.changed")
+        position = phone.last["id"]
+        with pytest.raises(EOFError):
+            phone.next_event(timeout=3)
+        assert phone.retry == 250  # the browser comes back at once, not after the usual 3 s
+    with ana.stream(last_event_id=position) as phone:
+        phone.until("ready")
+        # Published in the server's process, whose live backend carries them.
+        post_event(server, old.topic, "sheet.test", {"marker": "old-table"})
+        post_event(server, new.topic, "sheet.test", {"marker": "new-table"})
+        heard = phone.until("sheet.test")
+    assert phone.last["data"]["marker"] == "new-table"
+    assert all(event["data"].get("marker") != "old-table" for event in heard)
 
 
 def test_in_blind_mode_phones_hear_no_notes_but_the_console_does(server, running, board_cookie):
@@ -234,3 +268,33 @@ def test_the_room_s_screen_is_rendered_once_has_no_one_s_own_parts_and_is_never_
         opened = phone.last["id"].split(",")[0]
     fresh = ben.http.get(url + opened).text
     assert opened != closed and "Renamed quietly" in fresh and "Round 2:" in fresh and marker not in fresh
+
+
+def test_a_console_change_brings_the_room_s_screen_in_its_event_in_every_language(
+        server, running, board_cookie):
+    """No herd of fetches: the phones' screen.changed event carries the room's new screen, rendered
+    once per language after the commit, the same as the kept screen at that position, with nobody's
+    own content; `asof` is the position just before the event, so the phone may show it at once."""
+    import re
+
+    from intersector.workshops import screens
+
+    marker = "zebra-marker-7f3"
+    ana = Phone(server.url, running.code).join("Anaqz")
+    assert ana.post_note(marker).status_code == 200
+    with ana.stream() as phone:
+        phone.until("ready")
+        run_round(server.url, running, board_cookie, "close")
+        phone.until("screen.changed")
+        event = phone.last
+    position = event["id"].split(",")[0]
+    data = event["data"]
+    epoch, seq = position.rsplit("-", 1)
+    assert data["asof"] == f"{epoch}-{int(seq) - 1}" and set(data["screens"]) == {"en", "es"}
+    english, spanish = data["screens"]["en"], data["screens"]["es"]
+    assert "This round has closed." in english and "This round has closed." not in spanish
+    for html in (english, spanish):
+        assert marker not in html and "Anaqz" not in html and "csrfmiddlewaretoken" not in html
+        assert "data-shared" in html
+    kept = ana.http.get(screens.screens_url(running, "en") + position).text
+    assert re.sub(r'data-now="\d+"', "", kept) == re.sub(r'data-now="\d+"', "", english)

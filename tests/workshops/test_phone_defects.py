@@ -121,9 +121,9 @@ def test_a_late_phone_sees_only_that_the_workshop_has_ended(brainwriting, worksh
     response = client.get(f"/w/{workshop.code}/")
     page = response.content.decode()
     assert response.status_code == 410 and "This workshop has ended." in page
-    assert "<form" not in page and "Your name" not in page
+    assert page.count("<form") == 1 and 'class="phone-language"' in page and "Your name" not in page  # the language switch only
     response = client.post(f"/w/{workshop.code}/", {"display_name": "Late", "sector": "business"})
-    assert response.status_code == 410 and "<form" not in response.content.decode()
+    assert response.status_code == 410 and 'name="display_name"' not in response.content.decode()
     assert not workshop.participants.filter(display_name="Late").exists()
     # Someone who took part still gets their thank-you screen, and can no longer send anything.
     assert "Thank you for taking part." in ana.get(f"/w/{workshop.code}/").content.decode()
@@ -180,6 +180,23 @@ def test_joining_again_with_the_same_name_and_sector_asks_is_this_you_instead_of
     assert workshop.participants.filter(sector="government").count() == 2
 
 
+def test_the_language_switch_of_is_this_you_comes_back_to_the_question(workshop, client):
+    """ "Is this you?" answers a POST: its language switch comes back to it by a GET that asks the
+    same question again (and to the join form, filled in, once nobody of that name is in)."""
+    ana = services.join(workshop, "Ana María", "government")
+    page = join_form(client, workshop, display_name="Ana María", organisation="City").content.decode()
+    back = re.search(r'<input type="hidden" name="next" value="([^"]+)"', page).group(1).replace("&amp;", "&")
+    assert back.startswith(f"/w/{workshop.code}/?same=1")
+    switched = client.post("/i18n/setlang/", {"language": "es", "next": back})
+    assert switched.status_code == 302 and switched["Location"] == back
+    again = client.get(back).content.decode()
+    assert "¿Es usted?" in again and f'name="participant" value="{ana.pk}"' in again
+    assert 'name="organisation" value="City"' in again and workshop.participants.count() == 1
+    ana.delete()
+    form = client.get(back).content.decode()
+    assert "¿Es usted?" not in form and 'value="Ana María"' in form
+
+
 def test_the_first_phone_lets_the_second_browser_in_and_nobody_else_can(workshop, client, join_phone):
     ana, first = join_phone("Ana")
     second = client
@@ -187,7 +204,8 @@ def test_the_first_phone_lets_the_second_browser_in_and_nobody_else_can(workshop
     assert asked.status_code == 302 and asked["Location"].endswith("/rejoin/")
     waiting = second.get(f"/w/{workshop.code}/rejoin/")
     assert waiting.status_code == 200 and "Waiting for a yes" in waiting.content.decode()
-    assert 'http-equiv="refresh"' in waiting.content.decode()
+    assert 'data-look-again-seconds="4"' in waiting.content.decode() and "rejoin.js" in waiting.content.decode()
+    assert 'http-equiv="refresh"' not in waiting.content.decode()  # axe: meta-refresh
     assert cookie_name(workshop) not in second.cookies  # no pass yet
     assert "Is this you, on another phone?" in first.get(f"/w/{workshop.code}/").content.decode()
     question = Rejoin.objects.get()

@@ -121,16 +121,15 @@ def test_strangers_and_wrong_keys_get_a_plain_refusal(workshop, writing, join_ph
     assert client.get(f"/w/{workshop.code}/mine").status_code == 403
 
 
-def test_a_kind_whose_phones_each_see_their_own_screen_is_never_shared(workshop, join_phone):
-    """Case simulation: each phone its own role; the screens address answers with that phone's
-    own screen, never kept, and there is nothing to fill in."""
+def test_a_kind_with_a_screen_per_table_never_answers_the_room_s_address_with_it(workshop, join_phone):
+    """Case simulation: one screen per table (tests/workshops/casesim/test_table_screen.py); the
+    room's screens address answers with that phone's own screen, never kept."""
     item = workshop.items.get(kind="casesim")
     services.go_to_item(workshop, item)
     _ana, phone = join_phone("Ana")
     answer = phone.get(shared_url(workshop))
     assert answer.status_code == 200 and KEEP_HEADER not in answer and "no-store" in answer["Cache-Control"]
     assert 'data-shared' not in answer.content.decode()
-    assert phone.get(f"/w/{workshop.code}/mine").status_code == 204
 
 
 def test_the_page_gives_the_phone_the_screens_address_and_its_token(workshop, writing, join_phone):
@@ -138,3 +137,101 @@ def test_the_page_gives_the_phone_the_screens_address_and_its_token(workshop, wr
     html = phone.get(f"/w/{workshop.code}/").content.decode()
     assert f'data-screens="{screens.screens_url(workshop, "en")}"' in html
     assert re.search(r'data-csrf="[A-Za-z0-9]{64}"', html) and f'data-personal="/w/{workshop.code}/mine"' in html
+
+
+def sent_events(monkeypatch):
+    from intersector import live
+
+    events = []
+    real_send = live._send
+    monkeypatch.setattr(live, "_send", lambda topic, event, data: (events.append((topic, event, data)),
+                                                                     real_send(topic, event, data)))
+    return events
+
+
+def test_the_phones_event_carries_the_room_s_screen_and_nothing_of_anyone_s_own(
+        workshop, writing, join_phone, monkeypatch, django_capture_on_commit_callbacks):
+    _ana, ana_phone = join_phone("Anaqz")
+    ana_phone.post(f"/w/{workshop.code}/brainwriting/notes/",
+                   {"text": MARKER, "prompt": 0, "about": "government", "key": "ana-key-0001"})
+    events = sent_events(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        bw.close_round(writing)
+    (phones,) = [data for topic, event, data in events if topic == workshop.phone_topic() and event == "screen.changed"]
+    (boards,) = [data for topic, event, data in events if topic == workshop.topic and event == "screen.changed"]
+    assert "screens" not in boards  # the console and projector fetch their own boards
+    assert "This round has closed." in phones["screens"]["en"] and set(phones["screens"]) == {"en", "es"}
+    kept = ana_phone.get(shared_url(workshop)).content.decode()
+    assert without_clock(kept) == without_clock(phones["screens"]["en"])
+    assert phones["asof"] and MARKER not in str(phones) and "Anaqz" not in str(phones)
+
+
+def test_a_screen_near_the_event_s_size_is_announced_and_never_over_it(
+        workshop, writing, join_phone, monkeypatch, django_capture_on_commit_callbacks):
+    """Voting on 30 long themes: the screens in both languages are just under 64 KB as HTML but
+    over it once escaped as JSON (quotes, accents, newlines). The change still reaches every phone,
+    and an event that carries the screens fits; a phone fetches what the event could not carry."""
+    import json
+
+    from intersector.live.events import MAX_SCREEN_BYTES
+    from intersector.workshops.activities.brainwriting.models import Note
+
+    writer, phone = join_phone("Writer")
+    Note.objects.bulk_create([Note(item=writing, participant=writer, prompt=0, about="government", round=1,
+                                   key=f"key-big-{n:05d}", text=f"note {n}") for n in range(30)])
+    with django_capture_on_commit_callbacks(execute=True):
+        item = bw.close_round(writing)
+        notes = item.notes.order_by("pk").values_list("pk", flat=True)
+        bw.apply_themes(item, [(f'Theme {n}: "approvals" and sign-offs take months in every sector', [pk])
+                               for n, pk in enumerate(notes)])
+    events = sent_events(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        bw.set_phase(item, "voting")
+    (phones,) = [data for topic, event, data in events if topic == workshop.phone_topic() and event == "screen.changed"]
+    assert phones["item"] == item.pk
+    assert len(json.dumps(phones, separators=(",", ":")).encode()) <= MAX_SCREEN_BYTES
+    assert "Theme 29" in phone.get(shared_url(workshop)).content.decode()
+
+
+def test_a_kind_whose_phones_each_see_their_own_screen_sends_no_screen_in_its_event(
+        workshop, join_phone, monkeypatch, django_capture_on_commit_callbacks):
+    join_phone("Ana")
+    events = sent_events(monkeypatch)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.go_to_item(workshop, workshop.items.get(kind="casesim"))
+    (phones,) = [data for topic, event, data in events if topic == workshop.phone_topic() and event == "screen.changed"]
+    assert "screens" not in phones and "asof" not in phones
+
+
+def test_the_questions_screen_is_shared_and_each_phone_s_list_is_its_own(workshop, join_phone):
+    """Q&A: one screen for the room (the text and the question form, no key, no list); each
+    phone's list of questions, with its own votes and its own questions waiting, comes from its
+    own request."""
+    from intersector.workshops.qna import services as qna
+    from intersector.workshops.qna.models import Question
+
+    item = workshop.items.get(title="Questions and close")
+    services.go_to_item(workshop, item)
+    qna.configure(item, True, "approve")
+    item.refresh_from_db()
+    ana, ana_phone = join_phone("Anaqz")
+    ben, ben_phone = join_phone("Ben", "business")
+    waiting, _new = qna.ask(item, ana, MARKER, key="ana-question-1")  # only Ana sees it until approved
+    shown, _new = qna.ask(item, ben, "Who pays for the buses?", key="ben-question-1")
+    qna.approve(item, [shown.pk])
+    qna.vote(item, ana, shown.pk)
+    html = ana_phone.get(shared_url(workshop)).content.decode()
+    assert answer_kept(ana_phone, workshop) and 'data-mine="qna-list"' in html and "Loading the questions…" in html
+    assert MARKER not in html and "Who pays for the buses?" not in html and "Anaqz" not in html
+    assert 'name="key" value=""' in html and "csrfmiddlewaretoken" not in html and "Your question" in html
+    ana_mine = ana_phone.get(f"/w/{workshop.code}/mine").content.decode()
+    ben_mine = ben_phone.get(f"/w/{workshop.code}/mine").content.decode()
+    assert MARKER in ana_mine and MARKER not in ben_mine
+    assert "Who pays for the buses?" in ana_mine and 'aria-pressed="true"' in ana_mine
+    assert f'data-mine-for="{item.pk}:discussion:1"' in ben_mine and 'aria-pressed' not in ben_mine  # his own
+    assert f'data-mine-for="{item.pk}:discussion:1"' in html
+    assert Question.objects.get(pk=waiting.pk).status == Question.Status.PENDING
+
+
+def answer_kept(phone, workshop):
+    return phone.get(shared_url(workshop))[KEEP_HEADER] == "1"

@@ -23,7 +23,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 
 from intersector.live.backends.base import GAP, Backend, LiveUnavailable
-from intersector.live.events import Event, check_topic, plan_replay
+from intersector.live.events import Event, check_topic, parse_event_id, plan_replay
 
 logger = logging.getLogger("intersector.live")
 
@@ -47,7 +47,11 @@ redis.call('PUBLISH', ARGV[5], entry)
 return entry
 """
 
-# KEYS: epoch, seq, log. ARGV: new epoch, ttl. Returns {epoch, seq, entries}.
+# KEYS: epoch, seq, log. ARGV: new epoch, ttl, the epoch and seq the reader last saw ('' and 0:
+# none). Returns {epoch, seq, entries}: only the entries after the reader's seq in its epoch (a
+# page reading its position needs none), since an event may carry a whole screen (a few KB) and
+# 500 of them at every page load and poll would be megabytes. Fewer entries than asked for means
+# the reader's events left the buffer: plan_replay sees the gap and resyncs.
 READ_SCRIPT = """
 local epoch = redis.call('GET', KEYS[1])
 if not epoch then
@@ -57,8 +61,18 @@ if not epoch then
 end
 for i = 1, 3 do redis.call('EXPIRE', KEYS[i], ARGV[2]) end
 local seq = redis.call('GET', KEYS[2]) or '0'
-return {epoch, seq, redis.call('LRANGE', KEYS[3], 0, -1)}
+local missed = tonumber(seq) - tonumber(ARGV[4])
+if ARGV[3] ~= epoch or missed <= 0 then
+  return {epoch, seq, {}}
+end
+return {epoch, seq, redis.call('LRANGE', KEYS[3], -missed, -1)}
 """
+
+
+def _seen(last_event_id):
+    """[epoch, seq] of the reader's last event for READ_SCRIPT (none: nothing to send back)."""
+    parsed = parse_event_id(last_event_id)
+    return [parsed[0], parsed[1]] if parsed else ["", 0]
 
 
 def _new_epoch():
@@ -138,7 +152,7 @@ class RedisBackend(Backend):
     def read(self, topic, last_event_id):
         check_topic(topic)
         _, _, read_script = self._sync_client()
-        result = read_script(keys=self._keys(topic), args=[_new_epoch(), self.ttl])
+        result = read_script(keys=self._keys(topic), args=[_new_epoch(), self.ttl, *_seen(last_event_id)])
         return self._replay(topic, result, last_event_id)
 
     # --- Async side: the shared listener and replay reads (event loop) ----------------------------
@@ -162,7 +176,7 @@ class RedisBackend(Backend):
         check_topic(topic)
         state = self._loop_state()
         try:
-            result = await state.read_script(keys=self._keys(topic), args=[_new_epoch(), self.ttl])
+            result = await state.read_script(keys=self._keys(topic), args=[_new_epoch(), self.ttl, *_seen(last_event_id)])
         except redis.RedisError as exc:
             raise LiveUnavailable(str(exc)) from exc
         return self._replay(topic, result, last_event_id)

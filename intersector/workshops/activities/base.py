@@ -63,6 +63,14 @@ class Activity:
     # rendered for it with mine_context. A kind whose phones each see their own screen (roles, a
     # table's sheet, a person's questions) keeps False: every phone asks for its own screen.
     phone_shared = False
+    # Between the two: one rendering per audience of the room (a table, say), when what phones
+    # show depends on where people are but not on who they are. phone_audience names a person's
+    # audience (None: their own screen); phone_audience_context is participant_context for
+    # everyone in it (the template gets `shared` True, and the "mine" partial fills each
+    # person's own parts as above). Its `audience_size` (how many phones ask at once) spreads
+    # their own requests. The audience's screen is fetched by its phones, never pushed in an
+    # event, and only its own people get its address (workshops/screens.py).
+    phone_audiences = False
 
     def template(self, view):
         """The template for a view: participant, facilitator, screen (projector) or results."""
@@ -91,6 +99,14 @@ class Activity:
 
     def participant_context(self, item, participant):
         return {}
+
+    def phone_audience(self, item, participant):
+        """The name of this person's audience (letters, digits, -), or None for their own screen."""
+        return None
+
+    def phone_audience_context(self, item, audience):
+        """participant_context for everyone in `audience`, or None if it is not one any more."""
+        return None
 
     def mine_context(self, item, participant):
         """A shared phone screen's personal parts for one person (see phone_shared), for the

@@ -43,6 +43,13 @@ def phone_context(item, participant):
     return screens.phone_context(item, participant)
 
 
+def mine_context(item, participant):
+    """A person's own part of a shared phone screen: their list of questions (qna_list)."""
+    from intersector.workshops.qna import screens
+
+    return screens.mine_context(item, participant)
+
+
 def console_context(item):
     from intersector.workshops.qna import screens
 

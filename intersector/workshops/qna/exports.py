@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from intersector.workshops import texts
 from intersector.workshops.activities.base import Export
 
 
@@ -17,8 +18,9 @@ def rows_for(kind):
 
         questions = (Question.objects.filter(item__workshop=workshop, item__kind=kind)
                      .select_related("item", "participant").order_by("item__order", "-votes", "created", "pk"))
+        titles = {pk: item.title for pk, item in texts.shown_items(workshop).items()}  # the reader's language
         for q in questions.iterator(chunk_size=500):
-            yield [q.item.title, q.text, _("anonymous") if q.anonymous else q.participant.display_name,
+            yield [titles.get(q.item_id, q.item.title), q.text, _("anonymous") if q.anonymous else q.participant.display_name,
                    q.get_status_display(), q.votes, _("yes") if q.answered else _("no"),
                    _("yes") if q.pinned else "", q.created.isoformat(timespec="seconds")]
 

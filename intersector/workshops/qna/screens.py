@@ -68,11 +68,19 @@ def list_context(item, participant):
 
 
 def phone_context(item, participant):
+    """The phone's questions; with participant None, the room's shared screen (workshops/screens.py):
+    no form key (the phone adds its own) and no list, which is each person's own part."""
     if not is_on(item):
         return {"qna_on": False}
-    return {"qna_on": True, "qna_moderated": moderation(item) == "approve", "qna_max_length": MAX_QUESTION_LENGTH,
-            "qna_form_key": secrets.token_urlsafe(16), "qna_list_delays": json.dumps(list_delays()),
-            "qna_list_spread": LIST_SPREAD_MS, **list_context(item, participant)}
+    context = {"qna_on": True, "qna_moderated": moderation(item) == "approve", "qna_max_length": MAX_QUESTION_LENGTH,
+               "qna_list_delays": json.dumps(list_delays()), "qna_list_spread": LIST_SPREAD_MS}
+    if participant is None:
+        return {**context, "qna_form_key": "", "qna_urls": phone_urls(item)}
+    return {**context, "qna_form_key": secrets.token_urlsafe(16), **list_context(item, participant)}
+
+
+def mine_context(item, participant):
+    return {"qna_on": True, **list_context(item, participant)} if is_on(item) else {"qna_on": False}
 
 
 def counts(item):

@@ -195,6 +195,34 @@ def crawl(room, stage):
                 seen |= found
                 if bad:
                     leaks.append(f"[{stage}] {persona} GET {url} ({name}): {sorted(bad)[:3]}")
+    more, more_seen = crawl_table_screens(room, stage, every)
+    return leaks + more, seen | more_seen
+
+
+def crawl_table_screens(room, stage, every):
+    """Each table's shared screen (one rendering for everyone at the table, workshops/screens.py),
+    at the position its phones would ask for, asked by every persona: it carries no brief at all,
+    not even for the people who hold one (theirs comes only from their own page or /mine), until
+    the facilitator reveals them."""
+    leaks, seen, addresses = [], set(), set()
+    for persona in room.seat_of:
+        page = room.clients[persona].get(f"/w/{room.workshop.code}/").content.decode()
+        found = re.search(r'data-screens="([^"]+)"', page)
+        if found and "~" in found.group(1):
+            seat = room.seat_of[persona]
+            seat.participant.refresh_from_db()
+            addresses.add(found.group(1) + live.current_event_id(room.workshop.phone_topics(seat.participant)))
+    assert addresses, "no table screen was found to crawl"
+    for persona, client in room.clients.items():
+        for url in sorted(addresses):
+            text = client.get(url).content.decode("utf-8", errors="replace")
+            found = set(re.findall(r"mk-[a-z0-9-]+?-q", text)) & every
+            allowed = room.allowed(persona, "table screen") if room.simulation.revealed_at else set()
+            if "data-shared" in text and found - allowed:
+                leaks.append(f"[{stage}] {persona} GET {url} (a table's shared screen): {sorted(found)[:3]}")
+            elif found - room.allowed(persona, "table screen"):
+                leaks.append(f"[{stage}] {persona} GET {url} (their own screen): {sorted(found)[:3]}")
+            seen |= found
     return leaks, seen
 
 

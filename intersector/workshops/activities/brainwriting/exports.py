@@ -3,6 +3,7 @@
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from intersector.workshops import texts
 from intersector.workshops.activities.base import Export
 
 
@@ -17,10 +18,12 @@ def note_rows(workshop):
 
     notes = (Note.objects.filter(item__workshop=workshop)
              .select_related("item", "participant", "table", "theme").order_by("item__order", "round", "pk"))
+    shown = texts.shown_items(workshop)  # titles and prompts in the reader's language
     for note in notes.iterator(chunk_size=500):
-        prompts = note.item.config.get("prompts") or []
+        item = shown.get(note.item_id, note.item)
+        prompts = item.config.get("prompts") or []
         yield [
-            note.item.title, note.round,
+            item.title, note.round,
             prompts[note.prompt] if note.prompt < len(prompts) else note.prompt,
             sector_label(note.about), sector_label(note.participant.sector),
             note.table.number if note.table else "", note.theme.label if note.theme else "",

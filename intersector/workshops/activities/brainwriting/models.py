@@ -14,6 +14,8 @@ class Theme(models.Model):
     # A theme the facilitator has edited stays as it is when themes are made again.
     locked = models.BooleanField(_("keep when themes are made again"), default=False)
     order = models.PositiveIntegerField(default=0)
+    # The notes that show the theme best (nearest its centre) when themes were made: listed first.
+    typical = models.JSONField(default=list, blank=True)
 
     class Meta:
         db_table = "workshops_theme"

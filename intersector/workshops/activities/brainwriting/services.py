@@ -14,8 +14,8 @@ from intersector.accounts.models import Sector
 from intersector.workshops.activities.brainwriting.models import MAX_NOTE_LENGTH, Note, Theme, Vote
 from intersector.workshops import texts
 from intersector.workshops.activities.brainwriting.themes import (  # noqa: F401  (callers knew them here)
-    apply_themes, find_theme, merge_themes, move_note, move_notes, new_theme, rename_theme, set_locked, split_theme,
-    undo_merge,
+    apply_themes, delete_theme, find_theme, merge_themes, move_note, move_notes, new_theme, rename_theme, set_locked, split_theme,
+    undo_delete, undo_merge,
 )
 from intersector.workshops.models import AgendaItem
 from intersector.workshops.services import Refused, announce, start_timer

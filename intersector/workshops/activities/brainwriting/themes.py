@@ -12,7 +12,7 @@ from django.db.models import Count, Max
 from django.utils.translation import gettext as _
 
 from intersector.workshops.activities.brainwriting.models import Note, Theme, Vote
-from intersector.workshops.models import AgendaItem
+from intersector.workshops.models import AgendaItem, Participant
 from intersector.workshops.services import Refused, announce
 
 MAX_LABEL = 120
@@ -21,10 +21,11 @@ MAX_THEMES = 40
 
 
 def _locked(item):
-    """The activity's row, locked until the transaction ends, with the undo of the last merge
-    forgotten: it undoes that merge only while nothing else has changed since."""
+    """The activity's row, locked until the transaction ends, with the undo of the last merge or
+    deletion forgotten: it undoes that only while nothing else has changed since."""
     locked = AgendaItem.objects.select_for_update().select_related("workshop").get(pk=item.pk)
-    if locked.state.pop("last_merge", None) is not None:
+    forgot = [locked.state.pop(undo, None) for undo in ("last_merge", "last_delete")]
+    if any(undo is not None for undo in forgot):
         locked.save(update_fields=["state"])
     return locked
 
@@ -151,6 +152,66 @@ def undo_merge(item):
     return restored
 
 
+# --- Deleting ----------------------------------------------------------------------------------------
+
+
+def delete_theme(item, theme_id, confirmed=False):
+    """A theme goes: its notes back to "not in a theme yet", its votes given back to the phones.
+    One that holds notes goes only once the facilitator has confirmed (its notes stay, but the
+    arrangement is gone); an empty one at once. Returns (the theme, how many notes it held)."""
+    with transaction.atomic():
+        item = _locked(item)
+        theme = find_theme(item, theme_id)
+        held = theme.notes.count()
+        if held and not confirmed:
+            raise Refused(_("“%(t)s” holds notes: confirm to delete it, and its notes go back to "
+                            "“not in a theme yet”.") % {"t": theme.label}, status=409)
+        # Kept for "Undo" (until the wall's next change): the theme, which notes it held, whose votes.
+        item.state["last_delete"] = {
+            "label": theme.label, "order": theme.order, "locked": theme.locked, "typical": theme.typical,
+            "notes": list(theme.notes.values_list("pk", flat=True)),
+            "votes": list(theme.votes.order_by("pk").values_list("participant_id", flat=True))}
+        item.save(update_fields=["state"])
+        Note.objects.filter(theme=theme).update(theme=None)
+        theme.delete()  # its votes with it: themes.changed redraws the phones' votes left
+        _changed(item)
+    return theme, held
+
+
+def last_delete(item):
+    """The name of the theme "Undo" would bring back, or None. Read afresh, as last_merge."""
+    state = AgendaItem.objects.filter(pk=item.pk).values_list("state", flat=True).first() or {}
+    return (state.get("last_delete") or {}).get("label")
+
+
+def undo_delete(item):
+    """Bring the deleted theme back with its notes that are still not in a theme, and its votes
+    (each person's, as far as they have votes left: they may have used the ones given back).
+    Only right after the deletion: any other change on the wall forgets it."""
+    with transaction.atomic():
+        locked = AgendaItem.objects.select_for_update().select_related("workshop").get(pk=item.pk)
+        last = locked.state.pop("last_delete", None)
+        if not last:
+            raise Refused(_("There is no deleted theme to bring back: the themes have changed since."), status=409)
+        theme = Theme.objects.create(item=locked, label=last["label"], order=last["order"], locked=last["locked"],
+                                     typical=last.get("typical") or [])
+        Note.objects.filter(item=locked, theme__isnull=True, pk__in=last["notes"]).update(theme=theme)
+        allowed = locked.config.get("votes", 3)
+        used = dict(Vote.objects.filter(theme__item=locked, participant_id__in=set(last["votes"])).order_by()
+                    .values_list("participant").annotate(n=Count("pk")))
+        present = set(Participant.objects.filter(workshop_id=locked.workshop_id, pk__in=set(last["votes"]))
+                      .values_list("pk", flat=True))  # (someone removed meanwhile has no vote to get back)
+        votes = []
+        for person in last["votes"]:
+            if person in present and used.get(person, 0) < allowed:
+                used[person] = used.get(person, 0) + 1
+                votes.append(Vote(theme=theme, participant_id=person))
+        Vote.objects.bulk_create(votes)
+        locked.save(update_fields=["state"])
+        _changed(locked)
+    return theme
+
+
 # --- Splitting and moving notes --------------------------------------------------------------------
 
 
@@ -211,29 +272,39 @@ def move_note(item, note_id, theme_id):
 
 
 def apply_themes(item, groups):
-    """Replace the unlocked themes with `groups` [(label, [note ids])]; locked ones stay as they
-    are, and so do the notes in them (only notes without a theme join the new groups)."""
+    """Replace the unlocked themes with `groups` [(label, [note ids]) or (label, [note ids],
+    [typical note ids])]; locked ones stay as they are, and so do the notes in them (only notes
+    without a theme join the new groups)."""
     with transaction.atomic():
         item = _locked(item)
         Theme.objects.filter(item=item, locked=False).delete()
         start = (Theme.objects.filter(item=item).aggregate(last=Max("order"))["last"] or 0) + 1
-        for order, (label, note_ids) in enumerate(groups, start=start):
-            theme = Theme.objects.create(item=item, label=label[:MAX_LABEL], order=order)
+        for order, (label, note_ids, *typical) in enumerate(groups, start=start):
+            theme = Theme.objects.create(item=item, label=label[:MAX_LABEL], order=order,
+                                         typical=[int(n) for n in (typical[0] if typical else [])])
             Note.objects.filter(item=item, pk__in=note_ids, theme__isnull=True).update(theme=theme)
         _changed(item)
+
+
+def typical_first(theme, notes):
+    """The theme's notes with its typical ones first (marked note.typical), then oldest first."""
+    rank = {pk: i for i, pk in enumerate(theme.typical or [])}
+    for note in notes:
+        note.typical = note.pk in rank
+    return sorted(notes, key=lambda note: rank.get(note.pk, len(rank)))
 
 
 # --- Reading the wall ---------------------------------------------------------------------------------
 
 
 def wall(item):
-    """The columns of the wall: each theme with its notes (oldest first) and votes, then the notes
-    in no theme yet. Two queries, whatever the number of notes."""
+    """The columns of the wall: each theme with its notes (its typical ones first, then oldest
+    first) and votes, then the notes in no theme yet. Two queries, whatever the number of notes."""
     themes = list(Theme.objects.filter(item=item).annotate(vote_count=Count("votes")))
     by_theme = {t.pk: [] for t in themes}
     unthemed = []
     for note in Note.objects.filter(item=item).only("pk", "text", "about", "theme_id", "created"):
         by_theme.get(note.theme_id, unthemed).append(note)
     for theme in themes:
-        theme.cards = by_theme[theme.pk]
+        theme.cards = typical_first(theme, by_theme[theme.pk])
     return themes, unthemed

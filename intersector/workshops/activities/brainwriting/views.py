@@ -17,7 +17,7 @@ from intersector.workshops.access import joined
 from intersector.workshops.activities.actions import facilitator_action, participant_action
 from intersector.workshops.activities.brainwriting import services
 from intersector.workshops.activities.brainwriting.activity import activity
-from intersector.workshops.activities.brainwriting.themes import last_merge, wall
+from intersector.workshops.activities.brainwriting.themes import last_delete, last_merge, typical_first, wall
 from intersector.workshops.activities.brainwriting.starter import DEBRIEF_QUESTIONS
 from intersector.workshops import texts
 
@@ -61,7 +61,7 @@ def theme_notes(request, workshop, participant, theme_pk):
     if item.state.get("phase") not in ("voting", "closed"):
         raise Refused(_("The notes behind the themes are shown once voting opens."), status=409)
     theme = services.find_theme(item, theme_pk)
-    theme.few_notes = theme.notes.only("text", "about")
+    theme.few_notes = typical_first(theme, list(theme.notes.only("text", "about")))
     return render(request, "brainwriting/theme_notes.html#notes", {"theme": theme})
 
 
@@ -128,6 +128,7 @@ def themes_context(item, job=None):
     return {
         "workshop": workshop, "item": item, "live_position": position,
         "themes": themes, "unthemed": unthemed, "last_merge": last_merge(item),
+        "last_delete": last_delete(item),
         "grid": services.grid(item), "questions": DEBRIEF_QUESTIONS, "job": job,
         "prompts": services.prompts(item), "phase": item.state.get("phase", "writing"),
         "theme_counts": services.THEME_COUNTS, "theme_count": item.state.get("theme_count"),
@@ -212,8 +213,22 @@ def _move(request, item):
         "n": len(moved), "t": theme.label}
 
 
+def _delete(request, item):
+    theme, held = services.delete_theme(item, request.POST.get("theme"), request.POST.get("confirmed") == "1")
+    if held:
+        return ngettext("“%(t)s” deleted: its %(n)s note is back in “not in a theme yet”.",
+                        "“%(t)s” deleted: its %(n)s notes are back in “not in a theme yet”.", held) % {
+            "t": theme.label, "n": held}
+    return _("“%(t)s” deleted.") % {"t": theme.label}
+
+
+def _undo_delete(request, item):
+    theme = services.undo_delete(item)
+    return _("“%(t)s” is back, with its notes and votes.") % {"t": theme.label}
+
+
 THEME_ACTIONS = {"rename": _rename, "lock": _keep, "merge": _merge, "undo-merge": _undo_merge,
-                 "new": _new, "split": _split, "move": _move}
+                 "new": _new, "split": _split, "move": _move, "delete": _delete, "undo-delete": _undo_delete}
 
 
 @facilitator_action(activity)

@@ -58,10 +58,33 @@ class CaseSimulation(Activity):
         return str(_("The case simulation seats people in their roles: move someone in the simulation's "
                      "table overview (their role moves with them), or go to another agenda item first."))
 
+    # One screen per table (and one for its observers), rendered once for everyone there; each
+    # person's seat line, brief and answer to a proposal are their own parts (views_phone.py).
+    phone_audiences = True
+
     def participant_context(self, item, participant):
         from intersector.workshops.activities.casesim import views_phone
 
         return {**views_phone.participant_context(item, participant), **qna.phone_context(item, participant)}
+
+    def phone_audience(self, item, participant):
+        from intersector.workshops.activities.casesim import views_phone
+
+        return views_phone.audience(item, participant)
+
+    def phone_audience_context(self, item, audience):
+        from intersector.workshops.activities.casesim import views_phone
+
+        context = views_phone.audience_context(item, audience)
+        return None if context is None else {**context, **qna.phone_context(item, None)}
+
+    def mine_context(self, item, participant):
+        from intersector.workshops.activities.casesim import views_phone
+
+        context = views_phone.mine_context(item, participant)
+        if context.get("report") and qna.is_on(item):
+            context.update(qna.mine_context(item, participant))
+        return context
 
     def facilitator_context(self, item):
         from intersector.workshops.activities.casesim import views_console

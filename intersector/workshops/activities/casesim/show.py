@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy, ngettext
 
 from intersector.agreements import scorecard as sc
 from intersector.refusals import Refused
+from intersector.workshops import texts
 from intersector.workshops.activities.actions import facilitator_action
 from intersector.workshops.activities.base import Export
 from intersector.workshops.activities.casesim import state
@@ -395,13 +396,19 @@ def drafts_header():
             _("other version not yet resolved")]
 
 
+def item_titles(workshop):
+    """Each item's title in the reader's language (workshops/texts.py)."""
+    return {pk: item.title for pk, item in texts.shown_items(workshop).items()}
+
+
 def drafts_rows(workshop):
     families = scorecard_families()
+    titles = item_titles(workshop)
     for simulation in simulations_of(workshop):
         for table in room(simulation, families):
             for family, rows in table.drafted():
                 for row in rows:
-                    yield [simulation.item.title, table.number, family.title, row.key, row.title,
+                    yield [titles.get(simulation.item_id, simulation.item.title), table.number, family.title, row.key, row.title,
                            row.status_label, row.text, row.conflict]
 
 
@@ -412,12 +419,13 @@ def seats_header():
 def seats_rows(workshop):
     from intersector.workshops.templatetags.convene import sector_name
 
+    titles = item_titles(workshop)
     for simulation in simulations_of(workshop):
         numbers = dict(simulation.runs.values_list("table_id", "table__number"))
         for table_id, seats in seats_by_table(simulation).items():
             for seat in seats:
                 mode = seat["mode"] + (" (" + _("taken out") + ")" if seat["taken_out"] else "")
-                yield [simulation.item.title, numbers.get(table_id, ""), seat["person"], sector_name(seat["sector"]),
+                yield [titles.get(simulation.item_id, simulation.item.title), numbers.get(table_id, ""), seat["person"], sector_name(seat["sector"]),
                        seat["role"], seat["organisation"], mode]
 
 

@@ -30,40 +30,119 @@ ENTRY_TEMPLATE = "casesim/phone_entry.html"
 
 
 # --- The screen ---------------------------------------------------------------------------------
+# What a phone shows is its table's screen (the same for everyone there who may act, and for its
+# observers: rendered once per table and version, workshops/screens.py) and its own parts: the
+# seat line, the confidential brief and the answer to the table's proposal. Those parts are only
+# ever rendered for their holder, in their own page or their own /mine request; never in the
+# table's screen or an event.
 
 
 def participant_context(item, participant):
+    """One person's whole screen (their page, their own request): the table's and their own parts."""
     simulation = state.simulation_of(item)
     if simulation is None:
         return {"simulation": None}
     seat = state.seat_of(simulation, participant) or state.seat_latecomer(simulation, participant)
+    context = table_context(item, simulation, seat.table_id if seat else None, table.can_act(seat))
+    context.update(own_context(simulation, seat, participant, context["run"], context.get("proposal"),
+                               context.get("table_seats")))
+    return context
+
+
+def audience(item, participant):
+    """The table screen this person shares: "t<table>-act" (role holders and mirrors) or
+    "t<table>-watch" (observers); None (their own screen) when they have no seat at a table."""
+    simulation = state.simulation_of(item)
+    if simulation is None:
+        return None
+    seat = state.seat_of(simulation, participant) or state.seat_latecomer(simulation, participant)
+    if seat is None or seat.taken_out or seat.table_id is None or seat.table_id != participant.table_id:
+        return None
+    return f"t{seat.table_id}-{'act' if table.can_act(seat) else 'watch'}"
+
+
+def audience_context(item, name):
+    """The screen of everyone in audience `name` (see audience), or None if it is not one."""
+    simulation = state.simulation_of(item)
+    table_id, _dash, mode = name[1:].partition("-")
+    if simulation is None or not name.startswith("t") or not table_id.isdigit() or mode not in ("act", "watch"):
+        return None
+    context = table_context(item, simulation, int(table_id), mode == "act")
+    if context["run"] is None:
+        return None
+    context["audience_size"] = len(context.get("table_seats") or ())
+    return context
+
+
+def mine_context(item, participant):
+    """This person's own parts of their table's screen, for its "mine" partial (w/<code>/mine)."""
+    simulation = state.simulation_of(item)
+    if simulation is None:
+        return {"mine_for": ""}
+    seat = state.seat_of(simulation, participant)
     run = state.run_of(simulation, seat.table_id if seat else None)
-    role = state.role_for(seat)
-    context = {"simulation": simulation, "seat": seat, "run": run, "role": role,
-               "case": state.public_case(simulation), "can_act": table.can_act(seat),
+    proposal = table.open_proposal(run) if run is not None and run.phase == table.CHOOSE else None
+    context = {"simulation": simulation, "run": run, "report": simulation.stage == Simulation.Stage.REPORT,
+               "revealed": simulation.revealed_at is not None, "phase": run.phase if run else "", "proposal": proposal}
+    context.update(own_context(simulation, seat, participant, run, proposal))
+    context["mine_for"] = _mine_for(item, simulation, run, proposal)
+    return context
+
+
+def _mine_for(item, simulation, run, proposal):
+    """Which table screen a person's parts belong to: its table, phase, proposal and stage."""
+    return (f"{item.pk}:{run.table_id if run else 0}:{run.phase if run else ''}:{proposal.pk if proposal else 0}:"
+            f"{simulation.stage}:{int(simulation.revealed_at is not None)}")
+
+
+def table_context(item, simulation, table_id, can_act):
+    """What everyone at `table_id` who may act (or, can_act False, who observes) sees: nobody's
+    own seat, brief or answer (own_context)."""
+    run = state.run_of(simulation, table_id)
+    context = {"simulation": simulation, "run": run, "case": state.public_case(simulation), "can_act": can_act,
                "report": simulation.stage == Simulation.Stage.REPORT,
-               "revealed_roles": state.revealed_roles(simulation)}
-    if role:
-        table.brief_shown(seat)
+               "revealed_roles": state.revealed_roles(simulation), "proposal": None}
     if run is None:
+        context["mine_for"] = _mine_for(item, simulation, run, None)
         return context
     seats = list(RoleSeat.objects.filter(simulation=simulation, table_id=run.table_id, taken_out=False)
                  .select_related("participant"))
     names = {s.participant_id: s.participant.display_name for s in seats}
     context.update({
+        "table_seats": seats,
         "phase": run.phase, "phase_info": _phase_info(simulation, run.phase),
         "seconds_left": state.seconds_left(run), "ends_ms": _ms(run.phase_ends_at),
         "paused": run.paused_left is not None,
-        "sharing_with": [names[s.participant_id] for s in seats
-                         if seat.role_key and s.role_key == seat.role_key and s.participant_id != participant.pk],
         "alone": sum(1 for s in seats if s.mode == RoleSeat.Mode.ROLE) <= 1,
         "chosen": _families(run.families),
     })
     if run.phase == table.CHOOSE:
-        context.update(_choosing(simulation, run, participant, seats, names))
+        context.update(_choosing(simulation, run, seats, names))
     elif run.phase in (table.NEGOTIATE, table.PRESENT, state.DONE):
-        context["sheet"] = _sheet(run, names, editable=run.phase == table.NEGOTIATE and context["can_act"])
+        context["sheet"] = _sheet(run, names, editable=run.phase == table.NEGOTIATE and can_act)
         context["sheet_statuses"] = SheetEntry.Status.choices  # the words phone.js shows a change in
+    context["mine_for"] = _mine_for(item, simulation, run, context["proposal"])
+    return context
+
+
+def own_context(simulation, seat, participant, run, proposal, seats=None):
+    """A person's own parts: their seat (role, who shares it), their brief, their answer to the
+    table's proposal. Showing the brief is noted for the facilitator (table.brief_shown)."""
+    role = state.role_for(seat)
+    if role:
+        table.brief_shown(seat)
+    report = simulation.stage == Simulation.Stage.REPORT
+    context = {"seat": seat, "role": role, "can_act": table.can_act(seat),
+               "brief_open": not report and run is not None and run.phase == table.READ,
+               "i_accepted": bool(proposal) and participant.pk in proposal.accepted_by,
+               "i_proposed": bool(proposal) and proposal.proposed_by_id == participant.pk}
+    if run is not None and seat is not None and seat.role_key:
+        if seats is None:
+            seats = list(RoleSeat.objects.filter(simulation=simulation, table_id=run.table_id, taken_out=False)
+                         .select_related("participant"))
+        context["sharing_with"] = [s.participant.display_name for s in seats
+                                   if s.role_key == seat.role_key and s.participant_id != participant.pk]
+        context["alone"] = sum(1 for s in seats if s.mode == RoleSeat.Mode.ROLE) <= 1
     return context
 
 
@@ -83,7 +162,7 @@ def _families(keys):
     return [card.family_by_key[key] for key in keys if key in card.family_by_key]
 
 
-def _choosing(simulation, run, participant, seats, names):
+def _choosing(simulation, run, seats, names):
     card = table.scorecard()
     proposal = table.open_proposal(run)
     limits = state.pack_data(simulation)["families"]
@@ -96,7 +175,6 @@ def _choosing(simulation, run, participant, seats, names):
             "proposal_families": _families(proposal.families),
             "proposed_by": names.get(proposal.proposed_by_id, _("someone who left")),
             "accepted_names": [names[pk] for pk in proposal.accepted_by if pk in names],
-            "i_accepted": participant.pk in proposal.accepted_by,
             "said_yes": said_yes, "holders": count, "needed": count // 2 + 1,
         })
     return context

@@ -16,7 +16,10 @@ class Discussion(SimpleActivity):
     console_styles = ("qna/console.css",)
     screen_styles = ("qna/screen.css",)
     settings_template = "qna/settings.html"  # questions on or off, on the agenda page
-    phone_shared = False  # each person's own questions and votes (qna)
+    # One screen for the whole room (workshops/screens.py): the text and the question form; each
+    # person's list of questions (their votes, their questions waiting) is their own part
+    # (data-mine="qna-list"), filled from their own request.
+    phone_shared = True
 
     def template(self, view):
         return f"discussion/{view}.html"
@@ -36,7 +39,13 @@ class Discussion(SimpleActivity):
         ]
 
     def participant_context(self, item, participant):
-        return {**self._text(item), **qna.phone_context(item, participant)}
+        return {**self._text(item), **qna.phone_context(item, participant), "mine_for": self.mine_for(item)}
+
+    def mine_for(self, item):
+        return f"{item.pk}:discussion:{int(qna.is_on(item))}"
+
+    def mine_context(self, item, participant):
+        return {"mine_for": self.mine_for(item), **qna.mine_context(item, participant)}
 
     def facilitator_context(self, item):
         return {**self._text(item), **qna.console_context(item)}

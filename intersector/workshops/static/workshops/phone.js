@@ -34,15 +34,19 @@
   function refocus(places) {
     for (var i = 0; i < places.length; i++) {
       var found = document.getElementById(places[i]);
-      if (found && screen.contains(found) && !found.disabled) { found.focus(); return; }
+      // (a control inside a closed <details> takes no focus: then the next place is tried)
+      if (found && screen.contains(found) && !found.disabled) { found.focus(); if (document.activeElement === found) return; }
     }
   }
 
-  function replace(html, clear, places) {
+  function replace(html, clear, places, offset) {
     var box = typing(), kept = box && !clear ? box.value : "", focused = box && document.activeElement === box;
     var ticks = checkedBoxes();
     places = places || focusPlaces(document.activeElement);
     screen.innerHTML = html;
+    if (offset !== undefined) {  // a pushed screen: this phone's known clock offset (see pageOffset)
+      Array.prototype.forEach.call(screen.querySelectorAll("[data-timer]"), function (timer) { timer.dataset.offset = String(offset); });
+    }
     completeForms();
     refocus(places);
     Object.keys(ticks).forEach(function (id) { var tick = document.getElementById(id); if (tick) { tick.checked = ticks[id]; } });
@@ -83,26 +87,35 @@
   // from the phone's own request, after a random wait of up to data-mine-spread ms: a console
   // change must not bring 1,000 such requests in the same second. They fill only the screen
   // they were made for (data-mine-for); the selects they name keep a choice already made.
+  // Controls marked data-wait-mine (Vote) stay disabled until then; a failed request is tried
+  // again a few seconds later, so they never stay disabled for good.
   var mineTimer = null;
-  function fillMineLater() {
+  function fillMineLater(retry) {
     if (mineTimer) { window.clearTimeout(mineTimer); mineTimer = null; }
     var content = document.getElementById("screen-content");
     if (!content || !content.dataset.mineFor || !screen.querySelector("[data-mine]")) return;
     var wanted = content.dataset.mineFor;
+    var wait = retry ? 3000 + Math.random() * 3000 : Math.random() * Number(content.dataset.mineSpread || 0);
     mineTimer = window.setTimeout(function () {
       mineTimer = null;
       fetch(live.dataset.personal, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
         .then(function (r) { return r.status === 200 ? r.text() : Promise.reject(r); })
         .then(function (html) { fillMine(wanted, html); })
-        .catch(function () {});
-    }, Math.random() * Number(content.dataset.mineSpread || 0));
+        .catch(function () {
+          var now = document.getElementById("screen-content");
+          if (now && now.dataset.mineFor === wanted && screen.querySelector("[data-wait-mine]:disabled")) { fillMineLater(true); }
+        });
+    }, wait);
   }
 
   function fillMine(wanted, html) {
     var content = document.getElementById("screen-content");
     var parts = new DOMParser().parseFromString(html, "text/html").querySelector("[data-mine-for]");
     if (!content || content.dataset.mineFor !== wanted || !parts || parts.dataset.mineFor !== wanted) return;
-    var places = focusPlaces(document.activeElement);
+    fillSlots(parts, focusPlaces(document.activeElement));
+  }
+
+  function fillSlots(parts, places) {
     Array.prototype.forEach.call(screen.querySelectorAll("[data-mine]"), function (slot) {
       var part = parts.querySelector('[data-mine="' + CSS.escape(slot.dataset.mine) + '"]');
       slot.innerHTML = part ? part.innerHTML : "";
@@ -112,6 +125,12 @@
       if (select && !select.dataset.picked && document.activeElement !== select &&
           select.querySelector('option[value="' + CSS.escape(choice.value) + '"]')) { select.value = choice.value; }
     });
+    // Now that this person's own parts are in, the controls that waited for them work, except
+    // those the parts say stay disabled (data-mine-keep-disabled: no votes left).
+    var kept = (parts.dataset.mineKeepDisabled || "").split(" ");
+    Array.prototype.forEach.call(screen.querySelectorAll("[data-wait-mine]"), function (control) {
+      control.disabled = kept.indexOf(control.dataset.waitMine) >= 0;
+    });
     completeForms();
     refocus(places);
   }
@@ -120,24 +139,28 @@
   });
 
   // The new screen after an event: the shared one for the event's position in the workshop's
-  // phone topic (the first of the stream's positions, Workshop.phone_topics); the server answers
-  // with this phone's own screen when the running item has no shared one.
+  // phone topic (the first of the stream's positions, Workshop.phone_topics), or, for a screen
+  // shared by the phone's table (data-screens-whole), its position in every topic it follows;
+  // the server answers with this phone's own screen when the running item has no shared one.
   function screenUrl(event) {
-    var position = event && event.detail && event.detail.id ? String(event.detail.id).split(",")[0] : "";
+    var id = event && event.detail && event.detail.id ? String(event.detail.id) : "";
+    var position = live.hasAttribute("data-screens-whole") ? id : id.split(",")[0];
     return live.dataset.screens && position ? live.dataset.screens + encodeURIComponent(position) : live.dataset.refresh;
   }
 
   function load(url) {
     if (loading) { again = url; return; }
+    var startedAt = pushes;
     loading = fetch(url, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
       .then(function (r) {
         return r.ok ? r.text().then(function (html) { return [html, r.headers.get("X-Served-At-Ms")]; }) : Promise.reject(r);
       })
       .then(function (answer) {
+        if (startedAt !== pushes) return;  // a screen pushed meanwhile is at least as new
         replace(answer[0]);
         // A kept screen's countdown takes the server's clock from when this copy was sent.
-        if (answer[1]) {
-          Array.prototype.forEach.call(screen.querySelectorAll("[data-timer]"), function (timer) {
+        if (answer[1]) {  // (and a kind's own countdown marked data-served-clock)
+          Array.prototype.forEach.call(screen.querySelectorAll("[data-timer], [data-served-clock]"), function (timer) {
             timer.dataset.now = answer[1];
             delete timer.dataset.offset;
           });
@@ -150,7 +173,40 @@
 
   function refresh(event) { load(screenUrl(event)); }
 
-  document.addEventListener("live:screen.changed", refresh);
+  // The room's new screen in the event itself (workshops/screens.py push_screen), in this
+  // phone's language: shown at once when nothing can be missing from it, i.e. its event comes
+  // straight after the position it was rendered at (`asof`, same server life). Otherwise (another
+  // change slipped in between, a kind whose phones each see their own screen, an event too big)
+  // the phone asks for the screen at the event's position, as before.
+  var pushes = 0;
+  function pushedScreen(event) {
+    var data = event && event.detail && event.detail.data;
+    var html = data && data.screens && data.screens[live.dataset.language];
+    if (!html || !data.asof || !event.detail.id) return null;
+    var at = String(event.detail.id).split(",")[0], asof = String(data.asof);
+    var cut = at.lastIndexOf("-"), asofCut = asof.lastIndexOf("-");
+    var sameLife = cut > 0 && asofCut > 0 && at.slice(0, cut) === asof.slice(0, asofCut);
+    return sameLife && Number(at.slice(cut + 1)) === Number(asof.slice(asofCut + 1)) + 1 ? html : null;
+  }
+
+  // This device's clock against the server's, sampled when the page came (data-now, at the middle
+  // of its request), for the countdown of a pushed screen: its own data-now is when it was
+  // rendered, which a replayed or polled event brings late (timer.js says why that must not count).
+  var pageOffset = (function () {
+    var nav = window.performance && performance.getEntriesByType && performance.getEntriesByType("navigation")[0];
+    var sampled = nav && nav.responseStart && performance.timeOrigin ? performance.timeOrigin + (nav.requestStart + nav.responseStart) / 2 : Date.now();
+    return live && live.dataset.now ? Number(live.dataset.now) - sampled : undefined;
+  })();
+
+  function screenChanged(event) {
+    var html = pushedScreen(event);
+    if (!html) { refresh(event); return; }
+    pushes += 1;
+    again = null;  // a fetch still queued is for an older screen
+    replace(html, false, null, pageOffset);
+  }
+
+  document.addEventListener("live:screen.changed", screenChanged);
   // A resync (missed events, a restart): this phone's own screen, rebuilt from the database.
   document.addEventListener("live:resync", function () { load(live.dataset.refresh); });
   // timer.js sets the countdown from the event itself; only a screen without one reloads.
@@ -245,6 +301,45 @@
     slot.replaceChildren(p);
   }
 
+  // A form marked data-mine-answer="<its screen's mine-for>" (adding, changing or deleting a
+  // note, a vote and taking it back) is answered with its person's own parts only (the "mine"
+  // partial, its data-saved the words to show), not the whole screen: they fill the screen's own
+  // slots, the note box empties for the next note with a new key. The words go before the form,
+  // or before the slot it was in when the new parts replaced it (a note's Change, a Take back).
+  // If the screen has moved on meanwhile, the phone's own screen is loaded instead. False when
+  // the answer is a whole screen (replace() shows it).
+  function ownPartsSaved(form, html, places) {
+    if (!form.dataset.mineAnswer) return false;
+    var parts = new DOMParser().parseFromString(html, "text/html").querySelector("[data-mine-for]");
+    if (!parts) return false;
+    var content = document.getElementById("screen-content"), box = form.querySelector("[data-keep-typing]");
+    if (box) { box.value = ""; }
+    if (!content || !content.contains(form) || parts.dataset.mineFor !== form.dataset.mineAnswer) {
+      load(live.dataset.refresh);
+      return true;
+    }
+    var said = content.querySelector("p.saved");
+    if (said) { said.remove(); }
+    // What an earlier try said went wrong is over now (showProblem's slot is in the form or just before it).
+    var before = form.previousElementSibling;
+    [form.querySelector(".problem-slot"), before && before.classList.contains("problem-slot") ? before : null].forEach(function (problem) {
+      if (problem) { problem.replaceChildren(); }
+    });
+    if (form.elements.key) { form.elements.key.value = newKey(); }
+    var slot = form.closest("[data-mine]");
+    fillSlots(parts, places);
+    if (parts.dataset.saved) {
+      said = document.createElement("p");
+      said.className = "saved";
+      said.setAttribute("role", "status");
+      said.textContent = parts.dataset.saved;
+      var place = content.contains(form) ? form : slot;
+      if (place && place.parentNode) { place.parentNode.insertBefore(said, place); }
+    }
+    if (box) { box.focus(); }
+    return true;
+  }
+
   document.addEventListener("submit", function (event) {
     var form = event.target;
     if (!form.hasAttribute("data-async") || !window.fetch) return;
@@ -257,14 +352,18 @@
       unacknowledged = {key: form.elements.key.value, text: text.value};
     }
     // getAttribute: a field named "action" (e.g. Take back's) shadows form.action.
-    fetch(form.getAttribute("action"), {method: "POST", body: new FormData(form), credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+    var headers = {"X-Convene": "fetch"};
+    if (form.dataset.mineAnswer) { headers["X-Convene-Answer"] = "mine"; }
+    fetch(form.getAttribute("action"), {method: "POST", body: new FormData(form), credentials: "same-origin", headers: headers})
       .then(function (r) {
         return r.text().then(function (html) {
           if (r.ok) {
             if (clears) { unacknowledged = null; }
             // The server saved it: only now does the screen say so (data-clear-on-save: and
             // empties the box for the next one).
-            replace(html, clears, places);
+            if (!ownPartsSaved(form, html, places)) { replace(html, clears, places); }
+            // Own parts say whether a button that waits for them works (no votes left): keep that.
+            else if (button && button.hasAttribute("data-wait-mine")) { button = null; }
           } else {
             showProblem(form, problemText(html));
           }

@@ -244,8 +244,30 @@
   function busy() {
     var active = document.activeElement;
     var naming = active && active.classList && active.classList.contains("theme-name") && active.value !== active.defaultValue;
-    return !!(dragged || menu || naming);
+    // A "Delete …" confirmation left open is not closed under the facilitator by a refresh.
+    var confirming = document.querySelector(".delete-theme[open]");
+    return !!(dragged || menu || naming || confirming);
   }
+  document.addEventListener("toggle", function (e) {
+    if (e.target.classList && e.target.classList.contains("delete-theme") && !e.target.open) refreshIfStale();
+  }, true);
+  // Escape closes an open confirmation and gives the focus back to its "Delete …".
+  document.addEventListener("keydown", function (e) {
+    var open = e.key === "Escape" && e.target.closest && e.target.closest(".delete-theme[open]");
+    if (!open) return;
+    e.preventDefault();
+    open.open = false;
+    open.querySelector("summary").focus();
+  });
+  // A deleted theme's column goes: the focus goes on to the next theme's (or the one before's)
+  // "Merge … into…", not to the page.
+  document.addEventListener("htmx:beforeRequest", function (e) {
+    var form = e.detail.elt;
+    if (!form || !form.matches || !form.matches("form[data-delete-theme]")) return;
+    var all = columns(), here = form.closest(".column"), at = all.indexOf(here);
+    var next = all[at + 1] || all[at - 1];
+    wantFocus = next ? "merge-" + next.dataset.theme : "new-label";
+  });
   function refreshIfStale() {
     if (stale && !busy()) { stale = false; document.dispatchEvent(new CustomEvent("convene:board")); }
   }

@@ -16,7 +16,14 @@
   var DEBOUNCE_MS = 1000;
   var timers = {}, sending = {}, resend = {}, again = {}, loading = {};
 
+  var live = document.getElementById("live");
   function sim() { return screen.querySelector(".sim"); }
+  // The table's screen is shared by everyone at the table (data-sim-person empty): the person is
+  // the page's own (#live data-participant), as is the CSRF token.
+  function person() {
+    var s = sim();
+    return (s && s.dataset.simPerson) || (live && live.dataset.participant) || "";
+  }
   function say(name) { var s = sim(); return (s && s.dataset["say" + name]) || ""; }
   function entryOf(node) { return node && node.closest ? node.closest("[data-sim-entry]") : null; }
   function entryEl(key) { return screen.querySelector('[data-sim-entry="' + key + '"]'); }
@@ -30,7 +37,7 @@
   // --- Drafts kept on the phone ---------------------------------------------------------------
   function storeKey(key) {
     var s = sim();
-    return s ? "casesim:" + s.dataset.simCode + ":" + s.dataset.simPerson + ":" + key : null;
+    return s ? "casesim:" + s.dataset.simCode + ":" + person() + ":" + key : null;
   }
   function keepDraft(key, text, base) {
     try { localStorage.setItem(storeKey(key), JSON.stringify({text: text, base: base})); } catch (e) { /* full or private */ }
@@ -42,7 +49,7 @@
   function draftKeys() {
     var s = sim(), keys = [];
     if (!s) return keys;
-    var prefix = "casesim:" + s.dataset.simCode + ":" + s.dataset.simPerson + ":";
+    var prefix = "casesim:" + s.dataset.simCode + ":" + person() + ":";
     try {
       for (var i = 0; i < localStorage.length; i++) {
         var name = localStorage.key(i);
@@ -232,7 +239,7 @@
     var data = event.detail && event.detail.data;
     var s = sim();
     // This phone's own change: its answer already brought the element.
-    if (data && data.by !== undefined && s && String(data.by) === s.dataset.simPerson) return;
+    if (data && data.by !== undefined && s && String(data.by) === person()) return;
     if (!data || !data.element) return;
     var key = String(data.element), entry = entryEl(key);
     if (!entry) return;
@@ -251,7 +258,9 @@
     var area = form.querySelector("textarea[name=text]"), resolving = form.hasAttribute("data-sim-resolve");
     var body = new FormData(form), text = area ? area.value : "";
     var token = screen.querySelector(".sim > input[name=csrfmiddlewaretoken]");
-    if (!body.get("csrfmiddlewaretoken") && token) body.append("csrfmiddlewaretoken", token.value);
+    if (!body.get("csrfmiddlewaretoken") && (token || (live && live.dataset.csrf))) {
+      body.append("csrfmiddlewaretoken", token ? token.value : live.dataset.csrf);
+    }
     if (status) body.append(resolving ? "keep" : "status", status);
     if (!resolving && area && text === area.defaultValue) {
       body.delete("text");
@@ -377,9 +386,9 @@
 
   // The sheet's fragments are the same for the whole table: name this person's own version as theirs.
   function mine() {
-    var s = sim();
-    if (!s || !s.dataset.simPerson) return;
-    screen.querySelectorAll('[data-by="' + s.dataset.simPerson + '"][data-mine-text]').forEach(function (el) {
+    var s = sim(), who = person();
+    if (!s || !who) return;
+    screen.querySelectorAll('[data-by="' + who + '"][data-mine-text]').forEach(function (el) {
       el.textContent = el.dataset.mineText;
       el.removeAttribute("data-mine-text");
     });
@@ -403,7 +412,13 @@
   function tick() {
     screen.querySelectorAll("[data-sim-left]").forEach(function (t) {
       if (t.hasAttribute("data-sim-paused")) return;  // paused: the server's time left stands still
-      if (!t.dataset.simUntil) t.dataset.simUntil = String(Date.now() + 1000 * Number(t.dataset.simLeft || 0));
+      if (!t.dataset.simUntil) {
+        // A table's screen may have been rendered a while before it was sent (kept for the whole
+        // table): with the server's clock when it was sent (data-now), the time left is counted
+        // from the step's end, not from the rendering.
+        var left0 = t.dataset.now && t.dataset.simEnds ? (Number(t.dataset.simEnds) - Number(t.dataset.now)) / 1000 : Number(t.dataset.simLeft || 0);
+        t.dataset.simUntil = String(Date.now() + 1000 * Math.max(0, left0));
+      }
       var left = Math.max(0, Math.ceil((Number(t.dataset.simUntil) - Date.now()) / 1000));
       var value = t.querySelector(".timer-value"), text = Math.floor(left / 60) + ":" + pad(left % 60);
       if (value && value.textContent !== text) value.textContent = text;
