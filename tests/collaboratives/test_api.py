@@ -296,7 +296,7 @@ def test_a_vote_for_another_decisions_option_is_refused(api, collaborative, cons
     ("/partners", {"name": "New Org", "sector": "church"}, 422, "sector"),
     ("/members", {"name": "Ann", "role": "representative"}, 400, "Choose the partner"),
     ("/members", {"name": "Ann", "role": "observer", "partner": 999999}, 404, "this collaborative's partners"),
-    ("/members", {"name": "Ann", "role": "observer", "email": "not-an-address"}, 400, ""),
+    ("/members", {"name": "Ann", "role": "observer", "email": "not-an-address"}, 422, "email"),
     ("/members", {"name": "Ann", "role": "observer", "starts": "2027-05-01", "ends": "2027-04-01"}, 400,
      "end date comes before"),
 ])
