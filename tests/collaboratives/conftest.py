@@ -7,6 +7,13 @@ from intersector.collaboratives import services
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "library"
 
 
+@pytest.fixture(autouse=True)
+def fast_passwords(settings):
+    # The real hasher is slow on purpose, and every test here makes six accounts; no test here
+    # signs in through a server in another process, which would not know this hasher.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture
 def toolkit(db):
     """The starter toolkit's stages and tools (content/library/toolkit.yaml), nothing else."""
