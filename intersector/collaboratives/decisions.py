@@ -187,6 +187,7 @@ def check_threshold(threshold, threshold_of=100, rule=rules.AT_LEAST):
 # The threshold as the form offers it, in plain words: {choice: (threshold, out of, rule)}; the
 # last two take the percentage written beside them.
 PLAIN_THRESHOLDS = {"more-than-half": (50, 100, rules.MORE_THAN), "two-thirds": (2, rules.THIRDS, rules.AT_LEAST),
+                    "one-third": (1, rules.THIRDS, rules.AT_LEAST),
                     "at-least": (None, 100, rules.AT_LEAST), "more-than": (None, 100, rules.MORE_THAN)}
 
 
@@ -206,7 +207,7 @@ def plain_threshold(threshold, out_of, rule):
     for choice, share in PLAIN_THRESHOLDS.items():
         if share == (threshold, out_of, rule):
             return choice
-    if out_of != 100:  # one-third: written as a percentage in the form, rounded up
+    if out_of != 100:  # thirds with "more than" (from a charter): the nearest percentage, rounded up
         return "at-least"
     return rule
 

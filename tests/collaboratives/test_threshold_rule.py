@@ -224,3 +224,17 @@ def test_existing_decisions_become_at_least_and_charter_rules_say_what_the_chart
     assert (decision.threshold, decision.threshold_of, decision.threshold_rule) == (66, 100, "at-least")
     assert [(r.threshold, r.threshold_of, r.threshold_rule) for r in DecisionRules.objects.order_by("pk")] == [
         (50, 100, "more-than"), (2, 3, "at-least"), (51, 100, "at-least")]  # a convenor's 51 % stays theirs
+
+
+@pytest.mark.django_db
+def test_the_convenor_chooses_one_third_exactly(client, collaborative, people):
+    client.force_login(people["convenor"])
+    page = client.get(f"/collaborate/{collaborative.slug}/decisions/new/").content.decode()
+    assert 'name="share" value="one-third"' in page and "At least one-third (1 of 3, 2 of 6, 34 of 100)" in page
+    response = client.post(f"/collaborate/{collaborative.slug}/decisions/new/", proposal(share="one-third"))
+    assert response.status_code == 302
+    decision = Decision.objects.get()
+    assert (decision.threshold, decision.threshold_of, decision.threshold_rule) == (1, 3, "at-least")
+    assert "An option needs at least one-third of the votes" in client.get(decision.get_absolute_url()).content.decode()
+    assert rules.votes_needed(1, 3, "at-least", 100) == 34 and rules.votes_needed(1, 3, "at-least", 3) == 1
+
