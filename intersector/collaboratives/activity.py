@@ -155,16 +155,20 @@ def page(collaborative, number):
 # --- The e-mail digest -----------------------------------------------------------------------
 
 
-def set_digest(member, digest):
-    """The person's choice: no e-mail, or a digest once a day or once a week. A new choice
-    starts from now: the first digest lists what changed after it."""
+def set_digest(member, digest, language=""):
+    """The person's choice: no e-mail, or a digest once a day or once a week, written in
+    `language` (the page's, when chosen on a page). A new choice starts from now: the first
+    digest lists what changed after it."""
     if member is None:
         raise Refused(_("Only people who take part in this collaborative have settings here."), status=403)
     if digest not in Digest.values:
         raise Refused(_("Choose no e-mail, once a day or once a week."), status=400)
+    if language not in dict(settings.LANGUAGES):
+        language = member.digest_language
     if digest != member.digest:
         member.digest, member.digest_sent_at = digest, timezone.now()
-        member.save(update_fields=["digest", "digest_sent_at"])
+    member.digest_language = language
+    member.save(update_fields=["digest", "digest_sent_at", "digest_language"])
     return member
 
 
@@ -194,13 +198,13 @@ def send_digest(member, now=None):
     if not claimed:
         return 0
     collaborative = member.collaborative
-    rows = changes(collaborative, since=since, until=now, limit=DIGEST_MOST + 1)
-    if not rows:
-        return 0
     site = settings.WAGTAILADMIN_BASE_URL.rstrip("/")  # SITE_URL
     link = site + reverse("collaboratives:activity", args=[collaborative.slug])
     settings_link = site + reverse("collaboratives:my_settings", args=[collaborative.slug])
-    with override(settings.LANGUAGE_CODE):  # people have no language of their own yet: the site's
+    with override(member.digest_language or settings.LANGUAGE_CODE):  # the changes' words too
+        rows = changes(collaborative, since=since, until=now, limit=DIGEST_MOST + 1)
+        if not rows:
+            return 0
         lines = [f"- {timezone.localtime(ch.at):%Y-%m-%d %H:%M} {ch.text}" for ch in rows[:DIGEST_MOST]]
         if len(rows) > DIGEST_MOST:
             lines.append(_("…and more: see them all on the page below."))

@@ -125,6 +125,8 @@ class Member(models.Model):
     # The person's e-mail digest of what changed here (activity.py), and up to when it was sent.
     digest = models.CharField(_("e-mail digest"), max_length=10, choices=Digest.choices, default=Digest.NONE)
     digest_sent_at = models.DateTimeField(null=True, blank=True)
+    # The language of the page the person chose the digest on: the e-mail is written in it.
+    digest_language = models.CharField(max_length=12, blank=True, default="")
 
     class Meta:
         ordering = ["partner__organisation__name", "role", "name"]

@@ -3,7 +3,7 @@ settings there (the e-mail digest). activity.py reads the changes and sends the 
 
 from django.contrib import messages
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext as _
+from django.utils.translation import get_language, gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_safe
 
@@ -38,7 +38,7 @@ def my_settings(request, slug):
     if member is None:
         raise Refused(_("Only people who take part in this collaborative have settings here."), status=403)
     if request.method == "POST":
-        feed.set_digest(member, request.POST.get("digest"))
+        feed.set_digest(member, request.POST.get("digest"), language=get_language())
         messages.success(request, _("Saved. %(choice)s.") % {"choice": member.get_digest_display()})
         return redirect("collaboratives:my_settings", collaborative.slug)
     return render(request, "collaboratives/settings.html", {

@@ -120,6 +120,26 @@ def test_the_digest_mails_what_changed_since_the_last_once(collaborative, mailou
     assert rep.digest_sent_at == now + timedelta(days=1)
 
 
+def test_the_digest_comes_in_the_language_it_was_chosen_in(client, people, collaborative, mailoutbox):
+    url = f"/collaborate/{collaborative.slug}/settings/"
+    client.force_login(people["rep"])
+    page = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    assert "Envíeme por correo" in page or "lang=\"es\"" in page
+    assert client.post(url, {"digest": "daily"}, HTTP_ACCEPT_LANGUAGE="es").status_code == 302
+    rep = Member.objects.get(user=people["rep"], collaborative=collaborative)
+    assert rep.digest_language == "es"
+    _proposal(collaborative, "Carriles bus en la calle Mayor")
+    assert activity.send_due_digests(rep.digest_sent_at + timedelta(days=1)) == (1, 0)
+    mail = mailoutbox[-1]
+    assert mail.subject == "Qué cambió en Clean Air Compact"
+    assert "abrió la propuesta «Carriles bus en la calle Mayor» a votación" in mail.body
+    assert "opened the proposal" not in mail.body
+    # Saved again from an English page: the next digest is in English.
+    assert client.post(url, {"digest": "daily"}, HTTP_ACCEPT_LANGUAGE="en").status_code == 302
+    rep.refresh_from_db()
+    assert rep.digest_language == "en"
+
+
 def test_weekly_digests_wait_a_week_and_ended_roles_get_none(collaborative, mailoutbox):
     c = collaborative
     rep, alt = c.members.get(role="representative"), c.members.get(role="alternate")
