@@ -6,7 +6,7 @@ Partners' reports show them all; reports for funders and the public only those a
 
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, ngettext
 
 from intersector.collaboratives import results as measures
 from intersector.collaboratives.report_sections import _day
@@ -21,7 +21,8 @@ def commitments(report):
     today = timezone.localdate()
     done = sum(1 for c in rows if c.status == c.Status.DONE)
     late = [c for c in rows if c.is_overdue(today)]
-    blocks = [Paragraph(_("%(n)s commitments: %(done)s done, %(late)s overdue.") % {
+    blocks = [Paragraph(ngettext("%(n)s commitment: %(done)s done, %(late)s overdue.",
+                                 "%(n)s commitments: %(done)s done, %(late)s overdue.", len(rows)) % {
         "n": len(rows), "done": done, "late": len(late)})]
     if report.form != DETAILED:
         if late:

@@ -168,6 +168,7 @@ def add_result(collaborative, *, title, parent=None, weight=None, status=Result.
         raise Refused(_("Choose the result's status."), status=400)
     weight = number(weight, _("weight"), required=False, least=0)
     progress = percent(progress) if progress not in (None, "") else DEFAULT_PROGRESS.get(status, 0)
+    _check_started(status, progress)
     with transaction.atomic():
         if collaborative.results.count() >= MAX_RESULTS:
             raise Refused(_("This collaborative has %(n)s results, the most it can hold.") % {"n": MAX_RESULTS},
@@ -178,13 +179,22 @@ def add_result(collaborative, *, title, parent=None, weight=None, status=Result.
                                      order=siblings.count())
 
 
+def _check_started(status, progress):
+    # "Not started" beside "40% done" reads as a mistake on every page and report that shows both.
+    if status == Result.Status.NOT_STARTED and progress > 0:
+        raise Refused(_("A result with progress has started: choose On track, At risk or Off track as its "
+                        "status, or set its progress to 0."), status=400)
+
+
 def update_result(result, *, status, progress=None, weight=None):
     """A result's status, its own progress (blank: the status's default) and its weight."""
     if status not in Result.Status.values:
         raise Refused(_("Choose the result's status."), status=400)
     if progress in (None, ""):
         progress = DEFAULT_PROGRESS.get(status, result.progress)
-    result.status, result.progress = status, percent(progress)
+    progress = percent(progress)
+    _check_started(status, progress)
+    result.status, result.progress = status, progress
     result.weight = number(weight, _("weight"), required=False, least=0)
     result.save(update_fields=["status", "progress", "weight"])
     return result

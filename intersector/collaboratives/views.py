@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import login
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
-from django.db.models import Count, F, Prefetch
+from django.db.models import Case, Count, F, Prefetch, Value, When
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.html import escape
@@ -105,7 +105,10 @@ PARTNER_PAGE = 60  # partners a page lists, group by group: 480 with their peopl
 def _partners_context(collaborative, member, page_number=None, chosen_partner=None):
     """One page of the partners, in their interest groups (groups in order, then those in none),
     each group's heading with its whole count; groups without partners on the last page."""
-    people = Member.objects.order_by("role", "name")
+    # The one who decides for the partner first, then who stands in, then who follows (not A to Z).
+    rank = Case(*(When(role=role, then=Value(n)) for n, role in enumerate(
+        (Member.Role.REPRESENTATIVE, Member.Role.ALTERNATE, Member.Role.OBSERVER))), default=Value(3))
+    people = Member.objects.order_by(rank, "name")
     ordered = (collaborative.partners.select_related("organisation", "group")
                .order_by(F("group__order").asc(nulls_last=True), "group__name", "organisation__name", "pk"))
     page = Paginator(ordered.prefetch_related(Prefetch("people", queryset=people)), PARTNER_PAGE

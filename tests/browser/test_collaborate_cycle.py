@@ -93,6 +93,9 @@ def set_up(desk, url):
         desk.get_by_label(role, exact=True).check()
         desk.get_by_role("button", name="Add the person").click()
         desk.get_by_text(f"Sent {name} an invitation by e-mail.").wait_for()
+    chamber = desk.get_by_role("row").filter(has_text="River City Chamber")
+    # The representative first, then the alternate (not A to Z by role, which put alternates first).
+    assert chamber.locator("li").all_inner_texts()[0].startswith("Dana Ortiz – Representative")
     look(desk, "partners")
 
 
@@ -174,12 +177,14 @@ def test_a_convenor_and_two_partners_walk_the_whole_cycle(live_server, new_page,
         box = desk.locator("details").filter(has=desk.locator("summary", has_text="Add a result"))
         box.locator("summary").click()
         box.get_by_label("Result", exact=True).fill(title)
+        box.get_by_label("Status", exact=True).select_option(label="On track")
         box.get_by_label("Progress (%)", exact=True).fill(progress)
         if title != SECRET:
             box.get_by_label("Show in reports for funders and the public").check()
         box.get_by_role("button", name="Add the result").click()
         desk.get_by_text(title).first.wait_for()
-    desk.get_by_text("40% done").first.wait_for()
+    card = desk.locator(".result-card", has_text="Bus lanes on Main Street")
+    assert card.locator(".status").inner_text() == "On track" and card.get_by_text("40% done").is_visible()
     look(desk, "results")
     phone.get_by_role("link", name="Commitments").click()
     phone.get_by_text("Count the riders on Main Street every month.").wait_for()
@@ -235,6 +240,7 @@ def test_a_convenor_and_two_partners_walk_the_whole_cycle(live_server, new_page,
     # Dana reads the partners' report in Spanish on her phone.
     phone.goto(url + home + "reports/partners/detailed/")
     assert SECRET in phone.content()
+    phone.get_by_text("1 commitment: 0 done, 0 overdue.").wait_for()  # one, not "1 commitments"
     with phone.expect_navigation():
         phone.get_by_label("Language").select_option("es")
     assert phone.evaluate("document.documentElement.lang") == "es"

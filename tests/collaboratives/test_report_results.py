@@ -28,7 +28,7 @@ def measured(collaborative):
     c.commitment = commitments.make_commitment(c, convenor, what=COMMITMENT,
                                                due=timezone.localdate() + timedelta(days=10), partner=c.chamber)
     c.result = parent = results.add_result(c, title=RESULT)
-    results.add_result(c, title=SUB_RESULT, parent=parent, progress=40)
+    results.add_result(c, title=SUB_RESULT, parent=parent, progress=40, status="on-track")
     c.indicator = indicator = results.add_indicator(c, title=INDICATOR, unit="µg/m³", baseline=Decimal("12"), target=Decimal("8"))
     results.add_actual(indicator, convenor, on=timezone.localdate(), value=Decimal("10"))
     return c

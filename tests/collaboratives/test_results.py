@@ -74,8 +74,8 @@ def test_the_chart_puts_the_first_figure_left_the_last_right_and_the_target_abov
 @pytest.fixture
 def tree(collaborative):
     top = results.add_result(collaborative, title="Cleaner air near schools")
-    results.add_result(collaborative, title="Trees planted", parent=top, progress=80, weight=3)
-    results.add_result(collaborative, title="Monitors placed", parent=top, progress=20)
+    results.add_result(collaborative, title="Trees planted", parent=top, progress=80, weight=3, status="on-track")
+    results.add_result(collaborative, title="Monitors placed", parent=top, progress=20, status="at-risk")
     return top
 
 
@@ -95,7 +95,8 @@ def test_the_convenor_adds_nested_results_up_to_the_limit(client, collaborative,
     base = f"/collaborate/{collaborative.slug}/results/"
     parent = tree
     for level in range(2, results.MAX_DEPTH + 1):
-        response = c.post(base + "new/", {"title": f"Level {level}", "parent": parent.pk, "progress": "40"})
+        response = c.post(base + "new/", {"title": f"Level {level}", "parent": parent.pk, "progress": "40",
+                                        "status": "on-track"})
         assert response.status_code == 302
         parent = collaborative.results.get(title=f"Level {level}")
     response = c.post(base + "new/", {"title": "Too deep", "parent": parent.pk})
@@ -120,6 +121,23 @@ def test_a_done_result_defaults_to_100_and_the_progress_is_checked(client, colla
     response = c.post(url, {"status": "on-track", "progress": "140"})
     assert response.status_code == 400 and "from 0 to 100" in response.content.decode()
     assert signed_in(client, people["rep"]).post(url, {"status": "done"}).status_code == 403
+
+
+def test_progress_on_a_result_not_started_is_refused_and_nothing_changes(client, collaborative, people, tree):
+    c = signed_in(client, people["convenor"])
+    base = f"/collaborate/{collaborative.slug}/results/"
+    response = c.post(base + "new/", {"title": "Bus lanes", "status": "not-started", "progress": "40"})
+    assert response.status_code == 400 and "A result with progress has started" in response.content.decode()
+    assert 'value="Bus lanes"' in response.content.decode()  # what was typed is still in the form
+    assert not collaborative.results.filter(title="Bus lanes").exists()
+    leaf = collaborative.results.get(title="Monitors placed")
+    response = c.post(f"{base}{leaf.pk}/", {"status": "not-started", "progress": "20"})
+    assert response.status_code == 400 and "or set its progress to 0" in response.content.decode()
+    leaf.refresh_from_db()
+    assert (leaf.status, leaf.progress) == ("at-risk", 20)
+    assert c.post(f"{base}{leaf.pk}/", {"status": "not-started", "progress": ""}).status_code == 302
+    leaf.refresh_from_db()
+    assert (leaf.status, leaf.progress) == ("not-started", 0)
 
 
 def test_indicators_with_figures_and_a_chart_anyone_can_read(client, collaborative, people):
