@@ -123,6 +123,7 @@ def test_a_wave_answered_by_sector_shows_bands_a_split_and_the_gap(client, colla
     # (otherwise the total minus business would give the two away).
     second = row_of(page, health.factors()[1].statement)
     assert second.count("fewer than 3 answers") == 2 and "3.0" in second
+    assert "no figure can be shown" not in page  # eight answered: figures show
     assert "Business" in page and "Government" in page
 
 
@@ -167,6 +168,7 @@ def test_with_two_answers_no_figure_gives_them_away(client, collaborative, peopl
     page = close(client, people, collaborative, wave)
     first = row_of(page, health.factors()[0].statement)
     assert "fewer than 3 answers" in first and "3.0" not in first and "5" not in first.replace("5 ", "")
+    assert "Fewer than 3 people answered, so no figure can be shown" in page  # said once, with what to do
 
 
 def test_bad_answers_are_refused_with_what_was_chosen_kept(client, collaborative, people):
