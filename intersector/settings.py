@@ -301,6 +301,7 @@ AGREEMENT_INVITE_DAYS = int(env("AGREEMENT_INVITE_DAYS", "14"))
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", _("English")), ("es", _("Spanish"))]
 LOCALE_PATHS = [BASE_DIR / "intersector" / "locale"]
+FORMAT_MODULE_PATH = ["intersector.formats"]  # long dates in each language's own order
 # The language someone picks (the site's menu, a phone's switch) lasts a year, not one browser
 # session: a phone that closes its browser mid-workshop comes back in the language it chose.
 LANGUAGE_COOKIE_AGE = 365 * 24 * 3600

@@ -34,7 +34,7 @@ def signature_line(partner):
     if not partner.has_signed:
         return ""
     line = _("Signed on the platform, %(date)s") % {
-        "date": date_format(timezone.localtime(partner.signed_at), "j F Y, H:i")}
+        "date": date_format(timezone.localtime(partner.signed_at), "DATETIME_FORMAT")}
     record = partner.signoff
     if record is not None:
         line += ". " + _("Identified by: %(how)s") % {"how": record.get_how_display()}

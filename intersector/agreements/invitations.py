@@ -197,7 +197,7 @@ def reset_partner_access(agreement, partner_id, *, by):
 def _partner_mail(agreement, inviter, partner, link):
     values = {"name": partner.representative, "partner": partner.name, "agreement": agreement.name,
               "link": link, "inviter": inviter.name if inviter else _("A partner"),
-              "until": date_format(timezone.localtime(partner.invite_expires), "j F Y")}
+              "until": date_format(timezone.localtime(partner.invite_expires), "DATE_FORMAT")}
     subject = _("Invitation to write the agreement \"%(agreement)s\"") % values
     body = _("Hello %(name)s,\n\n%(inviter)s invites you to write the partnering agreement "
              "\"%(agreement)s\" on Intersector, taking part as %(partner)s. You do not need an "
@@ -244,7 +244,7 @@ def _send_guest_invite(agreement, partner, guest, link):
              "The link is for you only: the first browser or account that opens it keeps it. It "
              "works until %(until)s. If you did not expect this message, ignore it.") % {
         "name": guest.name, "partner": partner.name, "what": what, "agreement": agreement.name,
-        "link": link, "until": date_format(timezone.localtime(guest.invite_expires), "j F Y")}
+        "link": link, "until": date_format(timezone.localtime(guest.invite_expires), "DATE_FORMAT")}
     send_mail(_("Invitation to the agreement \"%(agreement)s\"") % {"agreement": agreement.name},
               body, None, [guest.email])
 

@@ -308,4 +308,4 @@ def _docx_block(document, block):
 def _meta_line(report):
     return _("For: %(audience)s · %(form)s · made on %(day)s") % {
         "audience": report.audience_label, "form": report.form_label,
-        "day": date_format(timezone.localtime(report.made_at), "j F Y")}
+        "day": date_format(timezone.localtime(report.made_at), "DATE_FORMAT")}

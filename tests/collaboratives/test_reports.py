@@ -257,3 +257,15 @@ def test_the_demonstrations_public_report_is_built_quickly(client, toolkit):
         print(f"\nthe demonstration's public {form} report as PDF: {seconds:.2f} s (target < 3 s)")
         text = pdf_text(response.content)
         assert "Health check 1" in text and "48 organisations" in text
+
+
+def test_a_report_s_date_reads_in_the_reader_s_language(client, people, log):
+    client.force_login(people["rep"])
+    url = f"/collaborate/{log.slug}/reports/partners/update/"
+    today = timezone.localdate()
+    english = client.get(url, HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"made on {today.day} {today:%B} {today.year}" in english
+    spanish = client.get(url, HTTP_ACCEPT_LANGUAGE="es").content.decode()
+    month = ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre",
+             "noviembre", "diciembre"][today.month - 1]
+    assert f"hecho el {today.day} de {month} de {today.year}" in spanish
