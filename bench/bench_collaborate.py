@@ -179,12 +179,14 @@ def pages(collaborative):
     from django.urls import reverse
 
     from intersector.collaboratives.models import HealthResponse, Member, Vote, WorksheetVersion
+    from intersector.collaboratives.models_network import NetworkTie
 
     slug = collaborative.slug
     c = collaborative
     biggest = c.decisions.order_by("opened_at").first()
     sheet = c.worksheets.select_related("step", "tool").first()
     wave = c.health_waves.first()
+    network = c.network_waves.first()
     found = [
         ("home", reverse("collaboratives:home", args=[slug]),
          c.partners.select_related("organisation", "group")),
@@ -199,6 +201,13 @@ def pages(collaborative):
         ("health check", reverse("collaboratives:health", args=[slug]), c.health_waves.all()),
         ("health results", reverse("collaboratives:health_results", args=[slug, wave.number]),
          HealthResponse.objects.filter(wave=wave)),
+        ("commitments", reverse("collaboratives:commitments", args=[slug]),
+         c.commitments.select_related("partner__organisation")),
+        ("results and indicators", reverse("collaboratives:results", args=[slug]), c.results.all()),
+        ("network survey", reverse("collaboratives:network", args=[slug]), c.network_waves.all()),
+        ("network map", reverse("collaboratives:network_results", args=[slug, network.number]),
+         NetworkTie.objects.filter(answer__wave=network)),
+        ("what changed", reverse("collaboratives:activity", args=[slug]), c.decisions.order_by("-opened_at")[:50]),
         ("API: decisions, first page", f"/api/collaboratives/{slug}/decisions", c.decisions.all()[:50]),
         ("API: partners, first page", f"/api/collaboratives/{slug}/partners",
          c.partners.select_related("organisation", "group")[:50]),
