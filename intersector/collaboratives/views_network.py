@@ -165,11 +165,8 @@ def _export_name(wave, kind):
     return f"{wave.collaborative.slug}-network-{wave.number}-{kind}"
 
 
-@never_cache
-def network_export(request, slug, number, kind):
-    collaborative = _collaborative(slug)
-    access.check(request.user, collaborative, "manage")
-    wave = _wave(collaborative, number)
+def export_response(wave, kind):
+    """One of a wave's downloads (the API's export answers with the same files)."""
     if kind == "edges.csv":
         return csv_response(_export_name(wave, kind), network.EDGE_COLUMNS, network.edge_rows(wave))
     if kind == "nodes.csv":
@@ -179,3 +176,10 @@ def network_export(request, slug, number, kind):
         response["Content-Disposition"] = f'attachment; filename="{_export_name(wave, "network.gexf")}"'
         return response
     raise Refused(_("We could not find that download."), status=404)
+
+
+@never_cache
+def network_export(request, slug, number, kind):
+    collaborative = _collaborative(slug)
+    access.check(request.user, collaborative, "manage")
+    return export_response(_wave(collaborative, number), kind)

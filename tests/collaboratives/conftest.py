@@ -1,7 +1,10 @@
 from pathlib import Path
 
+import json
+
 import pytest
 
+from intersector.api.services import create_token
 from intersector.collaboratives import services
 
 CONTENT = Path(__file__).resolve().parents[2] / "content" / "library"
@@ -51,3 +54,25 @@ def collaborative(toolkit, people):
     c.other = other
     c.chamber, c.lung = chamber, lung
     return c
+
+
+@pytest.fixture
+def api(client, people):
+    """api(who).get(path) / .post(path, body): as that person's script (an API token)."""
+    secrets = {}
+
+    class As:
+        def __init__(self, who):
+            self.headers = {}
+            if who is not None:
+                if who not in secrets:
+                    secrets[who] = create_token(people[who], "Script")[1]
+                self.headers = {"Authorization": f"Bearer {secrets[who]}"}
+
+        def get(self, path, **query):
+            return client.get(path, query, headers=self.headers)
+
+        def post(self, path, body=None):
+            return client.post(path, json.dumps(body or {}), content_type="application/json", headers=self.headers)
+
+    return As

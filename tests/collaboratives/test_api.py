@@ -10,35 +10,12 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from intersector.api.services import create_token
 from intersector.collaboratives import decisions
 from intersector.collaboratives.models import Decision, Member, Partner, Vote
 
 pytestmark = pytest.mark.django_db
 
 BASE = "/api/collaboratives"
-
-
-@pytest.fixture
-def api(client, people):
-    """api(who).get(path) / .post(path, body): as that person's script (an API token)."""
-    secrets = {}
-
-    class As:
-        def __init__(self, who):
-            self.headers = {}
-            if who is not None:
-                if who not in secrets:
-                    secrets[who] = create_token(people[who], "Script")[1]
-                self.headers = {"Authorization": f"Bearer {secrets[who]}"}
-
-        def get(self, path, **query):
-            return client.get(path, query, headers=self.headers)
-
-        def post(self, path, body=None):
-            return client.post(path, json.dumps(body or {}), content_type="application/json", headers=self.headers)
-
-    return As
 
 
 def later(days=3):

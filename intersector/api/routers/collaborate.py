@@ -10,14 +10,13 @@ exactly what its person can do on the site, and nothing more.
 from datetime import date, datetime
 from typing import List, Literal, Optional
 
-from django.core.paginator import EmptyPage, Paginator
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
-from pydantic import ConfigDict
 
 from intersector.accounts.models import Sector
+from intersector.api.routers.collaborate_common import Body, Paging, answers, page_schema, paged, read, seen
 from intersector.api.routers.me import ErrorOut
 from intersector.api.routers.params import RequiredText as Required
 from intersector.api.routers.params import Email, Text
@@ -27,20 +26,6 @@ from intersector.collaboratives.views import _collaborative
 from intersector.refusals import Refused
 
 router = Router(tags=["collaborate"])
-MAX_PAGE_SIZE = 100
-
-# The refusals every route may give (besides the 400 and 429 the API adds to all): no
-# credentials, a role that does not allow it, a collaborative or object not found (or not
-# shown to this person), a state that does not allow it (a closed decision), a body not as described.
-REFUSALS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def read(schema):
-    return {200: schema, **REFUSALS}
-
-
-def answers(status, schema):
-    return {status: schema, **REFUSALS, 409: ErrorOut}
 
 
 # --- What comes back -------------------------------------------------------------------------
@@ -154,31 +139,13 @@ class VoteOut(Schema):
     state_label: str
 
 
-def _page_schema(name, item):
-    return type(name, (Schema,), {"__annotations__": {
-        "count": int, "page": int, "pages": int, "next": Optional[str], "previous": Optional[str],
-        "results": List[item]}})
-
-
-PartnerPage = _page_schema("PartnerPage", PartnerOut)
-MemberPage = _page_schema("MemberPage", MemberOut)
-DecisionPage = _page_schema("DecisionPage", DecisionOut)
-VotePage = _page_schema("VotePage", VoteOut)
-
-
-class Paging(Schema):
-    page: int = Field(1, ge=1, description="The page number, from 1.")
-    page_size: int = Field(50, ge=1, le=MAX_PAGE_SIZE, description=f"Results per page, 1 to {MAX_PAGE_SIZE}.")
+PartnerPage = page_schema("PartnerPage", PartnerOut)
+MemberPage = page_schema("MemberPage", MemberOut)
+DecisionPage = page_schema("DecisionPage", DecisionOut)
+VotePage = page_schema("VotePage", VoteOut)
 
 
 # --- What goes in ----------------------------------------------------------------------------
-
-
-class Body(Schema):
-    """A request body: only the fields described (anything else is a 422 naming it, not silently
-    dropped; a misspelt field would otherwise be lost without a word)."""
-
-    model_config = ConfigDict(extra="forbid")
 
 
 class CollaborativeIn(Body):
@@ -252,32 +219,6 @@ class OutcomeIn(Body):
 
 
 # --- Helpers ---------------------------------------------------------------------------------
-
-
-def _seen(request, slug, action="see"):
-    """The collaborative and the caller's Member row (None for a demonstration's visitor), or the
-    same refusal the pages give."""
-    collaborative = _collaborative(slug)
-    return collaborative, access.check(request.auth, collaborative, action)
-
-
-def _paged(request, queryset, paging, serialise):
-    paginator = Paginator(queryset, paging.page_size)
-    try:
-        page = paginator.page(paging.page)
-    except EmptyPage:
-        raise Refused(_("There is no page %(n)s: the last page is %(last)s.") % {
-            "n": paging.page, "last": paginator.num_pages}, status=404) from None
-
-    def link(number):
-        query = request.GET.copy()
-        query["page"] = number
-        return request.build_absolute_uri(request.path + "?" + query.urlencode())
-
-    return {"count": paginator.count, "page": page.number, "pages": paginator.num_pages,
-            "next": link(page.next_page_number()) if page.has_next() else None,
-            "previous": link(page.previous_page_number()) if page.has_previous() else None,
-            "results": [serialise(item) for item in page.object_list]}
 
 
 def _collaborative_out(request, collaborative, member, full=True):
@@ -384,14 +325,14 @@ def collaborative_detail(request, slug: Text):
 
 @router.get("/collaboratives/{slug}/groups", response=read(List[GroupOut]), summary="Interest groups")
 def group_list(request, slug: Text):
-    collaborative, _member = _seen(request, slug)
+    collaborative, _member = seen(request, slug)
     return [{"id": g.pk, "name": g.name} for g in collaborative.groups.all()]
 
 
 @router.post("/collaboratives/{slug}/groups", response=answers(201, GroupOut), summary="Add an interest group",
              description="Convenors only. A name already used (in any case) is a 409.")
 def group_create(request, slug: Text, data: GroupIn):
-    collaborative, _member = _seen(request, slug, "manage")
+    collaborative, _member = seen(request, slug, "manage")
     group = services.add_group(collaborative, data.name)
     return Status(201, {"id": group.pk, "name": group.name})
 
@@ -399,15 +340,15 @@ def group_create(request, slug: Text, data: GroupIn):
 @router.get("/collaboratives/{slug}/partners", response=read(PartnerPage), summary="Partners",
             description="The partner organisations by name, with their sector and interest group, paged.")
 def partner_list(request, slug: Text, paging: Query[Paging]):
-    collaborative, _member = _seen(request, slug)
+    collaborative, _member = seen(request, slug)
     partners = collaborative.partners.select_related("organisation", "group").order_by("organisation__name", "pk")
-    return _paged(request, partners, paging, _partner_out)
+    return paged(request, partners, paging, _partner_out)
 
 
 @router.post("/collaboratives/{slug}/partners", response=answers(201, PartnerOut), summary="Add a partner",
              description="Convenors only. An organisation that is already a partner is a 409.")
 def partner_create(request, slug: Text, data: PartnerIn):
-    collaborative, _member = _seen(request, slug, "manage")
+    collaborative, _member = seen(request, slug, "manage")
     group = None
     if data.group is not None:
         group = collaborative.groups.filter(pk=data.group).first()
@@ -421,10 +362,10 @@ def partner_create(request, slug: Text, data: PartnerIn):
             description="Convenors and the people of each partner (representatives, alternates, "
                         "observers) with their dates, paged. E-mail addresses are shown to convenors only.")
 def member_list(request, slug: Text, paging: Query[Paging]):
-    collaborative, member = _seen(request, slug)
+    collaborative, member = seen(request, slug)
     manage = access.can(member, "manage")
     people = collaborative.members.order_by("partner_id", "role", "name", "pk")
-    return _paged(request, people, paging, lambda person: _member_out(person, manage))
+    return paged(request, people, paging, lambda person: _member_out(person, manage))
 
 
 @router.post("/collaboratives/{slug}/members", response=answers(201, NewMemberOut), summary="Add a person",
@@ -434,7 +375,7 @@ def member_list(request, slug: Text, paging: Query[Paging]):
                          "say them: everyone but a convenor needs a partner, and an end date may not "
                          "come before the start date (each a 400 saying which).")
 def member_create(request, slug: Text, data: MemberIn):
-    collaborative, _member = _seen(request, slug, "manage")
+    collaborative, _member = seen(request, slug, "manage")
     partner = None
     if data.partner is not None:
         partner = collaborative.partners.filter(pk=data.partner).first()
@@ -456,7 +397,7 @@ def member_create(request, slug: Text, data: MemberIn):
              description="Convenors only. The role ends on the day given (today when left out); the "
                          "last convenor cannot leave (409).")
 def member_end(request, slug: Text, member_id: int, data: EndIn):
-    collaborative, _member = _seen(request, slug, "manage")
+    collaborative, _member = seen(request, slug, "manage")
     person = collaborative.members.filter(pk=member_id).first()
     if person is None:
         raise Refused(_("We could not find that person in this collaborative."), status=404)
@@ -469,14 +410,14 @@ def member_end(request, slug: Text, member_id: int, data: EndIn):
 @router.get("/collaboratives/{slug}/decisions", response=read(DecisionPage), summary="Decision log",
             description="Newest first, paged. A decision past its closing time is closed when looked at.")
 def decision_list(request, slug: Text, paging: Query[Paging]):
-    collaborative, _member = _seen(request, slug)
+    collaborative, _member = seen(request, slug)
     log = collaborative.decisions.prefetch_related("options").order_by("-opened_at", "-pk")
 
     def serialise(decision):
         decision.collaborative = collaborative
         return _decision_out(request, decisions.close_if_due(decision))
 
-    return _paged(request, log, paging, serialise)
+    return paged(request, log, paging, serialise)
 
 
 @router.post("/collaboratives/{slug}/decisions", response=answers(201, DecisionOut), summary="Open a proposal",
@@ -487,7 +428,7 @@ def decision_list(request, slug: Text, paging: Query[Paging]):
                          "in thirds of 0 to 3, and no threshold of more than all the votes (more-than with "
                          "the threshold equal to `threshold_of`).")
 def decision_create(request, slug: Text, data: DecisionIn):
-    collaborative, member = _seen(request, slug, "manage")
+    collaborative, member = seen(request, slug, "manage")
     decision = decisions.open_decision(
         collaborative, member, title=data.title, text=data.text, kind=data.kind, closes_at=_aware(data.closes_at),
         options=data.options, quorum=data.quorum, threshold=data.threshold, threshold_of=data.threshold_of,
@@ -500,7 +441,7 @@ def decision_create(request, slug: Text, data: DecisionIn):
 @router.get("/collaboratives/{slug}/decisions/{decision_id}", response=read(DecisionOut),
             summary="A decision", description="With the standing count while it is open.")
 def decision_detail(request, slug: Text, decision_id: int):
-    collaborative, _member = _seen(request, slug)
+    collaborative, _member = seen(request, slug)
     decision = _decision(collaborative, decision_id)
     tally = decisions.current_outcome(decision).as_dict() if decision.status == Decision.Status.OPEN else None
     return _decision_out(request, decision, tally)
@@ -510,10 +451,10 @@ def decision_detail(request, slug: Text, decision_id: int):
             summary="Votes on a decision",
             description="Every vote ever cast, oldest first, with whether it counts and why not.")
 def vote_list(request, slug: Text, decision_id: int, paging: Query[Paging]):
-    collaborative, _member = _seen(request, slug)
+    collaborative, _member = seen(request, slug)
     decision = _decision(collaborative, decision_id)
     votes = decision.votes.select_related("member", "partner__organisation").order_by("cast_at", "pk")
-    return _paged(request, votes, paging, _vote_out)
+    return paged(request, votes, paging, _vote_out)
 
 
 @router.post("/collaboratives/{slug}/decisions/{decision_id}/votes", response=answers(201, VoteOut),
@@ -527,7 +468,7 @@ def vote_list(request, slug: Text, decision_id: int, paging: Query[Paging]):
                          "(at least one dot, no more than the decision's dots) or a score (every option "
                          "from 1 to 5).")
 def vote_create(request, slug: Text, decision_id: int, data: VoteIn):
-    collaborative, member = _seen(request, slug, "decide")
+    collaborative, member = seen(request, slug, "decide")
     decision = _decision(collaborative, decision_id)
     option = decision.options.filter(pk=data.option).first() if data.option is not None else None
     vote = decisions.cast_vote(decision, member, choice=data.choice, option=option, reason=data.reason,
@@ -541,7 +482,7 @@ def vote_create(request, slug: Text, decision_id: int, data: VoteIn):
              description="Convenors only. The outcome is fixed from the counted votes; closing a closed "
                          "decision is a 409.")
 def decision_close(request, slug: Text, decision_id: int):
-    collaborative, member = _seen(request, slug, "manage")
+    collaborative, member = seen(request, slug, "manage")
     decision = decisions.close_decision(_decision(collaborative, decision_id), member)
     decision.collaborative = collaborative
     return _decision_out(request, decision)
@@ -552,7 +493,7 @@ def decision_close(request, slug: Text, decision_id: int):
              description="Convenors only, once the decision is closed (else 409): the outcome statement "
                          "and a review date from today on. Each edit is kept in the decision's history.")
 def decision_outcome(request, slug: Text, decision_id: int, data: OutcomeIn):
-    collaborative, member = _seen(request, slug, "manage")
+    collaborative, member = seen(request, slug, "manage")
     decision = decisions.write_outcome(_decision(collaborative, decision_id), member, statement=data.statement,
                                        review_on=data.review_on)
     decision.collaborative = collaborative
