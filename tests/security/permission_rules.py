@@ -403,6 +403,38 @@ RULES = {
         post={"choice": "agree"}),
     "POST /api/collaboratives/{slug}/decisions/{decision_id}/close": api_convenor(),
     "POST /api/collaboratives/{slug}/decisions/{decision_id}/outcome": api_convenor(post={"statement": "Hijacked"}),
+    # Commitments, results and indicators (collaborate_results.py): as their pages. The chamber's
+    # representative holds the world's commitment, so records its progress; observers never do.
+    "GET /api/collaboratives/{slug}/commitments": api_collaborative(),
+    "POST /api/collaboratives/{slug}/commitments": api_convenor(post={"what": "Intruder commitment",
+                                                                      "due": "2099-01-01"}),
+    "GET /api/collaboratives/{slug}/commitments/{commitment_id}": api_collaborative(),
+    "POST /api/collaboratives/{slug}/commitments/{commitment_id}/progress": api_collaborative(
+        ("POST",), holders=frozenset({"convenor", "representative"}), expect={"observer": 403},
+        post={"status": "done", "note": "Hijacked"}),
+    "POST /api/collaboratives/{slug}/commitments/{commitment_id}/due": api_convenor(post={"due": "2099-01-01"}),
+    "POST /api/collaboratives/{slug}/commitments/{commitment_id}/visibility": api_convenor(
+        post={"visibility": "public"}),
+    "GET /api/collaboratives/{slug}/results": api_collaborative(),
+    "POST /api/collaboratives/{slug}/results": api_convenor(post={"title": "Intruder result"}),
+    "GET /api/collaboratives/{slug}/results/{result_id}": api_collaborative(),
+    "POST /api/collaboratives/{slug}/results/{result_id}": api_convenor(post={"status": "done"}),
+    "POST /api/collaboratives/{slug}/results/{result_id}/visibility": api_convenor(post={"visibility": "public"}),
+    "GET /api/collaboratives/{slug}/indicators": api_collaborative(),
+    "POST /api/collaboratives/{slug}/indicators": api_convenor(post={"title": "Intruder", "unit": "x",
+                                                                     "baseline": 1, "target": 2}),
+    "GET /api/collaboratives/{slug}/indicators/{indicator_id}": api_collaborative(),
+    "POST /api/collaboratives/{slug}/indicators/{indicator_id}/actuals": api_convenor(post={"on": "2020-01-01",
+                                                                                            "value": 9}),
+    "POST /api/collaboratives/{slug}/indicators/{indicator_id}/visibility": api_convenor(
+        post={"visibility": "public"}),
+    # The partner network (collaborate_network.py): partners read closed surveys' maps; the files
+    # (each partner's ratings of the others) are the convenor's alone.
+    "GET /api/collaboratives/{slug}/network": api_collaborative(),
+    "GET /api/collaboratives/{slug}/network/{wave_number}": api_collaborative(),
+    "GET /api/collaboratives/{slug}/network/{wave_number}/export/{kind}": api_collaborative(
+        holders=frozenset({"convenor"}), expect=CONVENOR_ONLY),
+    "POST /api/collaboratives/{slug}/network/{wave_number}/visibility": api_convenor(post={"visibility": "public"}),
 }
 
 # Real invitation links, opened by everyone: the holder opens theirs again; a partner's person

@@ -380,6 +380,9 @@ def _collaboratives(world, users, mailoutbox):
     # The API's names for the same things (/api/collaboratives/{slug}/...); the person whose role
     # the API's "end" reaches is the one who never opened their invitation.
     world.ids.update(slug=collaborative.slug, decision_id=world.ids["decision_pk"],
-                     member_id=Member.objects.get(collaborative=collaborative, email="nobody-opened@example.org").pk)
+                     member_id=Member.objects.get(collaborative=collaborative, email="nobody-opened@example.org").pk,
+                     commitment_id=world.ids["commitment_pk"], result_id=world.ids["result_pk"],
+                     indicator_id=world.ids["indicator_pk"], wave_number=world.ids["network_number"],
+                     kind="nodes.csv")  # the export whose partners' names hold the network's marker
     for link in links.values():
         world.secrets[signed_part(token_of(link))] = set()

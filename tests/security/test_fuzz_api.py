@@ -18,9 +18,10 @@ from tests.security.fuzz import bounded, run_each, same_connection_for_requests
 
 pytestmark = pytest.mark.django_db
 
-# Rules a JSON schema cannot state: they join two fields, depend on the clock, or on the decision a
-# vote is for (its kind, its options, its dots). Each is said in its route's description; a request
-# the schema allows may be refused by one of them with a 400 saying just that, and by nothing else.
+# Rules a JSON schema cannot state: they join two fields, depend on the clock, on the decision a
+# vote is for (its kind, its options, its dots), or on what else the collaborative holds (its
+# partners, people, results). Each is said in its route's description; a request the schema
+# allows may be refused by one of them with a 400 saying just that, and by nothing else.
 RULES_BEYOND_THE_SCHEMA = {
     "POST /api/collaboratives/{slug}/members": [
         r"The end date comes before the start date\.",
@@ -45,6 +46,27 @@ RULES_BEYOND_THE_SCHEMA = {
     ],
     "POST /api/collaboratives/{slug}/decisions/{decision_id}/outcome": [
         r"The review date has passed: choose a date from today on\.",
+    ],
+    "POST /api/collaboratives/{slug}/commitments": [
+        r"The date \S+ has passed: choose today or a later date\.",
+        r"Say who commits: a partner, a person, or both\.",
+        r"Choose a partner and a person of this collaborative\.",
+        r".+ takes part for .+, not for .+: choose one of .+'s people, or leave the person blank\.",
+    ],
+    "POST /api/collaboratives/{slug}/commitments/{commitment_id}/due": [
+        r"Choose today or a later date\.",
+    ],
+    "POST /api/collaboratives/{slug}/results": [
+        r"Choose one of this collaborative's results\.",
+        r"Choose one of this collaborative's decisions\.",
+        r"Results nest at most \d+ levels deep: add this one to a result higher up\.",
+    ],
+    "POST /api/collaboratives/{slug}/indicators": [
+        r"The target is the same as the baseline: give the figure you aim for\.",
+        r"The target date comes before the baseline date\.",
+    ],
+    "POST /api/collaboratives/{slug}/indicators/{indicator_id}/actuals": [
+        r"That date is in the future: a figure is recorded once it is measured\.",
     ],
 }
 
