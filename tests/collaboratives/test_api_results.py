@@ -201,6 +201,8 @@ def cases(c):
                                               400, "Choose one of this collaborative's results"),
         "a negative weight": ("convenor", f"{slug}/results", {"title": "X", "weight": -1}, 422, "weight"),
         "a misspelt field": ("convenor", f"{slug}/results", {"title": "X", "wieght": 2}, 422, "wieght"),
+        "progress on a result not started": ("convenor", f"{slug}/results/{c.step.pk}",
+                                             {"status": "not-started", "progress": 30}, 400, "has started"),
         "an unknown result": ("convenor", f"{slug}/results/999999", {"status": "done"}, 404,
                               "could not find that result"),
         "a target equal to the baseline": ("convenor", f"{slug}/indicators", {"title": "X", "unit": "u",
@@ -225,9 +227,10 @@ def cases(c):
 CASES = ["a date in the past", "nobody holds it", "a partner of elsewhere", "an unknown decision",
          "a blank commitment", "progress over 100", "progress below 0", "an unknown status",
          "a moved date in the past", "an unknown commitment", "a parent in another collaborative",
-         "a negative weight", "a misspelt field", "an unknown result", "a target equal to the baseline",
-         "a figure with no value", "a figure in the future", "a second figure for a day", "an unknown indicator",
-         "an unknown mark", "an observer records progress", "a representative updates another partner's"]
+         "a negative weight", "a misspelt field", "progress on a result not started", "an unknown result",
+         "a target equal to the baseline", "a figure with no value", "a figure in the future",
+         "a second figure for a day", "an unknown indicator", "an unknown mark", "an observer records progress",
+         "a representative updates another partner's"]
 
 
 @pytest.mark.parametrize("case", CASES)

@@ -60,6 +60,12 @@ RULES_BEYOND_THE_SCHEMA = {
         r"Choose one of this collaborative's results\.",
         r"Choose one of this collaborative's decisions\.",
         r"Results nest at most \d+ levels deep: add this one to a result higher up\.",
+        r"A result with progress has started: choose On track, At risk or Off track as its status, or set its "
+        r"progress to 0\.",
+    ],
+    "POST /api/collaboratives/{slug}/results/{result_id}": [
+        r"A result with progress has started: choose On track, At risk or Off track as its status, or set its "
+        r"progress to 0\.",
     ],
     "POST /api/collaboratives/{slug}/indicators": [
         r"The target is the same as the baseline: give the figure you aim for\.",

@@ -361,8 +361,9 @@ def result_list(request, slug: Text):
 
 @router.post("/collaboratives/{slug}/results", response=answers(201, ResultOut), summary="Add a result",
              description="Convenors only. Rules the schema cannot say (each a 400 saying which): the "
-                         "parent and the decision must be this collaborative's, and results nest at most "
-                         f"{results.MAX_DEPTH} levels deep. A collaborative holds at most {results.MAX_RESULTS} "
+                         "parent and the decision must be this collaborative's, results nest at most "
+                         f"{results.MAX_DEPTH} levels deep, and a result with progress is not 'not-started'. "
+                         "A collaborative holds at most {results.MAX_RESULTS} "
                          "results (then 409).")
 def result_create(request, slug: Text, data: ResultIn):
     collaborative, _member = seen(request, slug, "manage")
@@ -384,7 +385,8 @@ def result_detail(request, slug: Text, result_id: int):
 @router.post("/collaboratives/{slug}/results/{result_id}", response=answers(200, ResultOut),
              summary="Update a result",
              description="Convenors only: its status, its own figure and its weight. The answer has the "
-                         "rolled-up progress; its parents' progress changes with it (read the list).")
+                         "rolled-up progress; its parents' progress changes with it (read the list). A rule the "
+                         "schema cannot say (a 400 says so): a result with progress is not 'not-started'.")
 def result_update(request, slug: Text, result_id: int, data: ResultUpdateIn):
     collaborative, _member = seen(request, slug, "manage")
     result = collaborative.results.filter(pk=result_id).first()
