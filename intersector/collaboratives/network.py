@@ -436,6 +436,9 @@ def read_answer(post, others):
     if not chosen and post.get("none") != "yes":
         raise Refused(_("Tick the partners your organisation works with, or tick “We work with none of them "
                         "yet”."), status=400)
+    if chosen and post.get("none") == "yes":  # the two say opposite things: ask, never guess
+        raise Refused(_("You ticked partners and also “We work with none of them yet”. Untick one or the "
+                        "other."), status=400)
     return chosen
 
 

@@ -74,40 +74,79 @@ def network_close(request, slug, number):
     return redirect("collaboratives:network_results", collaborative.slug, wave.number)
 
 
+VALUES = {value for value, _label in network.SCALE}
+
+
+def _carried(post, others):
+    """What the answer form carries between its two steps: (ticked partner pks, {pk: {item key:
+    text}} for every known partner the post rates, "none" ticked). Unknown partners are dropped
+    here; read_answer refuses them when the answer is sent or the list is checked."""
+    allowed = {p.pk for p in others}
+    ticked = [int(pk) for pk in dict.fromkeys(post.getlist("works_with")) if pk.isdigit() and int(pk) in allowed]
+    ratings = {}
+    for pk in allowed:
+        items = {i.key: (post.get(f"item-{pk}-{i.key}") or "").strip()[:10] for i in network.ITEMS}
+        if any(items.values()):
+            ratings[pk] = items
+    return ticked, ratings, post.get("none") == "yes"
+
+
+def _answer_page(request, context, step, others, ticked, ratings, none, status=200):
+    """Step "list": which partners do you work with (checkboxes only, the ratings carried hidden);
+    step "rate": the questions for the ticked partners only (the list carried hidden)."""
+    chosen = set(ticked)
+    if step == "list":
+        context["rows"] = [(p, p.pk in chosen) for p in others]
+        context["hidden"] = [(f"item-{pk}-{key}", value) for pk, items in sorted(ratings.items())
+                             for key, value in items.items() if value in VALUES]
+    else:
+        by_pk = {p.pk: p for p in others}
+        context["rows"] = [(by_pk[pk], [(item, ratings.get(pk, {}).get(item.key, "")) for item in network.ITEMS])
+                           for pk in ticked]
+    context.update(step=step, none=none, ticked=len(ticked), scale=network.SCALE)
+    return render(request, "collaboratives/network_answer.html", context, status=status)
+
+
 @never_cache
 @require_http_methods(["GET", "POST"])
 def network_answer(request, slug, number):
+    """The survey in two steps, without JavaScript: each POST carries the whole answer so far
+    (works_with, item-<pk>-<key>, none). "step=list" shows the list, "step=rate" checks the list
+    and shows its questions; any other POST (the final "Send our answer", the API's shape) is
+    read and saved by network.answer, once."""
     collaborative = _collaborative(slug)
     member = access.check(request.user, collaborative, "see")
     wave = _wave(collaborative, number)
     others = [p for p in network.wave_partners(wave) if member is None or p.pk != member.partner_id]
-    problem, status = None, 200
-    if request.method == "POST":
-        try:
-            access.check(request.user, collaborative, "answer_for_partner")
-            network.answer(wave, member, network.read_answer(request.POST, others))
-        except Refused as refusal:
-            if refusal.status in (403, 404):
-                raise
-            problem, status = refusal.message, refusal.status
-        else:
-            messages.success(request, _("Thank you: your organisation's answer is saved. You or your organisation's "
-                                        "other representative can change it until the survey closes."))
-            return redirect("collaboratives:network", collaborative.slug)
     saved = network.own_answer(wave, member)
-    if problem:  # show what they chose, not what was saved before, so nothing is lost
-        chosen = {int(pk): {i.key: (request.POST.get(f"item-{pk}-{i.key}") or "").strip() for i in network.ITEMS}
-                  for pk in request.POST.getlist("works_with") if pk.isdigit()}
-        none = request.POST.get("none") == "yes"
-    else:
-        chosen = {pk: {key: str(v) for key, v in items.items()} for pk, items in (saved or {}).items()}
-        none = saved is not None and not saved
-    rows = [(p, p.pk in chosen, [(item, chosen.get(p.pk, {}).get(item.key, "")) for item in network.ITEMS])
-            for p in others]
-    return render(request, "collaboratives/network_answer.html", {
-        "collaborative": collaborative, "member": member, "wave": wave, "rows": rows, "none": none,
-        "answered": saved is not None, "problem": problem, "scale": network.SCALE,
-        "speaks": access.can(member, "answer_for_partner")}, status=status)
+    context = {"collaborative": collaborative, "member": member, "wave": wave, "answered": saved is not None,
+               "problem": None, "speaks": access.can(member, "answer_for_partner"), "partners": len(others)}
+    if request.method == "GET":
+        ratings = {pk: {key: str(v) for key, v in items.items()} for pk, items in (saved or {}).items()}
+        step = "rate" if saved else "list"  # a saved answer opens on its ratings
+        return _answer_page(request, context, step, others, [p.pk for p in others if p.pk in ratings],
+                            ratings, saved == {})
+    access.check(request.user, collaborative, "answer_for_partner")
+    step = request.POST.get("step")
+    ticked, ratings, none = _carried(request.POST, others)
+    if step == "list":
+        return _answer_page(request, context, "list", others, ticked, ratings, none)
+    try:
+        chosen = network.read_answer(request.POST, others)
+        if step == "rate" and chosen:
+            return _answer_page(request, context, "rate", others, ticked, ratings, none)
+        network.answer(wave, member, chosen)
+    except Refused as refusal:
+        if refusal.status in (403, 404):
+            raise
+        context["problem"] = refusal.message
+        # A rating's problem is shown on the ratings; a problem with the list, on the list.
+        listed = len(ticked) == len(request.POST.getlist("works_with"))
+        step = "rate" if step != "rate" and ticked and listed and not none else "list"
+        return _answer_page(request, context, step, others, ticked, ratings, none, status=refusal.status)
+    messages.success(request, _("Thank you: your organisation's answer is saved. You or your organisation's "
+                                "other representative can change it until the survey closes."))
+    return redirect("collaboratives:network", collaborative.slug)
 
 
 @never_cache
