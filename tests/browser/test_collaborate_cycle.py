@@ -218,9 +218,13 @@ def test_a_convenor_and_two_partners_walk_the_whole_cycle(live_server, new_page,
     for page, them in ((phone, "River City Council"), (other, "River City Chamber")):
         page.goto(url + home + "network/")
         page.get_by_role("link", name="Answer for my organisation").click()
-        page.get_by_label(them).check()
+        page.get_by_label(them).check()  # step 1: the list; step 2: questions about the ticked only
         if page is phone:
             look(phone, "network-answer-phone", width=360)
+        page.get_by_role("button", name="Next: how we see working with them").click()
+        page.get_by_role("group", name=f"Working with {them}").wait_for()
+        if page is phone:
+            look(phone, "network-answer-rate-phone", width=360)
         page.get_by_role("button", name="Send our answer").click()
         page.get_by_text("Thank you: your organisation's answer is saved.").wait_for()
     desk.reload()

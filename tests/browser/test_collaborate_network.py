@@ -57,18 +57,37 @@ def test_two_partners_answer_and_the_map_shows(live_server, new_page, compact):
     phone = new_page(width=360, height=740, is_mobile=True, has_touch=True)
     sign_in(phone, live_server.url, "dana", home)
     phone.get_by_role("link", name="Answer for my organisation").click()
-    council = phone.locator(".tie").filter(has_text="River City Council")
-    assert not council.get_by_text("1 · Not at all").first.is_visible()  # questions show once ticked
+    # Step 1: the partners only, one tick each; no questions yet.
+    phone.get_by_role("heading", name="Step 1 of 2: Which partners do you work with?").wait_for()
+    assert phone.get_by_role("radio").count() == 0
     phone.get_by_label("River City Council").check()
+    assert phone.evaluate("document.documentElement.scrollWidth") <= 360
+    check_accessibility(phone)
+    shot(phone, "collaborate-network-answer-list-phone")
+    phone.get_by_role("button", name="Next: how we see working with them").click()
+    # Step 2: the questions about the ticked partner only.
+    council = phone.get_by_role("group", name="Working with River City Council")
     council.get_by_role("group", name="How far can you count on this partner").get_by_label("4 · A great deal").check()
     council.get_by_role("group", name="How actively does this partner take part?").get_by_label("3 · Quite a lot").check()
+    assert phone.get_by_role("group", name="Working with Lung Health Alliance").count() == 0
+    # Back to the list to add a partner: the ratings given so far are kept.
+    phone.get_by_role("button", name="Change the list of partners").click()
+    assert phone.get_by_label("River City Council").is_checked()
     phone.get_by_label("Lung Health Alliance").check()
+    phone.get_by_role("button", name="Next: how we see working with them").click()
+    assert council.get_by_role("group", name="How far can you count on this partner").get_by_label(
+        "4 · A great deal").is_checked()
+    assert phone.get_by_role("group", name="Working with Lung Health Alliance").is_visible()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     check_accessibility(phone)
     shot(phone, "collaborate-network-answer-phone")
     phone.get_by_role("button", name="Send our answer").click()
     phone.get_by_text("Thank you: your organisation's answer is saved.").wait_for()
+    # The saved answer opens on its ratings, with the way back to the list.
     phone.get_by_role("link", name="Change our answer").click()
+    assert council.get_by_role("group", name="How actively does this partner take part?").get_by_label(
+        "3 · Quite a lot").is_checked()
+    phone.get_by_role("button", name="Change the list of partners").click()
     assert phone.get_by_label("River City Council").is_checked()
     assert phone.get_by_label("Lung Health Alliance").is_checked()
 
@@ -79,6 +98,7 @@ def test_two_partners_answer_and_the_map_shows(live_server, new_page, compact):
     other.get_by_label("River City Chamber").check()
     other.get_by_label("Valley Transit Riders").check()
     check_accessibility(other)
+    other.get_by_role("button", name="Next: how we see working with them").click()
     other.get_by_role("button", name="Send our answer").click()
     other.get_by_text("Thank you: your organisation's answer is saved.").wait_for()
 
@@ -111,3 +131,29 @@ def test_two_partners_answer_and_the_map_shows(live_server, new_page, compact):
     assert watcher.get_by_role("link", name="Partners (CSV)").count() == 0
     check_accessibility(watcher)
     shot(watcher, "collaborate-network-map-phone")
+
+
+def test_a_long_list_of_partners_narrows_as_one_types(live_server, new_page, compact):
+    """With JavaScript (loaded from a static file, as the CSP wants) a box finds a partner in a
+    long list; ticks hidden by the box are still sent."""
+    from intersector.collaboratives import network, services
+
+    for n in range(12):
+        services.add_partner(compact, name=f"Hillside Partner {n + 1}", sector="other")
+    network.open_wave(compact, compact.members.get(user__username="carla"))
+    phone = new_page(width=360, height=740, is_mobile=True, has_touch=True)
+    sign_in(phone, live_server.url, "dana", f"/collaborate/{compact.slug}/network/1/answer/")
+    box = phone.get_by_label("Find a partner by name")
+    phone.get_by_label("Hillside Partner 3").check()
+    box.fill("council")
+    phone.get_by_text("1 of 15 partners shown").wait_for()
+    assert not phone.get_by_label("Hillside Partner 3").is_visible()
+    phone.get_by_label("River City Council").check()
+    box.press("Enter")  # narrows; does not send the list
+    assert phone.get_by_role("radio").count() == 0
+    check_accessibility(phone)
+    shot(phone, "collaborate-network-answer-find-phone")
+    phone.get_by_role("button", name="Next: how we see working with them").click()
+    phone.get_by_role("group", name="Working with River City Council").wait_for()
+    assert phone.get_by_role("group", name="Working with Hillside Partner 3").is_visible()
+
