@@ -257,7 +257,7 @@ RULES = {
     "agreements:live_poll": partner(),
     "agreements:changed": partner(),
     "agreements:history": partner(),
-    "agreements:export": partner(),
+    "agreements:export": partner(fixed={"kind": "docx"}),
     "agreements:export_scorecard": partner(fixed={"kind": "csv"}),
     "agreements:review_new": account(("GET", "POST")),
     "agreements:review": Rule(frozenset({"job_owner"}), anonymous=404, params=REVIEW),
