@@ -126,8 +126,13 @@ def percent(value, label=None):
     return number
 
 
-def number(value, label, *, required=True, least=None):
-    """A decimal figure (a comma as the decimal mark is read too), or None when blank and allowed."""
+# The largest figures the columns hold (14 digits, two after the point; a weight 7).
+MOST, MOST_WEIGHT = Decimal("1e12"), Decimal("100000")
+
+
+def number(value, label, *, required=True, least=None, most=MOST):
+    """A decimal figure to two places (a comma as the decimal mark is read too), below `most`
+    (what its column holds), or None when blank and allowed."""
     text = str(value if value is not None else "").strip().replace(" ", "")
     if not text:
         if required:
@@ -139,11 +144,14 @@ def number(value, label, *, required=True, least=None):
         figure = Decimal(text)
     except InvalidOperation:
         raise Refused(_("Write the %(field)s as a number, like 12.5.") % {"field": label}, status=400) from None
-    if not figure.is_finite() or abs(figure) >= Decimal("1e12"):
+    if not figure.is_finite():
         raise Refused(_("Write the %(field)s as a number, like 12.5.") % {"field": label}, status=400)
     if least is not None and figure < least:
         raise Refused(_("The %(field)s cannot be below %(n)s.") % {"field": label, "n": least}, status=400)
-    return figure.quantize(Decimal("0.01"))
+    figure = figure.quantize(Decimal("0.01")) if abs(figure) < most else figure
+    if abs(figure) >= most:
+        raise Refused(_("The %(field)s must be less than %(n)s.") % {"field": label, "n": f"{int(most):,}"}, status=400)
+    return figure
 
 
 def depth_of(result):
@@ -166,7 +174,7 @@ def add_result(collaborative, *, title, parent=None, weight=None, status=Result.
             "n": MAX_DEPTH}, status=400)
     if status not in Result.Status.values:
         raise Refused(_("Choose the result's status."), status=400)
-    weight = number(weight, _("weight"), required=False, least=0)
+    weight = number(weight, _("weight"), required=False, least=0, most=MOST_WEIGHT)
     progress = percent(progress) if progress not in (None, "") else DEFAULT_PROGRESS.get(status, 0)
     _check_started(status, progress)
     with transaction.atomic():
@@ -195,7 +203,7 @@ def update_result(result, *, status, progress=None, weight=None):
     progress = percent(progress)
     _check_started(status, progress)
     result.status, result.progress = status, progress
-    result.weight = number(weight, _("weight"), required=False, least=0)
+    result.weight = number(weight, _("weight"), required=False, least=0, most=MOST_WEIGHT)
     result.save(update_fields=["status", "progress", "weight"])
     return result
 

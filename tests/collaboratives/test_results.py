@@ -4,6 +4,8 @@ refusals (too deep, a bad figure, a figure in the future or twice on one day, ou
 
 from datetime import date, timedelta
 
+from decimal import Decimal
+
 import pytest
 from django.utils import timezone
 
@@ -109,6 +111,24 @@ def test_the_convenor_adds_nested_results_up_to_the_limit(client, collaborative,
     response = c.post(base + "new/", {"title": "Other's", "parent": collaborative.other.results.create(
         collaborative=collaborative.other, title="Elsewhere").pk})
     assert response.status_code == 400
+
+
+@pytest.mark.parametrize("field, value, message", [
+    ("weight", "100000", "The weight must be less than 100,000."),
+    ("weight", "99999.999", "The weight must be less than 100,000."),  # 100,000.00 once rounded
+    ("baseline", "1e12", "The baseline must be less than 1,000,000,000,000."),
+    ("target", "999999999999.996", "The target must be less than 1,000,000,000,000."),
+])
+def test_a_figure_too_large_for_its_column_is_refused_plainly(client, collaborative, people, field, value, message):
+    c = signed_in(client, people["convenor"])
+    if field == "weight":
+        response = c.post(f"/collaborate/{collaborative.slug}/results/new/", {"title": "Heavy", field: value})
+    else:
+        response = c.post(f"/collaborate/{collaborative.slug}/results/indicators/new/",
+                          {"title": "Huge", "unit": "t", "baseline": "1", "target": "2", field: value})
+    assert response.status_code == 400 and message in response.content.decode()
+    assert not collaborative.results.filter(title="Heavy").exists() and not collaborative.indicators.exists()
+    assert results.number("99999.99", "weight", most=results.MOST_WEIGHT) == Decimal("99999.99")
 
 
 def test_a_done_result_defaults_to_100_and_the_progress_is_checked(client, collaborative, people, tree):
