@@ -162,8 +162,6 @@ def network_results(request, slug, number):
         context.update(network.results(wave))
         context.update(map_title=_("Network map of %(wave)s") % {"wave": wave},
                        map_desc=network.map_description(context))
-        context.update(map_title=_("Network map of %(wave)s") % {"wave": wave},
-                       map_desc=network.map_description(context))
     return render(request, "collaboratives/network_results.html", context)
 
 
