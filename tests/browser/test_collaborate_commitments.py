@@ -3,44 +3,28 @@ that has its outcome; the partner's representative, on a 360-px phone, records p
 the results page shows sub-results rolled up and an indicator's chart, on a desktop and a phone.
 Every page is checked with axe."""
 
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from intersector.collaboratives import commitments, decisions, results, services
+from intersector.collaboratives import commitments, decisions, results
 from intersector.collaboratives.models import Commitment
-from tests.browser.collaborate_steps import PASSWORD, sign_in
-from tests.collaboratives.conftest import CONTENT
+from tests.browser.collaborate_steps import clean_air_compact, sign_in
 from tests.conftest import check_accessibility, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/wt/shots/commitments")
 
 
 def shot(page, name):
-    path = screenshot(page, name)
-    if SHOTS.parent.exists():  # the helpers' screenshot folder, where they are looked at
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
+    return screenshot(page, name)
 
 
 @pytest.fixture
 def compact(django_user_model):
-    from intersector.library.content import Run, load_toolkit
-
-    load_toolkit(CONTENT, Run())
-    carla = django_user_model.objects.create_user("carla", "carla@example.org", PASSWORD, first_name="Carla")
-    dana = django_user_model.objects.create_user("dana", "dana@example.org", PASSWORD, first_name="Dana")
-    c = services.create_collaborative(carla, name="Clean Air Compact", place="River City")
-    chamber = services.add_partner(c, name="River City Chamber", sector="business")
-    services.add_partner(c, name="Lung Health Alliance", sector="non-profit")
-    rep = services.add_person(c, name="Dana Ortiz", email="dana@example.org", role="representative", partner=chamber)
-    rep.user = dana
-    rep.save(update_fields=["user"])
+    c, users = clean_air_compact(django_user_model)
+    chamber, rep = c.chamber, c.members.get(user=users["dana"])
     convenor = c.members.get(role="convenor")
     decision = decisions.open_decision(c, convenor, title="Share commute data", kind="consent",
                                        text="Employers share anonymised commute figures twice a year.",

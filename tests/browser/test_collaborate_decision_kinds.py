@@ -7,30 +7,24 @@ dots; the projector and the console show the standing result; the convenor close
 the console and the log's history names the workshop. A score is voted on a phone too. Every page
 is checked with axe."""
 
-import shutil
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from intersector.collaboratives import decisions, services
-from tests.browser.collaborate_steps import PASSWORD
-from tests.collaboratives.conftest import CONTENT
+from intersector.collaboratives import decisions
+from tests.browser.collaborate_steps import PASSWORD, clean_air_compact
 from tests.conftest import check_accessibility, screenshot
 from tests.live.servers import Server, server_env
 from tests.workshops.phones import database_url
 
 pytestmark = [pytest.mark.browser, pytest.mark.live, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/wt/shots/decisions2")
 
 
 def shot(page, name):
-    path = screenshot(page, name)
-    if SHOTS.parent.exists():  # the helpers' screenshot folder, where they are looked at
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
+    return screenshot(page, name)
 
 
 @pytest.fixture
@@ -58,21 +52,12 @@ def fits(page, width=360):
 def compact(django_user_model):
     from intersector.agreements import services as agree
     from intersector.agreements.models import ElementText
-    from intersector.library.content import Run, load_toolkit
-
     import yaml
 
-    load_toolkit(CONTENT, Run())
     card = Path(__file__).resolve().parents[1] / "agreements" / "fixtures" / "scorecard.yaml"
     agree.import_scorecard(yaml.safe_load(card.read_text(encoding="utf-8")), note="test")
-    carla = django_user_model.objects.create_user("carla", "carla@example.org", PASSWORD, first_name="Carla")
-    dana = django_user_model.objects.create_user("dana", "dana@example.org", PASSWORD, first_name="Dana")
-    c = services.create_collaborative(carla, name="Clean Air Compact", place="River City")
-    chamber = services.add_partner(c, name="River City Chamber", sector="business")
-    services.add_partner(c, name="Lung Health Alliance", sector="non-profit")
-    rep = services.add_person(c, name="Dana Ortiz", email="dana@example.org", role="representative", partner=chamber)
-    rep.user = dana
-    rep.save(update_fields=["user"])
+    c, users = clean_air_compact(django_user_model)
+    carla = users["carla"]
     charter = agree.create_agreement(
         name="Clean Air Charter", purpose="How we work together.", form="mou", created_by=carla,
         partners=[{"name": "River City", "sector": "government", "representative": "Carla", "user": carla},

@@ -2,44 +2,25 @@
 representative on a 360-px phone objects with a reason, and the convenor sees it blocked, closes
 the voting and writes the outcome with a review date. Every page is checked with axe."""
 
-import shutil
 from datetime import timedelta
-from pathlib import Path
 
 import pytest
 from django.utils import timezone
 
-from intersector.collaboratives import services
-from tests.collaboratives.conftest import CONTENT
-from tests.browser.collaborate_steps import PASSWORD, sign_in
+from tests.browser.collaborate_steps import clean_air_compact, sign_in
 from tests.conftest import check_accessibility, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-SHOTS = Path("/work/wt/shots/collab-decisions")
 
 
 def shot(page, name):
-    path = screenshot(page, name)
-    if SHOTS.parent.exists():  # the helpers' screenshot folder, where they are looked at
-        SHOTS.mkdir(exist_ok=True)
-        shutil.copy(path, SHOTS / path.name)
+    return screenshot(page, name)
 
 
 @pytest.fixture
 def compact(django_user_model):
-    from intersector.library.content import Run, load_toolkit
-
-    load_toolkit(CONTENT, Run())
-    carla = django_user_model.objects.create_user("carla", "carla@example.org", PASSWORD, first_name="Carla")
-    dana = django_user_model.objects.create_user("dana", "dana@example.org", PASSWORD, first_name="Dana")
-    c = services.create_collaborative(carla, name="Clean Air Compact", place="River City")
-    chamber = services.add_partner(c, name="River City Chamber", sector="business")
-    services.add_partner(c, name="Lung Health Alliance", sector="non-profit")
-    rep = services.add_person(c, name="Dana Ortiz", email="dana@example.org", role="representative", partner=chamber)
-    rep.user = dana
-    rep.save(update_fields=["user"])
-    return c
+    return clean_air_compact(django_user_model)[0]
 
 
 def test_a_representative_on_a_phone_objects_and_the_convenor_sees_it_blocked(live_server, new_page, compact):
