@@ -79,7 +79,10 @@ def scaled(data, scale):
             suffix = "" if n == 0 else f" ({n + 1})"
             partners.append({**entry, "name": entry["name"] + suffix,
                              "people": [{**p, "name": p["name"] + suffix} for p in entry.get("people", [])]})
-    return {**data, "key": "capital-valley-at-scale", "partners": partners}
+    # Its decisions' votes name the first 48 partners only: at scale they miss the quorum, so none
+    # can be shown to the public (the loader refuses a public decision that did not pass).
+    decisions = [{**entry, "public": False} for entry in data.get("decisions", [])]
+    return {**data, "key": "capital-valley-at-scale", "partners": partners, "decisions": decisions}
 
 
 def build(scale):
