@@ -5,7 +5,7 @@ For each audience and form: the report's sections built from the database, then 
 Word file, each the median of a few runs, beside the bare `SELECT 1`. Then the first page of the
 feed of what changed. The issue's target: a report for the public in under 3 s. Asserts nothing.
 
-    .venv/bin/python bench/bench_reports.py [--runs 3]      (DATABASE_URL=postgres://... for PostgreSQL)
+    .venv/bin/python bench/bench_reports.py [--runs 3] [--slug S]   (DATABASE_URL=postgres://... for PostgreSQL)
 """
 
 import argparse
@@ -30,13 +30,17 @@ def timed(function, runs):
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--slug", help="another collaborative in this database, e.g. bench_collaborate.py's "
+                                       "capital-valley-at-scale (10x the demonstration)")
     args = parser.parse_args()
     call_command("migrate", verbosity=0)
-    call_command("load_content", verbosity=0)
+    if not args.slug:
+        call_command("load_content", verbosity=0)
     from intersector.collaboratives import activity, reports
     from intersector.collaboratives.models import Collaborative
 
-    c = Collaborative.objects.get(demonstration=True)
+    c = Collaborative.objects.get(slug=args.slug) if args.slug else Collaborative.objects.get(demonstration=True)
+    print(f"{c.name}: {c.partners.count()} partners, {c.members.count()} people, {c.decisions.count()} decisions")
 
     def bare():
         with connection.cursor() as cursor:
