@@ -272,6 +272,14 @@ class Node:
         return shape_svg(self.shape, self.colour, self.x, self.y, self.r)
 
     @property
+    def tied_to_shown(self):
+        return self.tied_to[:TABLE_MOST_NAMES]
+
+    @property
+    def tied_to_more(self):
+        return max(0, len(self.tied_to) - TABLE_MOST_NAMES)
+
+    @property
     def change_text(self):
         return "0" if not self.change else f"{self.change:+d}"
 
@@ -290,6 +298,33 @@ def _figure(number, signed=False):
 
 
 LATEST = object()  # results(previous=...): the latest closed wave before this one
+
+
+# A map draws at most this many ties: more is a grey mass nobody can read, megabytes on a phone
+# and minutes in a PDF (480 partners: 13,000 ties). The table and the files keep every tie.
+MAP_MOST_TIES = 1200
+# The table names this many partners a partner works with, then says how many more.
+TABLE_MOST_NAMES = 12
+
+
+def drawn_ties(graph, ties, most=None):
+    """The (a, b) pairs a map draws: every tie up to `most`; beyond it the strongest: ties both
+    partners named first, then the best rated (trust plus value, both ways), in a fixed order."""
+    most = MAP_MOST_TIES if most is None else most
+    pairs = sorted(graph.edges)
+    if len(pairs) <= most:
+        return pairs
+    named, rated = set(), {}
+    for source, target, trust, value in ties:
+        named.add((source, target))
+        key = (min(source, target), max(source, target))
+        rated[key] = rated.get(key, 0) + (trust or 0) + (value or 0)
+
+    def strength(pair):
+        a, b = min(pair), max(pair)
+        return ((a, b) in named and (b, a) in named, rated.get((a, b), 0), -a, -b)
+
+    return sorted(sorted(pairs, key=strength, reverse=True)[:most])
 
 
 def results(wave, previous=LATEST):
@@ -354,7 +389,7 @@ def results(wave, previous=LATEST):
     shown_changes = {key: _figure(change, signed=True) for key, change in changes.items() if key != "ties"}
     if "ties" in changes:
         shown_changes["ties"] = f"{changes['ties']:+d}"
-    edges = [(nodes[a], nodes[b]) for a, b in sorted(graph.edges)]
+    edges = [(nodes[a], nodes[b]) for a, b in drawn_ties(graph, ties)]
     sector_rows = []
     for key, entry in by_sector(graph, sectors).items():
         colour, shape = SECTOR_LOOK.get(key, SECTOR_LOOK["other"])
@@ -363,7 +398,7 @@ def results(wave, previous=LATEST):
     return {"nodes": list(nodes.values()), "edges": edges, "summary": summary, "shown": shown,
             "changes": shown_changes,
             "previous": previous, "sectors": sector_rows, "width": WIDTH, "height": HEIGHT,
-            "label_names": len(nodes) <= 15}
+            "label_names": len(nodes) <= 15, "ties_drawn": len(edges)}
 
 
 def map_description(found, listed=True):

@@ -34,6 +34,9 @@ def partner_network(report):
                                  summary["partners"]) % {
         "n": summary["answered"], "total": summary["partners"], "wave": wave, "day": _day(wave.closed)}),
         Figure(svg, description),
+        *([Paragraph(_("So many ties would hide each other: the map draws the %(drawn)s strongest of the %(all)s "
+                       "(ties both partners named first, then the best rated).") % {
+            "drawn": found["ties_drawn"], "all": summary["ties"]})] if found["ties_drawn"] < summary["ties"] else []),
         Items([ngettext("%(sector)s (%(shape)s): %(n)s partner", "%(sector)s (%(shape)s): %(n)s partners",
                         entry["partners"]) % {"sector": label, "shape": shape, "n": entry["partners"]}
                for _key, label, _look, entry, shape in found["sectors"]]),

@@ -357,3 +357,31 @@ def test_the_map_is_laid_out_once_when_the_wave_closes(client, collaborative, pe
     NetworkWave.objects.filter(pk=wave.pk).update(layout={**wave.layout, str(c.council.pk): [111.0, 222.0]})
     page = client.get(f"/collaborate/{c.slug}/network/1/").content.decode()
     assert 'cx="111.0" cy="222.0"' in page
+
+
+def test_a_crowded_map_draws_the_strongest_ties():
+    # Six partners, every pair tied: 1-2 and 3-4 named both ways, 5-6 rated highest.
+    pairs = [(a, b) for a in range(1, 7) for b in range(a + 1, 7)]
+    ties = [(a, b, Decimal(2), Decimal(2)) for a, b in pairs] + [(2, 1, None, None), (4, 3, Decimal(1), None)]
+    ties = [(5, 6, Decimal(4), Decimal(4)) if (a, b) == (5, 6) else (a, b, t, v) for a, b, t, v in ties]
+    graph = network.graph_of([], ties)
+    assert network.drawn_ties(graph, ties, most=15) == sorted(graph.edges)  # all fit
+    assert network.drawn_ties(graph, ties, most=3) == [(1, 2), (3, 4), (5, 6)]
+
+
+def test_the_page_and_the_report_say_when_the_map_draws_only_the_strongest(client, collaborative, people, city,
+                                                                           monkeypatch):
+    c = collaborative
+    wave = open_wave(client, people, c)
+    assert answer(client, people["rep"], c, wave, {c.council: ALL_FOURS, c.lung: ALL_FOURS}).status_code == 302
+    assert answer(client, city, c, wave, {c.chamber: ALL_FOURS}).status_code == 302
+    close(client, people, c, wave)
+    monkeypatch.setattr(network, "MAP_MOST_TIES", 1)
+    monkeypatch.setattr(network, "TABLE_MOST_NAMES", 1)
+    page = client.get(f"/collaborate/{c.slug}/network/1/").content.decode()
+    assert "the map draws the 1 strongest of the 2" in page and page.count("<line ") == 1
+    found = network.results(wave)
+    assert [(a.partner, b.partner) for a, b in found["edges"]] in ([(c.chamber, c.council)], [(c.council, c.chamber)])
+    assert "and 1 more" in page  # the chamber works with two partners; the table names one
+    report = client.get(f"/collaborate/{c.slug}/reports/partners/detailed/").content.decode()
+    assert "the map draws the 1 strongest of the 2" in report
