@@ -91,7 +91,7 @@ def _worksheets(c, since, until, limit):
 
 def _decisions(c, since, until, limit):
     rows = DecisionEvent.objects.filter(decision__collaborative=c, at__lte=until).select_related(
-        "decision", "member", "vote__partner__organisation")
+        "decision__collaborative", "member", "vote__partner__organisation")
     if since:
         rows = rows.filter(at__gt=since)
     for e in rows.order_by("-at", "-pk")[:limit]:

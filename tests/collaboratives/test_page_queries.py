@@ -20,7 +20,8 @@ pytestmark = pytest.mark.django_db
 
 # The most statements each page may run: as measured when these were pinned, plus one.
 PINNED = {"home": 10, "partners": 13, "steps": 11, "worksheet": 10, "decisions": 7, "decision": 14,
-          "health": 6, "health results": 9, "api decisions": 8, "api partners": 7, "api votes": 8}
+          "health": 6, "health results": 9, "api decisions": 8, "api partners": 7, "api votes": 8,
+          "activity": 11}
 
 
 def grow(collaborative, n, groups):
@@ -62,7 +63,8 @@ def urls(collaborative):
             "health": base + "health/", "health results": base + f"health/{wave.number}/",
             "api decisions": f"/api/collaboratives/{slug}/decisions",
             "api partners": f"/api/collaboratives/{slug}/partners",
-            "api votes": f"/api/collaboratives/{slug}/decisions/{decision.pk}/votes"}
+            "api votes": f"/api/collaboratives/{slug}/decisions/{decision.pk}/votes",
+            "activity": base + "activity/"}
 
 
 def counts(client, collaborative):
