@@ -48,12 +48,22 @@ def commitments_page(request, slug):
     return render(request, "collaboratives/commitments.html", _commitments_context(collaborative, member))
 
 
+# The "From the decision" lists offer the newest closed decisions: a collaborative of years has
+# thousands, and every result card and form would carry them all.
+DECISION_CHOICES = 100
+
+
+def decision_choices(collaborative):
+    closed = collaborative.decisions.filter(status=Decision.Status.CLOSED).order_by("-closed_at", "-pk")
+    return closed.only("pk", "title")[:DECISION_CHOICES]
+
+
 def _choices(collaborative):
     people = (collaborative.members.exclude(role=Member.Role.OBSERVER).select_related("partner__organisation")
               .order_by("partner__organisation__name", "name"))
-    decided = collaborative.decisions.filter(status=Decision.Status.CLOSED).order_by("-closed_at")
     return {"partners": collaborative.partners.select_related("organisation"),
-            "people": [p for p in people if p.active_on(timezone.localdate())], "decisions": decided}
+            "people": [p for p in people if p.active_on(timezone.localdate())],
+            "decisions": decision_choices(collaborative)}
 
 
 @never_cache
@@ -128,7 +138,7 @@ def _results_context(collaborative, member):
     return {"collaborative": collaborative, "member": member, "manage": access.can(member, "manage"),
             "roots": [r for r in rows if r.depth == 1], "parents": [r for r in rows if r.depth < results.MAX_DEPTH],
             "indicators": results.indicator_rows(collaborative), "statuses": Result.Status.choices,
-            "decisions": collaborative.decisions.filter(status=Decision.Status.CLOSED),
+            "decisions": decision_choices(collaborative),
             "today": timezone.localdate().isoformat(), "form": {}, "problem_action": ""}
 
 

@@ -190,3 +190,17 @@ def test_indicators_with_figures_and_a_chart_anyone_can_read(client, collaborati
     # Partners read; only the convenor records.
     assert signed_in(client, people["rep"]).post(figure, {"on": today.isoformat(), "value": "9"}).status_code == 403
     assert signed_in(client, people["stranger"]).get(f"/collaborate/{collaborative.slug}/results/").status_code == 404
+
+
+def test_the_results_form_offers_the_newest_closed_decisions(client, collaborative, people, monkeypatch):
+    from intersector.collaboratives import decisions, views_results
+
+    monkeypatch.setattr(views_results, "DECISION_CHOICES", 2)
+    convenor = collaborative.members.get(role="convenor")
+    for title in ("Oldest decision", "Middle decision", "Newest decision"):
+        decision = decisions.open_decision(collaborative, convenor, title=title, text="Text", kind="consent",
+                                           closes_at=timezone.now() + timedelta(days=1))
+        decisions.close_decision(decision, convenor)
+    page = signed_in(client, people["convenor"]).get(f"/collaborate/{collaborative.slug}/results/").content.decode()
+    assert "Newest decision</option>" in page and "Middle decision</option>" in page
+    assert "Oldest decision" not in page
