@@ -55,7 +55,7 @@ DECISION_CHOICES = 100
 
 def decision_choices(collaborative):
     closed = collaborative.decisions.filter(status=Decision.Status.CLOSED).order_by("-closed_at", "-pk")
-    return closed.only("pk", "title")[:DECISION_CHOICES]
+    return closed[:DECISION_CHOICES]
 
 
 def _choices(collaborative):
