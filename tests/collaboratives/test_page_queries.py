@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 # The most statements each page may run: as measured when these were pinned, plus one.
 PINNED = {"home": 10, "partners": 13, "steps": 11, "worksheet": 10, "decisions": 7, "decision": 14,
           "health": 6, "health results": 9, "api decisions": 8, "api partners": 7, "api votes": 8,
-          "activity": 11}
+          "activity": 11, "results": 8}
 
 
 def grow(collaborative, n, groups):
@@ -64,7 +64,7 @@ def urls(collaborative):
             "api decisions": f"/api/collaboratives/{slug}/decisions",
             "api partners": f"/api/collaboratives/{slug}/partners",
             "api votes": f"/api/collaboratives/{slug}/decisions/{decision.pk}/votes",
-            "activity": base + "activity/"}
+            "activity": base + "activity/", "results": base + "results/"}
 
 
 def counts(client, collaborative):
