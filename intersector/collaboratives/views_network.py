@@ -14,7 +14,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intersector import limits
-from intersector.collaboratives import access, network
+from intersector.collaboratives import access, network, network_files
 from intersector.collaboratives.views import _collaborative
 from intersector.refusals import Refused
 from intersector.spreadsheets import csv_response
@@ -178,12 +178,12 @@ def network_import(request, slug, number):
     problems, problem, status = [], None, 400
     if upload is None:
         problem = _("Choose a CSV file to upload.")
-    elif upload.size > network.spreadsheets.MAX_UPLOAD_BYTES:
+    elif upload.size > network_files.spreadsheets.MAX_UPLOAD_BYTES:
         problem, status = _("This file is larger than 2 MB. Split it into smaller files."), 413
     else:
         try:
-            answered, ties = network.import_ties(wave, convenor, upload.read())
-        except network.ImportProblems as refusal:
+            answered, ties = network_files.import_ties(wave, convenor, upload.read())
+        except network_files.ImportProblems as refusal:
             problem, problems = refusal.message, refusal.problems
         except Refused as refusal:
             if refusal.status in (403, 404):
@@ -205,11 +205,11 @@ def _export_name(wave, kind):
 def export_response(wave, kind):
     """One of a wave's downloads (the API's export answers with the same files)."""
     if kind == "edges.csv":
-        return csv_response(_export_name(wave, kind), network.EDGE_COLUMNS, network.edge_rows(wave))
+        return csv_response(_export_name(wave, kind), network_files.EDGE_COLUMNS, network_files.edge_rows(wave))
     if kind == "nodes.csv":
-        return csv_response(_export_name(wave, kind), network.NODE_COLUMNS, network.node_rows(wave))
+        return csv_response(_export_name(wave, kind), network_files.NODE_COLUMNS, network_files.node_rows(wave))
     if kind == "network.gexf":
-        response = HttpResponse(network.gexf(wave), content_type="application/gexf+xml; charset=utf-8")
+        response = HttpResponse(network_files.gexf(wave), content_type="application/gexf+xml; charset=utf-8")
         response["Content-Disposition"] = f'attachment; filename="{_export_name(wave, "network.gexf")}"'
         return response
     raise Refused(_("We could not find that download."), status=404)

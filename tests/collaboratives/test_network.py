@@ -8,7 +8,7 @@ from fractions import Fraction
 import networkx as nx
 import pytest
 
-from intersector.collaboratives import network, services
+from intersector.collaboratives import network, network_files, services
 from intersector.collaboratives.models import NetworkAnswer, NetworkTie, NetworkWave
 from intersector.spreadsheets import read_back
 
@@ -300,7 +300,7 @@ def test_bad_rows_are_all_listed_and_nothing_is_imported(client, collaborative, 
     ("from,to\nA,B\n", 400, "must name the columns source, target"),
     ("source,target\n", 400, "no rows"),
     (b"\xff\xfes\x00o\x00", 400, "not text we can read"),
-    ("source,target\n" + "A,B\n" * (network.MAX_IMPORT_ROWS + 1), 413, "more than 5000 rows"),
+    ("source,target\n" + "A,B\n" * (network_files.MAX_IMPORT_ROWS + 1), 413, "more than 5000 rows"),
     ("source,target\n\"A,B\n", 400, "not valid CSV"),
 ])
 def test_files_that_cannot_be_read(client, collaborative, people, text, status, says):
