@@ -162,19 +162,33 @@ def shared_screen(request, workshop, participant, key, language, version):
         # Someone no longer in that audience (moved to another table) gets their own screen.
         context = screens.shared_context(workshop, audience) if audience == mine else None
         if context is None:
-            response = render(request, "workshops/phone/screen.html#screen",
-                              screen_context(workshop, participant, fragment=True))
-            add_never_cache_headers(response)
-            return response
+            return own_screen_instead(request, workshop, participant, language)
         # Without the request: no csrf_token or anyone's own data can get into the kept answer.
         response = HttpResponse(render_to_string("workshops/phone/screen.html#screen", context))
     response["Content-Language"] = language
     response[shared_responses.SERVED_AT] = str(int(time.time() * 1000))
-    if screens.published(version, position):
+    # A table's screen is kept only if this person still sat there once it was rendered: a move
+    # that committed meanwhile makes a new audience address, and the old one must not hold what
+    # the table did after the move (its former member still knows that address).
+    still_there = not audience or screens.audience_of(workshop, participant) == audience
+    if still_there and screens.published(version, position):
         shared_responses.keep(response)
         patch_cache_control(response, private=True, max_age=600)
     else:  # a position not published yet (or from another server life): shown, never kept
         add_never_cache_headers(response)
+    return response
+
+
+def own_screen_instead(request, workshop, participant, language):
+    """This person's own screen, never kept, for a screens address that is not (or no longer)
+    theirs; X-Screens tells their phone the address of the screen it shares now, if any (moved to
+    another table, or their table's roster changed), so its next screens are kept ones again."""
+    response = render(request, "workshops/phone/screen.html#screen", screen_context(workshop, participant, fragment=True))
+    add_never_cache_headers(response)
+    now = screens.audience_of(workshop, participant)
+    if now or workshop.current_item_id and workshop.current_item.activity.phone_shared:
+        response["X-Screens"] = screens.screens_url(workshop, language, now)
+        response["X-Screens-Whole"] = "1" if now else "0"
     return response
 
 

@@ -26,7 +26,10 @@ position as before. The pushed screen is the same as the kept one: nothing confi
 own content (the security crawl reads the events too).
 
 One screen per audience: a kind whose phones see what their table sees (the case simulation,
-Activity.phone_audiences) names each person's audience ("t12-act": table 12's role holders). Their
+Activity.phone_audiences) names each person's audience ("t12-act-<roster>": table 12's role holders
+as they sit now; the roster part changes when anyone joins, leaves or changes seat there, so a
+screen kept from memory is never answered to someone who has left: the old address stops growing
+new screens and the people still there learn the new one from X-Screens). Their
 page gets that audience's own key (screens_url(..., audience), "<audience>~<capability>") and asks
 by its position in every topic it follows (the phones' and the table's, joined by a comma:
 #live data-screens-whole), since a table's change moves only the table's topic. The screen is

@@ -223,6 +223,14 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     first, second = (tables[0], tables[1]) if kim in tables[0] else (tables[1], tables[0])
     first_run, second_run = (runs[0], runs[1]) if kim in tables[0] else (runs[1], runs[0])
 
+    # Phones that joined before the simulation learn their table's screens address from the
+    # server's answer (X-Screens), so their table's next screens are the kept ones.
+    for phone in phones:
+        phone.page.wait_for_function(
+            "t => { const l = document.getElementById('live');"
+            " return l.dataset.screens.includes('/screens/' + t) && l.hasAttribute('data-screens-whole'); }",
+            arg=f"t{phone.seat.table_id}-act-")
+
     # 2. Read: each phone shows its own brief, and no one else's.
     everyone_roles = {p.seat.role_key for p in phones}
     for phone in phones:

@@ -52,7 +52,7 @@ def test_the_people_at_a_table_share_one_screen_without_anyone_s_brief(workshop,
     (first, first_phone), (second, second_phone) = next(v for v in by_table.values() if len(v) >= 2)[:2]
     page = first_phone.get(f"/w/{workshop.code}/").content.decode()
     address = screens_address(page)
-    assert "data-screens-whole" in page and f"t{first.table_id}-act~" in address
+    assert "data-screens-whole" in page and f"t{first.table_id}-act-" in address
     assert markers_of(simulation, first.role_key) & set(FOUND.findall(page))  # their own page: their brief
     assert screens_address(second_phone.get(f"/w/{workshop.code}/").content.decode()) == address
 
@@ -82,7 +82,7 @@ def test_observers_have_their_own_table_screen_and_no_brief_slot(workshop, seate
     RoleSeat.objects.filter(pk=holder.pk).update(mode=RoleSeat.Mode.OBSERVER, role_key="")
     page = phones[holder].get(f"/w/{workshop.code}/").content.decode()
     address = screens_address(page)
-    assert f"t{holder.table_id}-watch~" in address
+    assert f"t{holder.table_id}-watch-" in address
     html = phones[holder].get(address + position_of(workshop, holder.participant)).content.decode()
     assert 'data-mine="sim-brief"' not in html and not FOUND.findall(html)
     assert "You observe this table" in phones[holder].get(f"/w/{workshop.code}/mine").content.decode()
@@ -98,7 +98,7 @@ def test_someone_at_another_table_never_gets_a_table_s_screen(workshop, seated):
     answer = phones[other].get(address + position_of(workshop, other.participant))
     assert answer.status_code == 200 and KEEP_HEADER not in answer and "no-store" in answer["Cache-Control"]
     assert set(FOUND.findall(answer.content.decode())) <= markers_of(simulation, other.role_key)
-    forged = address.replace(f"t{one.table_id}-act~", f"t{other.table_id}-act~")
+    forged = address.replace(f"t{one.table_id}-act-", f"t{other.table_id}-act-")
     assert phones[one].get(forged + position_of(workshop, one.participant)).status_code == 404
 
 
@@ -131,3 +131,38 @@ def test_a_table_s_change_gives_its_phones_a_new_address_showing_it(workshop, se
     assert after != before and after.split(",")[0] == before.split(",")[0]  # only the table's topic moved
     assert "Choose the question families" in phone.get(address + after).content.decode()
     assert not FOUND.findall(phone.get(address + after).content.decode()) and all_markers(simulation)
+
+
+def test_a_move_gives_the_table_a_new_address_its_former_member_never_learns(workshop, seated,
+                                                                              django_capture_on_commit_callbacks):
+    """A kept table screen is answered from memory without asking Django (shared_responses), so
+    the address it is kept under is the capability: once someone leaves a table, what the table
+    does next is kept under a new address, which the person who left is never given. Those who
+    stayed and still ask at the old address get their screen, never kept, and the new address."""
+    simulation, phones = seated
+    counts = {}
+    for seat in phones:
+        counts[seat.table_id] = counts.get(seat.table_id, 0) + 1
+    leaving = next(s for s in phones if table.can_act(s) and counts[s.table_id] >= 3)
+    staying = next(s for s in phones if s.table_id == leaving.table_id and s != leaving and table.can_act(s))
+    old = screens_address(phones[staying].get(f"/w/{workshop.code}/").content.decode())
+    assert screens_address(phones[leaving].get(f"/w/{workshop.code}/").content.decode()) == old
+    other_run = next(r for r in simulation.runs.all() if r.table_id != leaving.table_id)
+    with django_capture_on_commit_callbacks(execute=True):
+        phases.move_person(simulation.item, leaving.participant_id, other_run.pk, "")
+
+    new = screens_address(phones[staying].get(f"/w/{workshop.code}/").content.decode())
+    assert new != old and f"t{staying.table_id}-act-" in new
+    moved_page = phones[leaving].get(f"/w/{workshop.code}/").content.decode()
+    assert screens_address(moved_page) not in (old, new)
+
+    after = position_of(workshop, staying.participant)
+    at_old = phones[staying].get(old + after)
+    assert at_old.status_code == 200 and KEEP_HEADER not in at_old and "no-store" in at_old["Cache-Control"]
+    assert at_old["X-Screens"] == new and at_old["X-Screens-Whole"] == "1"
+    at_new = phones[staying].get(new + after)
+    assert at_new[KEEP_HEADER] == "1" and not FOUND.findall(at_new.content.decode())
+    # The one who left, at the old address: their own screen, never kept, with their new table's.
+    theirs = phones[leaving].get(old + position_of(workshop, leaving.participant))
+    assert KEEP_HEADER not in theirs and theirs["X-Screens"] == screens_address(moved_page)
+    assert not FOUND.findall(theirs.content.decode())  # observing now: no brief of anyone's

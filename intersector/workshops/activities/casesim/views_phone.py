@@ -5,6 +5,7 @@ also served one at a time (`entry`, a cheap GET: casesim/phone.js shows a change
 sim.sheet event, and fetches the element only when the event cannot say it all -- two versions
 waiting, a very long text -- and never the whole screen)."""
 
+import hashlib
 from collections import OrderedDict
 from functools import lru_cache
 
@@ -50,21 +51,33 @@ def participant_context(item, participant):
 
 
 def audience(item, participant):
-    """The table screen this person shares: "t<table>-act" (role holders and mirrors) or
-    "t<table>-watch" (observers); None (their own screen) when they have no seat at a table."""
+    """The table screen this person shares: "t<table>-act-<roster>" (role holders and mirrors) or
+    "t<table>-watch-<roster>" (observers); None (their own screen) when they have no seat at a table.
+
+    <roster> changes whenever anyone joins, leaves or changes seat at the table. Why: the table's
+    screen is kept by its address and answered from memory without asking Django
+    (intersector/shared_responses.py); someone moved to another table still knows the old address,
+    so the address their old table's screens are kept under from then on must be a new one."""
     simulation = state.simulation_of(item)
     if simulation is None:
         return None
     seat = state.seat_of(simulation, participant) or state.seat_latecomer(simulation, participant)
     if seat is None or seat.taken_out or seat.table_id is None or seat.table_id != participant.table_id:
         return None
-    return f"t{seat.table_id}-{'act' if table.can_act(seat) else 'watch'}"
+    return f"t{seat.table_id}-{'act' if table.can_act(seat) else 'watch'}-{roster(simulation, seat.table_id)}"
+
+
+def roster(simulation, table_id):
+    """A short fingerprint of who sits at a table and how (see audience)."""
+    rows = (RoleSeat.objects.filter(simulation=simulation, table_id=table_id).order_by("pk")
+            .values_list("pk", "participant_id", "participant__table_id", "taken_out", "mode", "role_key"))
+    return hashlib.blake2s(repr(list(rows)).encode(), digest_size=5).hexdigest()
 
 
 def audience_context(item, name):
     """The screen of everyone in audience `name` (see audience), or None if it is not one."""
     simulation = state.simulation_of(item)
-    table_id, _dash, mode = name[1:].partition("-")
+    table_id, mode, _roster = (name[1:].split("-") + ["", ""])[:3]
     if simulation is None or not name.startswith("t") or not table_id.isdigit() or mode not in ("act", "watch"):
         return None
     context = table_context(item, simulation, int(table_id), mode == "act")

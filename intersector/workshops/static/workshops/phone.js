@@ -153,6 +153,7 @@
     var startedAt = pushes;
     loading = fetch(url, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
       .then(function (r) {
+        if (r.ok) { follow(r.headers.get("X-Screens"), r.headers.get("X-Screens-Whole")); }
         return r.ok ? r.text().then(function (html) { return [html, r.headers.get("X-Served-At-Ms")]; }) : Promise.reject(r);
       })
       .then(function (answer) {
@@ -172,6 +173,15 @@
   }
 
   function refresh(event) { load(screenUrl(event)); }
+
+  // The server answered an address that is not this phone's any more (moved to another table,
+  // the table's seats changed, a new item shared by the whole room) with this phone's own screen,
+  // and says where its shared screens are now: ask there from the next change on.
+  function follow(address, whole) {
+    if (!address || !live) return;
+    live.dataset.screens = address;
+    if (whole === "1") { live.setAttribute("data-screens-whole", ""); } else { live.removeAttribute("data-screens-whole"); }
+  }
 
   // The room's new screen in the event itself (workshops/screens.py push_screen), in this
   // phone's language: shown at once when nothing can be missing from it, i.e. its event comes
