@@ -139,9 +139,9 @@ def add_decisions(collaborative, count):
                                   cast_at=decision.opened_at + timedelta(minutes=len(votes) % 600), state=state))
         Vote.objects.bulk_create(votes, batch_size=2000)
         for vote in votes:
-            events.append(DecisionEvent(decision_id=vote.decision_id, kind=DecisionEvent.Kind.VOTED,
+            events.append(DecisionEvent(decision_id=vote.decision_id, collaborative=collaborative, kind=DecisionEvent.Kind.VOTED,
                                         member=vote.member, vote=vote, at=vote.cast_at))
-        events += [DecisionEvent(decision=d, kind=DecisionEvent.Kind.OPENED, member=convenor, at=d.opened_at)
+        events += [DecisionEvent(decision=d, collaborative=collaborative, kind=DecisionEvent.Kind.OPENED, member=convenor, at=d.opened_at)
                    for d in made]
         DecisionEvent.objects.bulk_create(events, batch_size=2000)
         seats = collaborative.partners.count()  # every partner is active: log.seats_of, once

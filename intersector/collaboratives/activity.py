@@ -90,7 +90,7 @@ def _worksheets(c, since, until, limit):
 
 
 def _decisions(c, since, until, limit):
-    rows = DecisionEvent.objects.filter(decision__collaborative=c, at__lte=until).select_related(
+    rows = DecisionEvent.objects.filter(collaborative=c, at__lte=until).select_related(
         "decision__collaborative", "member", "vote__partner__organisation")
     if since:
         rows = rows.filter(at__gt=since)

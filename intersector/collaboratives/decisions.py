@@ -151,7 +151,7 @@ def _text(value, label, max_length, required=True):
     return value
 
 
-def _share(value, label):
+def check_share(value, label):
     try:
         share = int(str(value).strip())
     except (TypeError, ValueError):
@@ -178,7 +178,7 @@ def check_threshold(threshold, threshold_of=100, rule=rules.AT_LEAST):
             raise Refused(_("A threshold in thirds is 0, 1, 2 or 3 thirds."), status=400)
         threshold = _whole(threshold)
     else:
-        threshold = _share(threshold, _("threshold"))
+        threshold = check_share(threshold, _("threshold"))
     if rule == rules.MORE_THAN and threshold == threshold_of:
         raise Refused(_("No option can have more than all the votes: choose a lower threshold."), status=400)
     return threshold, threshold_of, rule
@@ -239,7 +239,7 @@ def open_decision(collaborative, convenor, *, title, text, kind, closes_at, opti
         raise Refused(_("Give the closing date and time."), status=400)
     if closes_at <= timezone.now() + timedelta(minutes=1):
         raise Refused(_("The closing time has passed: choose a time in the future."), status=400)
-    quorum = _share(quorum, _("quorum"))
+    quorum = check_share(quorum, _("quorum"))
     threshold, threshold_of, threshold_rule = check_threshold(threshold, threshold_of, threshold_rule)
     labels = [label.strip() for label in options if label and label.strip()]
     if kind != Decision.Kind.CONSENT:
@@ -468,51 +468,3 @@ def put_to_workshop(decision, workshop, convenor=None):
             DecisionEvent.objects.create(decision=decision, kind=DecisionEvent.Kind.WORKSHOP, member=convenor,
                                          detail=in_workshop(workshop))
     return decision
-
-
-# --- The collaborative's decision rules (from its charter, or the convenor) ------------------------
-
-CHARTER_ELEMENT = "decision-making"  # the scorecard's "Collective decision-making" element
-
-
-def rules_of(collaborative):
-    """The collaborative's decision rules: stored ones, else the defaults (not saved)."""
-    from intersector.collaboratives.models import DecisionRules
-
-    return DecisionRules.objects.filter(collaborative=collaborative).first() or DecisionRules(
-        collaborative=collaborative, kind=rules.DEFAULT_KIND, quorum=rules.DEFAULT_QUORUM,
-        threshold=rules.DEFAULT_THRESHOLD, threshold_of=rules.DEFAULT_THRESHOLD_OF,
-        threshold_rule=rules.DEFAULT_THRESHOLD_RULE)
-
-
-def _store_rules(collaborative, **values):
-    from intersector.collaboratives.models import DecisionRules
-
-    values.setdefault("updated", timezone.now())
-    stored, _created = DecisionRules.objects.update_or_create(collaborative=collaborative, defaults=values)
-    return stored
-
-
-def rules_from_charter(collaborative, convenor=None):
-    """Read the rules from the linked charter's decision-making answer and keep them as the
-    collaborative's rules (what the charter does not say keeps the defaults). Without a charter:
-    Refused. Returns (the stored rules, rules.Rules read: its `found` says what the charter named)."""
-    charter = collaborative.charter
-    if charter is None:
-        raise Refused(_("Link the collaborative's charter first: the rules are read from it."), status=409)
-    text = charter.texts.filter(element=CHARTER_ELEMENT).values_list("text", flat=True).first() or ""
-    read = rules.read_rules(text)
-    stored = _store_rules(collaborative, kind=read.kind, quorum=read.quorum, threshold=read.threshold,
-                          threshold_of=read.threshold_of, threshold_rule=read.threshold_rule, source="charter", quote=read.quote[:2000], charter_name=charter.name,
-                          updated_by=convenor)
-    return stored, read
-
-
-def set_rules(collaborative, convenor, *, kind, quorum, threshold, threshold_of=100, threshold_rule=rules.AT_LEAST):
-    """The convenor's own rules (the charter's quote is kept to show what it said)."""
-    if kind not in Decision.Kind.values:
-        raise Refused(_("Choose the kind of decision."), status=400)
-    quorum = _share(quorum, _("quorum"))
-    threshold, threshold_of, threshold_rule = check_threshold(threshold, threshold_of, threshold_rule)
-    return _store_rules(collaborative, kind=kind, quorum=quorum, threshold=threshold, threshold_of=threshold_of,
-                        threshold_rule=threshold_rule, source="convenor", updated_by=convenor)

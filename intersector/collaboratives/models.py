@@ -382,6 +382,10 @@ class DecisionEvent(models.Model):
         WORKSHOP = "workshop", _("Put to a workshop")
 
     decision = models.ForeignKey(Decision, on_delete=models.CASCADE, related_name="events")
+    # The decision's collaborative, kept here too: "what changed" lists a collaborative's newest
+    # events, which through the decision meant sorting all of them (74,000 at 10x: 50 ms of SQL a
+    # page); with this and its index it reads the newest 31 in order. save() fills it.
+    collaborative = models.ForeignKey(Collaborative, on_delete=models.CASCADE, related_name="+", editable=False)
     kind = models.CharField(max_length=10, choices=Kind.choices)
     member = models.ForeignKey(Member, null=True, on_delete=models.SET_NULL, related_name="+")
     vote = models.ForeignKey(Vote, null=True, blank=True, on_delete=models.SET_NULL, related_name="+")
@@ -392,6 +396,12 @@ class DecisionEvent(models.Model):
 
     class Meta:
         ordering = ["at", "pk"]
+        indexes = [models.Index(fields=["collaborative", "at", "id"], name="decision_event_newest")]
+
+    def save(self, *args, **kwargs):
+        if self.collaborative_id is None:
+            self.collaborative_id = self.decision.collaborative_id
+        super().save(*args, **kwargs)
 
 
 class DecisionRules(models.Model):

@@ -346,7 +346,7 @@ def link_charter(collaborative, user, agreement_pk):
         collaborative.charter = agreement
         collaborative.save(update_fields=["charter"])
         if agreement is not None:  # its decision-making answer sets the decision rules
-            from intersector.collaboratives import decisions
+            from intersector.collaboratives import decision_rules
 
-            decisions.rules_from_charter(collaborative, access.member_of(user, collaborative))
+            decision_rules.rules_from_charter(collaborative, access.member_of(user, collaborative))
     return agreement

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_http_methods, require_POST
 
-from intersector.collaboratives import access, decisions
+from intersector.collaboratives import access, decision_rules, decisions
 from intersector.collaboratives.models import Decision, DecisionEvent, Member, Vote
 from intersector.collaboratives.views import _collaborative, _date, _int
 from intersector.refusals import Refused
@@ -50,7 +50,7 @@ def index(request, slug):
     log = [decisions.close_if_due(d) for d in page.object_list]
     return render(request, "collaboratives/decisions.html", {
         "collaborative": collaborative, "member": member, "decisions": log, "page": page,
-        "rules": decisions.rules_of(collaborative), "manage": access.can(member, "manage")})
+        "rules": decision_rules.rules_of(collaborative), "manage": access.can(member, "manage")})
 
 
 def _rules_form(rules):
@@ -66,7 +66,7 @@ def _rules_form(rules):
 def new(request, slug):
     collaborative = _collaborative(slug)
     member = access.check(request.user, collaborative, "manage")
-    rules = decisions.rules_of(collaborative)
+    rules = decision_rules.rules_of(collaborative)
     # A new proposal starts from the collaborative's rules (its charter's, or the convenor's).
     problem, form = None, _rules_form(rules)
     if request.method == "POST":
@@ -241,7 +241,7 @@ def rules(request, slug):
         form = request.POST
         try:
             if form.get("action") == "charter":
-                _stored, read = decisions.rules_from_charter(collaborative, member)
+                _stored, read = decision_rules.rules_from_charter(collaborative, member)
                 if read.found:
                     messages.success(request, _("Read the rules from the charter."))
                 else:
@@ -249,14 +249,14 @@ def rules(request, slug):
                                                 "apply until you change them."))
             else:
                 threshold, out_of, rule = decisions.threshold_from_form(form.get("share"), form.get("threshold"))
-                decisions.set_rules(collaborative, member, kind=form.get("kind"), quorum=form.get("quorum"),
+                decision_rules.set_rules(collaborative, member, kind=form.get("kind"), quorum=form.get("quorum"),
                                     threshold=threshold, threshold_of=out_of, threshold_rule=rule)
                 messages.success(request, _("Saved the decision rules. New proposals start from them."))
         except Refused as refusal:
             problem = refusal
         else:
             return redirect("collaboratives:decision_rules", collaborative.slug)
-    current = decisions.rules_of(collaborative)
+    current = decision_rules.rules_of(collaborative)
     if not form:
         form = _rules_form(current)
     return render(request, "collaboratives/decision_rules.html", {
