@@ -45,7 +45,7 @@ def cluster_texts(texts, k=None, k_range=(2, 12), vectors=None, info: ModelInfo 
 
 
 def _cluster(texts, k, k_range, vectors, info) -> Clustering:
-    matrix = _prepare(vectors)
+    matrix = _prepare(vectors, info)
     n = matrix.shape[0]
     if n != len(texts) and texts:
         raise ValueError(f"{len(texts)} texts but {n} vectors")
@@ -79,19 +79,22 @@ def _guess_info(vectors) -> ModelInfo:
     from . import model as _model
 
     width = vectors.shape[-1] if getattr(vectors, "ndim", np.ndim(vectors)) == 2 else 0
-    if width == 384 and "error" not in _model._state:
+    encoder = _model._state.get("encoder")
+    if width == (encoder.dimension if encoder else 384) and "error" not in _model._state:
         return _v.EMBEDDINGS
     error = _model._state.get("error")
     return _v.tfidf_info(error) if error else ModelInfo(kind="tfidf", name="TF-IDF", reason="")
 
 
-def _prepare(vectors) -> np.ndarray:
+def _prepare(vectors, info=None) -> np.ndarray:
     if hasattr(vectors, "toarray"):
         vectors = vectors.toarray()
     matrix = np.asarray(vectors, dtype=np.float64)
     if matrix.ndim != 2:
         matrix = matrix.reshape(len(matrix), -1)
-    if matrix.shape[1] > MAX_DENSE_DIMENSIONS and matrix.shape[0] > 2:
+    # Only wide TF-IDF rows are reduced: embeddings (384 or 768 numbers) are used as they are.
+    wide_tfidf = info is None or info.kind != "embeddings"
+    if wide_tfidf and matrix.shape[1] > MAX_DENSE_DIMENSIONS and matrix.shape[0] > 2:
         from sklearn.decomposition import TruncatedSVD
 
         components = min(LSA_COMPONENTS, matrix.shape[0] - 1, matrix.shape[1] - 1)

@@ -73,7 +73,7 @@ def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=No
     limit_threads()
     if n == 0:
         return Themes([], 0, {}, {}, info.kind)
-    matrix = _prepare(vectors)
+    matrix = _prepare(vectors, info)
     if len(matrix) != n:
         raise ValueError(f"{n} texts but {len(matrix)} vectors")
     groups = _by_prompt(prompts)

@@ -3,6 +3,8 @@ leave nobody out (analysis.make_themes, what the brainwriting kind calls)."""
 
 import re
 
+import numpy as np
+
 import pytest
 from sklearn.metrics import adjusted_rand_score
 
@@ -235,3 +237,33 @@ def test_a_word_the_notes_use_as_a_verb_is_not_put_in_a_name():
     names = name_themes(texts, [0, 0, 0, 1, 1, 1])
     assert "express" not in names[0].lower().split(), names
     assert names[1] == "Money for uniforms", names
+
+
+class WiderEncoder:
+    """The packaged model's vectors turned into 768 numbers (an exact rotation, so every cosine
+    stays the same): what a base-size model such as all-mpnet-base-v2 gives."""
+
+    dimension = 768
+
+    def __init__(self, encoder):
+        self.inner = encoder
+        q, _ = np.linalg.qr(np.random.default_rng(0).standard_normal((768, encoder.dimension)))
+        self.rotation = np.ascontiguousarray(q.T, dtype=np.float32)  # orthonormal rows
+
+    def encode(self, texts):
+        return self.inner.encode(texts) @ self.rotation
+
+
+def test_a_model_with_768_numbers_a_note_makes_the_same_themes(model, monkeypatch):
+    """INTERSECTOR_EMBEDDING_MODEL_DIR may name a wider model: its vectors are used as they are
+    (not cut down like a TF-IDF matrix) and the theme names are chosen in the same space."""
+    from intersector.analysis import model as analysis_model
+
+    expected = analysis.make_themes(TEXTS, prompts=[LIMITS] * len(TEXTS), sectors=SECTORS)
+    monkeypatch.setitem(analysis_model._state, "encoder", WiderEncoder(analysis_model.get_encoder()))
+    vectors, info = analysis.vectorize(TEXTS)
+    assert vectors.shape == (len(TEXTS), 768)
+    themes = analysis.make_themes(TEXTS, prompts=[LIMITS] * len(TEXTS), sectors=SECTORS)
+    assert (themes.labels, themes.names) == (expected.labels, expected.names)
+    # Stored vectors passed without their ModelInfo are still taken for embeddings.
+    assert analysis.cluster_texts(TEXTS, vectors=vectors).kind == "embeddings"
