@@ -96,6 +96,10 @@ class SentenceEncoder:
         if config.get("hidden_act", "gelu") != "gelu":
             raise ValueError(f"unsupported activation {config.get('hidden_act')!r}")
         self.dimension = self.hidden
+        # MPNet (all-mpnet-base-v2): BERT's layers under other names, positions counted from
+        # padding_idx + 1, no token types, and a relative-position bias added to every score.
+        self.mpnet = config.get("model_type") == "mpnet"
+        self.buckets = int(config.get("relative_attention_num_buckets", 32))
         self._read_weights(weights, int(config["num_hidden_layers"]))
 
     @classmethod
@@ -128,16 +132,24 @@ class SentenceEncoder:
 
         self.word = get("embeddings.word_embeddings.weight")
         self.position = get("embeddings.position_embeddings.weight")
-        self.token_type = get("embeddings.token_type_embeddings.weight")
+        if self.mpnet:
+            self.token_type = np.zeros(self.hidden, dtype=np.float32)[None]
+            self.relative_bias = get("encoder.relative_attention_bias.weight")  # (buckets, heads)
+        else:
+            self.token_type = get("embeddings.token_type_embeddings.weight")
         self.emb_ln = (get("embeddings.LayerNorm.weight"), get("embeddings.LayerNorm.bias"))
         self.layers = []
+        names = (("attention.attn.q", "attention.attn.k", "attention.attn.v", "attention.attn.o",
+                  "attention.LayerNorm") if self.mpnet else
+                 ("attention.self.query", "attention.self.key", "attention.self.value",
+                  "attention.output.dense", "attention.output.LayerNorm"))
         for i in range(n_layers):
             p = f"encoder.layer.{i}"
-            q, k, v = (linear(f"{p}.attention.self.{n}") for n in ("query", "key", "value"))
+            q, k, v = (linear(f"{p}.{n}") for n in names[:3])
             # Scaling the query by 1/sqrt(head size) here saves a pass over every score matrix.
             scale = np.float32(1.0 / math.sqrt(self.hidden // self.heads))
             q = (q[0] * scale, q[1] * scale)
-            out_w, out_b = linear(f"{p}.attention.output.dense")
+            out_w, out_b = linear(f"{p}.{names[3]}")
             up_w, up_b = linear(f"{p}.intermediate.dense")
             down_w, down_b = linear(f"{p}.output.dense")
             self.layers.append(
@@ -146,8 +158,8 @@ class SentenceEncoder:
                     qkv_b=np.concatenate([q[1], k[1], v[1]]),
                     out_w=out_w,
                     out_b=out_b,
-                    ln1_g=get(f"{p}.attention.output.LayerNorm.weight"),
-                    ln1_b=get(f"{p}.attention.output.LayerNorm.bias"),
+                    ln1_g=get(f"{p}.{names[4]}.weight"),
+                    ln1_b=get(f"{p}.{names[4]}.bias"),
                     up_w=up_w,
                     up_b=up_b,
                     down_w=down_w,
@@ -195,13 +207,36 @@ class SentenceEncoder:
 
     def forward(self, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
         batch, length = ids.shape
-        x = self.word[ids] + self.position[:length] + self.token_type[0]
+        if self.mpnet:
+            # RoBERTa-style positions: padding_idx (1) + 1, 2, ... over real tokens.
+            x = self.word[ids] + self.position[2 : length + 2]
+        else:
+            x = self.word[ids] + self.position[:length] + self.token_type[0]
         x = layer_norm(x, *self.emb_ln, self.eps)
         # Padding positions get -inf-like scores, so real tokens never attend to them.
         bias = ((1.0 - mask) * np.float32(-1e9))[:, None, None, :].astype(np.float32)
+        if self.mpnet:
+            bias = bias + self._position_bias(length)[None]
         for layer in self.layers:
             x = self._layer(x, bias, layer, batch, length)
         return x
+
+    def _position_bias(self, length: int) -> np.ndarray:
+        """MPNet's relative-position bias (heads, length, length), as transformers' MPNetEncoder."""
+        relative = np.arange(length)[None, :] - np.arange(length)[:, None]  # key - query
+        half = self.buckets // 2
+        n = -relative
+        bucket = (n < 0).astype(np.int64) * half
+        n = np.abs(n)
+        exact = half // 2
+        with np.errstate(divide="ignore"):
+            # float32 like torch, so the buckets at the edges come out the same.
+            scaled = np.log(np.maximum(n, 1).astype(np.float32) / np.float32(exact))
+            scaled = scaled / np.float32(math.log(128 / exact)) * np.float32(half - exact)
+            large = exact + scaled.astype(np.int64)
+        large = np.minimum(large, half - 1)
+        bucket += np.where(n < exact, n, large)
+        return np.ascontiguousarray(self.relative_bias[bucket].transpose(2, 0, 1))
 
     def _layer(self, x, bias, layer: Layer, batch: int, length: int):
         heads, size = self.heads, self.hidden // self.heads
