@@ -1,5 +1,8 @@
 """A numpy forward pass of the BERT encoder in all-MiniLM-L6-v2, with mean pooling.
 
+Also runs MPNet encoders (all-mpnet-base-v2, when INTERSECTOR_EMBEDDING_MODEL_DIR names one):
+the same layers plus a relative-position bias in every attention score.
+
 Reads the Hugging Face files (config.json, tokenizer.json, model.safetensors,
 1_Pooling/config.json, sentence_bert_config.json) and reproduces sentence-transformers'
 encode(): tokenise (truncated), encode, mean over real tokens, L2 normalise.
@@ -114,7 +117,9 @@ class SentenceEncoder:
         sbert = folder / "sentence_bert_config.json"
         if sbert.is_file():
             max_tokens = int(json.loads(sbert.read_text()).get("max_seq_length", max_tokens))
-        max_tokens = min(max_tokens, int(config.get("max_position_embeddings", 512)))
+        # MPNet's positions start at 2 (after its padding index), so two fewer tokens fit.
+        reserved = 2 if config.get("model_type") == "mpnet" else 0
+        max_tokens = min(max_tokens, int(config.get("max_position_embeddings", 512)) - reserved)
         tokenizer = Tokenizer.from_file(str(folder / "tokenizer.json"))
         # We pad ourselves, per length-sorted batch; the file pads everything to 128.
         tokenizer.no_padding()
@@ -133,7 +138,6 @@ class SentenceEncoder:
         self.word = get("embeddings.word_embeddings.weight")
         self.position = get("embeddings.position_embeddings.weight")
         if self.mpnet:
-            self.token_type = np.zeros(self.hidden, dtype=np.float32)[None]
             self.relative_bias = get("encoder.relative_attention_bias.weight")  # (buckets, heads)
         else:
             self.token_type = get("embeddings.token_type_embeddings.weight")
@@ -229,11 +233,10 @@ class SentenceEncoder:
         bucket = (n < 0).astype(np.int64) * half
         n = np.abs(n)
         exact = half // 2
-        with np.errstate(divide="ignore"):
-            # float32 like torch, so the buckets at the edges come out the same.
-            scaled = np.log(np.maximum(n, 1).astype(np.float32) / np.float32(exact))
-            scaled = scaled / np.float32(math.log(128 / exact)) * np.float32(half - exact)
-            large = exact + scaled.astype(np.int64)
+        # float32 like torch, so the buckets at the edges come out the same.
+        scaled = np.log(np.maximum(n, 1).astype(np.float32) / np.float32(exact))
+        scaled = scaled / np.float32(math.log(128 / exact)) * np.float32(half - exact)
+        large = exact + scaled.astype(np.int64)
         large = np.minimum(large, half - 1)
         bucket += np.where(n < exact, n, large)
         return np.ascontiguousarray(self.relative_bias[bucket].transpose(2, 0, 1))
