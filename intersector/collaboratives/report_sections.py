@@ -8,8 +8,9 @@ module with `@reports.section("key", _("Title"), after="decisions")` and import 
 the bottom of this one.
 """
 
+from django.db.models import Count
 from django.utils import timezone
-from django.utils.formats import date_format
+from django.utils.formats import date_format, number_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
@@ -18,6 +19,11 @@ from intersector.collaboratives.models import Decision, Member, WorksheetVersion
 from intersector.collaboratives.reports import DETAILED, PUBLIC, Cell, Facts, Heading, Items, Paragraph, Table, section
 
 UPDATE_DECISIONS = 6  # a short update names this many of the latest decisions
+# A report is a summary, not a dump: a detailed report's long lists (decisions, partners, the
+# network's partners, commitments) name at most this many, then say how many more there are and
+# where to read them. At 480 partners and 2,000 decisions the whole lists made a 700 KB PDF that
+# took over a minute; the demonstration (48 partners, 12 decisions) stays complete.
+LISTED = 50
 
 
 def _day(value):
@@ -26,6 +32,11 @@ def _day(value):
     if hasattr(value, "hour"):
         value = timezone.localtime(value)
     return date_format(value, "j M Y")
+
+
+def count_text(n):
+    """A count as the reader's language writes it: 1,952 (English), 1.952 (Spanish)."""
+    return number_format(n, force_grouping=True)
 
 
 # --- At a glance -----------------------------------------------------------------------------
@@ -45,13 +56,14 @@ def overview(report):
         facts.append((_("Issue"), collaborative.issue))
     if collaborative.place:
         facts.append((_("Place"), collaborative.place))
-    facts.append((_("Partners"), ngettext("%(n)s organisation", "%(n)s organisations", partners.count())
-                  % {"n": partners.count()}))
+    taking_part = partners.count()
+    facts.append((_("Partners"), ngettext("%(n)s organisation", "%(n)s organisations", taking_part)
+                  % {"n": count_text(taking_part)}))
     current = next((s for s in steps if s.status == s.Status.UNDER_WAY), None)
     done = sum(1 for s in steps if s.status == s.Status.DONE)
     facts.append((_("Steps"), _("%(done)s of %(total)s done") % {"done": done, "total": len(steps)}
                   + (("; " + _("now: %(step)s") % {"step": current.get_key_display()}) if current else "")))
-    facts.append((_("Decisions made"), decisions.count()))
+    facts.append((_("Decisions made"), count_text(decisions.count())))
     blocks.append(Facts(facts))
     return blocks
 
@@ -92,28 +104,33 @@ def _outcome(decision):
 def decisions(report):
     from intersector.collaboratives import decisions as log
 
-    shown = report.shown(report.collaborative.decisions.select_related("chosen"))
-    every = [log.close_if_due(d) if d.status == Decision.Status.OPEN else d for d in shown]
-    closed = sorted((d for d in every if d.status == Decision.Status.CLOSED), key=lambda d: d.closed_at, reverse=True)
-    open_ = [d for d in every if d.status == Decision.Status.OPEN]
-    if not closed and not open_:
+    shown = report.shown(report.collaborative.decisions.all())
+    # An open decision past its closing time closes as it is looked at, as on the decisions page.
+    open_ = [log.close_if_due(d) for d in shown.filter(status=Decision.Status.OPEN).order_by("closes_at", "pk")]
+    open_ = [d for d in open_ if d.status == Decision.Status.OPEN]
+    closed = shown.filter(status=Decision.Status.CLOSED)
+    made = closed.count()
+    if not made and not open_:
         return [Paragraph(_("No decisions yet."))] if report.for_partners else None
-    blocks = []
+    latest = list(closed.select_related("chosen").order_by("-closed_at", "-pk")[:LISTED if report.detailed
+                                                                                  else UPDATE_DECISIONS])
     if not report.detailed:
-        if closed:
+        blocks = []
+        if latest:
             blocks.append(Items([_("%(title)s: %(outcome)s (%(day)s)") % {
-                "title": d.title, "outcome": _outcome(d), "day": _day(d.closed_at)}
-                for d in closed[:UPDATE_DECISIONS]]))
-        if len(closed) > UPDATE_DECISIONS:
+                "title": d.title, "outcome": _outcome(d), "day": _day(d.closed_at)} for d in latest]))
+        if made > UPDATE_DECISIONS:
             blocks.append(Paragraph(ngettext("And %(n)s earlier decision.", "And %(n)s earlier decisions.",
-                                             len(closed) - UPDATE_DECISIONS) % {"n": len(closed) - UPDATE_DECISIONS}))
+                                             made - UPDATE_DECISIONS) % {"n": count_text(made - UPDATE_DECISIONS)}))
         if open_:
             blocks.append(Paragraph(ngettext("%(n)s proposal is open for votes.", "%(n)s proposals are open for votes.",
-                                             len(open_)) % {"n": len(open_)}))
+                                             len(open_)) % {"n": count_text(len(open_))}))
         return blocks
-    if closed:
+    blocks = []
+    if made:
+        blocks.append(_outcomes(closed))
         rows = []
-        for d in closed:
+        for d in latest:
             took = d.tally.get("took_part")
             seats = d.tally.get("seats")
             rows.append([d.title, Cell(_outcome(d), f"result-{d.result}"), _day(d.closed_at),
@@ -121,11 +138,29 @@ def decisions(report):
                          d.statement, _day(d.review_on)])
         blocks.append(Table([_("Decision"), _("Outcome"), _("Closed"), _("Took part"), _("What was decided"),
                              _("Review")], rows, widths=(22, 14, 11, 9, 33, 11)))
+        earlier = made - len(latest)
+        if earlier:
+            blocks.append(Paragraph(ngettext(
+                "The table lists the %(shown)s most recent decisions; %(n)s earlier decision is in the workspace's "
+                "list of decisions.",
+                "The table lists the %(shown)s most recent decisions; %(n)s earlier decisions are in the workspace's "
+                "list of decisions.", earlier) % {"shown": len(latest), "n": count_text(earlier)}))
     if open_:
         blocks.append(Heading(_("Open for votes")))
         blocks.append(Items([_("%(title)s (closes %(day)s)") % {"title": d.title, "day": _day(d.closes_at)}
-                             for d in sorted(open_, key=lambda d: d.closes_at)]))
+                             for d in open_[:LISTED]]))
+        if len(open_) > LISTED:
+            blocks.append(Paragraph(ngettext("And %(n)s more proposal open for votes: see the workspace.",
+                                             "And %(n)s more proposals open for votes: see the workspace.",
+                                             len(open_) - LISTED) % {"n": count_text(len(open_) - LISTED)}))
     return blocks
+
+
+def _outcomes(closed):
+    """How many of the decisions made came to each outcome (one query, whatever their number)."""
+    labels = dict(Decision.Result.choices)
+    tally = dict(closed.order_by().values_list("result").annotate(n=Count("pk")))
+    return Facts([(labels[key], count_text(tally[key])) for key in labels if tally.get(key)])
 
 
 # --- The health check ------------------------------------------------------------------------
@@ -162,7 +197,7 @@ def health_check(report):
         health.add_changes(rows, health.score(health.responses_of(previous), sectors))
     intro = ngettext("%(n)s person answered %(wave)s, closed on %(day)s.",
                      "%(n)s people answered %(wave)s, closed on %(day)s.", len(responses)) % {
-        "n": len(responses), "wave": wave, "day": _day(wave.closed)}
+        "n": count_text(len(responses)), "wave": wave, "day": _day(wave.closed)}
     blocks = [Paragraph(intro), Paragraph(_(
         "Each figure is the average answer from 1 (strongly disagree) to 5 (strongly agree): 4.0 or more is a "
         "strength, 3.0 to 3.9 is worth discussing, under 3.0 needs attention. A group with fewer than 3 answers "
@@ -193,9 +228,12 @@ def partners(report):
         by_sector[p.organisation.get_sector_display()] = by_sector.get(p.organisation.get_sector_display(), 0) + 1
     blocks = [Paragraph(ngettext("%(n)s organisation takes part: %(sectors)s.",
                                  "%(n)s organisations take part: %(sectors)s.", len(partners)) % {
-        "n": len(partners), "sectors": ", ".join(f"{s} {n}" for s, n in sorted(by_sector.items()))})]
+        "n": count_text(len(partners)),
+        "sectors": ", ".join(f"{s} {count_text(n)}" for s, n in sorted(by_sector.items()))})]
     if not report.detailed:
         return blocks
+    if len(partners) > LISTED:
+        return blocks + _partners_by_group(partners)
     people = {}
     if report.for_partners:
         reps = report.shown(Member.objects.filter(collaborative=report.collaborative,
@@ -215,6 +253,22 @@ def partners(report):
         rows.append(row)
     blocks.append(Table(head, rows))
     return blocks
+
+
+def _partners_by_group(partners):
+    """Too many organisations to list one by one: how many in each interest group, by sector."""
+    groups = {}
+    for p in partners:
+        sectors = groups.setdefault(p.group.name if p.group else _("No interest group"), {})
+        sector = p.organisation.get_sector_display()
+        sectors[sector] = sectors.get(sector, 0) + 1
+    rows = [[name, count_text(sum(sectors.values())),
+             ", ".join(f"{s} {count_text(n)}" for s, n in sorted(sectors.items()))]
+            for name, sectors in sorted(groups.items())]
+    return [Paragraph(_("%(n)s organisations are more than a report can list one by one: here they are by "
+                        "interest group. The workspace's partners page lists every one.") % {
+                            "n": count_text(len(partners))}),
+            Table([_("Interest group"), _("Organisations"), _("Sectors")], rows, widths=(40, 20, 40))]
 
 
 # --- Worksheets (partners only) --------------------------------------------------------------

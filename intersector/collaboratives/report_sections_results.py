@@ -8,8 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from intersector.collaboratives import report_sections
 from intersector.collaboratives import results as measures
-from intersector.collaboratives.report_sections import _day
+from intersector.collaboratives.report_sections import _day, count_text
 from intersector.collaboratives.reports import DETAILED, Cell, Items, Paragraph, Table, section
 
 
@@ -23,20 +24,32 @@ def commitments(report):
     late = [c for c in rows if c.is_overdue(today)]
     blocks = [Paragraph(ngettext("%(n)s commitment: %(done)s done, %(late)s overdue.",
                                  "%(n)s commitments: %(done)s done, %(late)s overdue.", len(rows)) % {
-        "n": len(rows), "done": done, "late": len(late)})]
+        "n": count_text(len(rows)), "done": count_text(done), "late": count_text(len(late))})]
     if report.form != DETAILED:
         if late:
             blocks.append(Items([_("%(what)s (due %(day)s)") % {"what": c.what, "day": _day(c.due)}
                                  for c in late[:6]]))
         return blocks
+    listed, most = rows, report_sections.LISTED
+    if len(rows) > most:  # the ones still to do first (soonest due), then the latest done
+        waiting = [c for c in rows if c.status != c.Status.DONE]
+        listed = (waiting + sorted((c for c in rows if c.status == c.Status.DONE),
+                                   key=lambda c: c.due, reverse=True))[:most]
     table = []
-    for c in rows:
+    for c in listed:
         who = ", ".join(str(x) for x in report.shown([x for x in (c.partner, c.owner) if x]))
         status = c.get_status_display() + (" · " + _("overdue") if c.is_overdue(today) else "")
         table.append([c.what, who, _day(c.due), Cell(status, "result-blocked" if c.is_overdue(today) else ""),
                       f"{c.progress} %"])
     blocks.append(Table([_("What"), _("Who"), _("By when"), _("Status"), _("Progress")], table,
                         widths=(40, 22, 12, 16, 10)))
+    if len(rows) > len(listed):
+        blocks.append(Paragraph(ngettext(
+            "The table lists %(shown)s commitments, those still to do first; %(n)s more is on the workspace's "
+            "commitments page.",
+            "The table lists %(shown)s commitments, those still to do first; %(n)s more are on the workspace's "
+            "commitments page.", len(rows) - len(listed)) % {"shown": len(listed),
+                                                           "n": count_text(len(rows) - len(listed))}))
     return blocks
 
 
