@@ -19,11 +19,14 @@ from intersector.collaboratives.models import Decision, Member, WorksheetVersion
 from intersector.collaboratives.reports import DETAILED, PUBLIC, Cell, Facts, Heading, Items, Paragraph, Table, section
 
 UPDATE_DECISIONS = 6  # a short update names this many of the latest decisions
-# A report is a summary, not a dump: a detailed report's long lists (decisions, partners, the
-# network's partners, commitments) name at most this many, then say how many more there are and
+# A report is a summary, not a dump: a detailed report's long lists (partners, the network's
+# partners, commitments, open proposals) name at most this many, then say how many more there are and
 # where to read them. At 480 partners and 2,000 decisions the whole lists made a 700 KB PDF that
 # took over a minute; the demonstration (48 partners, 12 decisions) stays complete.
 LISTED = 50
+# Decisions are the widest rows (what was decided, in words): the detailed report lists the 25
+# most recent, after how many came to each outcome (50 rows took WeasyPrint over a second).
+LISTED_DECISIONS = 25
 
 
 def _day(value):
@@ -112,8 +115,8 @@ def decisions(report):
     made = closed.count()
     if not made and not open_:
         return [Paragraph(_("No decisions yet."))] if report.for_partners else None
-    latest = list(closed.select_related("chosen").order_by("-closed_at", "-pk")[:LISTED if report.detailed
-                                                                                  else UPDATE_DECISIONS])
+    most = LISTED_DECISIONS if report.detailed else UPDATE_DECISIONS
+    latest = list(closed.select_related("chosen").order_by("-closed_at", "-pk")[:most])
     if not report.detailed:
         blocks = []
         if latest:

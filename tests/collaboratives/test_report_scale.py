@@ -1,6 +1,6 @@
 """A large collaborative's progress report is a summary, not a dump: each long list names at most
-report_sections.LISTED items (the most recent decisions, the best-connected partners, the
-commitments still to do) and says, in the report itself, how many more there are and where they
+report_sections.LISTED items (the best-connected partners, the commitments still to do; the 25
+most recent decisions) and says, in the report itself, how many more there are and where they
 are; nothing is cut from a small collaborative's report. Through the real URLs, in the page, the
 PDF and the Word file."""
 
@@ -59,18 +59,18 @@ def _fact(label, value, kind):
 
 
 def test_a_long_log_lists_the_most_recent_decisions_and_says_how_many_more(client, people, long_log):
-    assert report_sections.LISTED == 50
+    assert report_sections.LISTED_DECISIONS == 25
     client.force_login(people["observer"])
     for kind, text in _texts(client, long_log, "partners", "detailed").items():
-        assert _listed(text) == list(range(12, 62)), kind  # the 50 most recent, not the 11 earliest
-        assert squash("The table lists the 50 most recent decisions; 11 earlier decisions are in the "
+        assert _listed(text) == list(range(37, 62)), kind  # the 25 most recent, not the 36 earliest
+        assert squash("The table lists the 25 most recent decisions; 36 earlier decisions are in the "
                       "workspace's list of decisions.") in text, kind
         # How many came to each outcome counts every decision, listed or not
         assert _fact("Agreed", 46, kind) in text and _fact("Quorum not met", 15, kind) in text, kind
-    # Funders read the 55 marked public: the 50 most recent of those, and 5 more
+    # Funders read the 55 marked public: the 25 most recent of those, and 30 more
     for kind, text in _texts(client, long_log, "funders", "detailed").items():
-        assert _listed(text) == list(range(12, 62)), kind
-        assert squash("The table lists the 50 most recent decisions; 5 earlier decisions are in the") in text, kind
+        assert _listed(text) == list(range(37, 62)), kind
+        assert squash("The table lists the 25 most recent decisions; 30 earlier decisions are in the") in text, kind
         assert _fact("Agreed", 41, kind) in text and _fact("Quorum not met", 14, kind) in text, kind
     update = client.get(f"/collaborate/{long_log.slug}/reports/public/update/").content.decode()
     assert _listed(squash(update)) == list(range(56, 62)) and "And 49 earlier decisions." in update
