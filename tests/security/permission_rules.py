@@ -435,6 +435,16 @@ RULES = {
     "GET /api/collaboratives/{slug}/network/{wave_number}/export/{kind}": api_collaborative(
         holders=frozenset({"convenor"}), expect=CONVENOR_ONLY),
     "POST /api/collaboratives/{slug}/network/{wave_number}/visibility": api_convenor(post={"visibility": "public"}),
+    # Running a survey (collaborate_network_survey.py): the convenor opens, closes and imports; a
+    # partner's representative reads and gives its answer (the survey here is closed: a 409 for them).
+    "POST /api/collaboratives/{slug}/network": api_convenor(),
+    "POST /api/collaboratives/{slug}/network/{wave_number}/close": api_convenor(),
+    "POST /api/collaboratives/{slug}/network/{wave_number}/import": api_convenor(),
+    "GET /api/collaboratives/{slug}/network/{wave_number}/answer": api_collaborative(
+        holders=frozenset({"representative"}), expect={"convenor": 403, "observer": 403}),
+    "PUT /api/collaboratives/{slug}/network/{wave_number}/answer": api_collaborative(
+        ("PUT",), holders=frozenset({"representative"}), expect={"convenor": 403, "observer": 403},
+        post={"none": True}),
 }
 
 # Real invitation links, opened by everyone: the holder opens theirs again; a partner's person

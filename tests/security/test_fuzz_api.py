@@ -74,6 +74,15 @@ RULES_BEYOND_THE_SCHEMA = {
     "POST /api/collaboratives/{slug}/indicators/{indicator_id}/actuals": [
         r"That date is in the future: a figure is recorded once it is measured\.",
     ],
+    # What the uploaded CSV file says (spreadsheets.read_upload, network_files.import_ties).
+    "POST /api/collaboratives/{slug}/network/{wave_number}/import": [
+        r"This file is empty\.",
+        r"This file is not text we can read\. Save it as CSV \(UTF-8\) and try again\.",
+        r"The first line must name the columns .+",
+        r"This file is not valid CSV: .+",
+        r"This file has its column names but no rows\.",
+        r"Nothing was imported: .+",
+    ],
 }
 
 

@@ -115,12 +115,17 @@ def leaks(response, persona, world):
     return found
 
 
+def write_method(rule):
+    """The method that changes something at this address (an API operation may be a PUT), or None."""
+    return next((method for method in ("POST", "PUT") if method in rule.methods), None)
+
+
 def ask(world, persona, method, url, data=None):
     client = world.clients[persona]
     if method == "GET":
         return client.get(url)
     if url.startswith("/api/"):  # the API reads JSON bodies
-        return client.post(url, json.dumps(data or {}), content_type="application/json")
+        return getattr(client, method.lower())(url, json.dumps(data or {}), content_type="application/json")
     return client.post(url, data or {})
 
 
@@ -190,15 +195,16 @@ def test_a_refused_change_changes_nothing(world, templates):
     before = snapshot()
     failures = []
     for name, rule in RULES.items():
-        if "POST" not in rule.methods:
+        method = write_method(rule)
+        if method is None:
             continue
         url = url_for(name, rule, world, templates=templates)
         for persona in PERSONAS:
-            want = expected(rule, persona, "POST")
+            want = expected(rule, persona, method)
             if want == "in":
                 continue
-            response = ask(world, persona, "POST", url, rule.post)
-            judge(failures, world, name, rule, persona, "POST", response, want)
+            response = ask(world, persona, method, url, rule.post)
+            judge(failures, world, name, rule, persona, method, response, want)
     # Someone's own address, with another's object in it.
     for persona, name, overrides, want in world.crossed:
         rule = RULES[name]
@@ -217,15 +223,16 @@ def test_each_holder_gets_in(world, templates):
     order = sorted(RULES, key=lambda name: LAST.index(name) + 1 if name in LAST else 0)
     for name in order:
         rule = RULES[name]
-        if "POST" not in rule.methods:
+        method = write_method(rule)
+        if method is None:
             continue
         url = url_for(name, rule, world, templates=templates)
         for persona in PERSONAS:
-            want = expected(rule, persona, "POST")
+            want = expected(rule, persona, method)
             if want != "in" and persona not in rule.expect:
                 continue
             # The API reads its body before the route asks who is calling: a valid one, so the
             # answer is about the person (a form's empty POST reaches the view as it is).
-            response = ask(world, persona, "POST", url, rule.post if " " in name else None)
-            judge(failures, world, name, rule, persona, "POST", response, want)
+            response = ask(world, persona, method, url, rule.post if " " in name else None)
+            judge(failures, world, name, rule, persona, method, response, want)
     report(failures)

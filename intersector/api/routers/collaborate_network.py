@@ -151,3 +151,11 @@ def wave_visibility(request, slug: Text, wave_number: int, data: VisibilityIn):
     collaborative, _member = seen(request, slug, "manage")
     wave = reports.set_visibility(_wave(collaborative, wave_number), data.visibility)
     return _wave_out(request, wave, None if wave.is_open else network.results(wave))
+
+
+@router.post("/collaboratives/{slug}/network", response=answers(201, WaveOut), summary="Open a network survey",
+             description="Convenors only. Every partner's representative or alternate can then answer it. "
+                         "A survey already open is a 409: close it first.")
+def wave_open(request, slug: Text):
+    collaborative, member = seen(request, slug, "manage")
+    return 201, _wave_out(request, network.open_wave(collaborative, member))
