@@ -441,4 +441,5 @@ from intersector.collaboratives.models_health import HealthResponse, HealthWave 
 from intersector.collaboratives.models_results import (  # noqa: E402,F401
     Actual, Commitment, CommitmentUpdate, Indicator, Result)
 # So does the partner network survey (network.py measures and draws it).
-from intersector.collaboratives.models_network import NetworkAnswer, NetworkTie, NetworkWave  # noqa: E402,F401
+from intersector.collaboratives.models_network import (  # noqa: E402,F401
+    NetworkAnswer, NetworkFigures, NetworkTie, NetworkWave)

@@ -23,6 +23,9 @@ class NetworkWave(models.Model):
     # The map's layout, worked out once when the wave closes (its ties no longer change):
     # {partner pk: [x, y]}. Laying out hundreds of partners takes seconds; reading this, nothing.
     layout = models.JSONField(default=dict, blank=True)
+    # One more at every answer saved, replaced or imported: the stored figures (NetworkFigures)
+    # were worked out from one version of the answers, and are worked out again for another.
+    answers_version = models.PositiveIntegerField(default=0)
     # Partners' reports always show the latest closed wave's map and figures; reports for funders
     # and the public only once the convenor marks the wave public (never anyone's ratings).
     visibility = report_mark()
@@ -72,3 +75,17 @@ class NetworkTie(models.Model):
 
     class Meta:
         constraints = [models.UniqueConstraint(fields=["answer", "partner"], name="one_tie_per_partner")]
+
+
+class NetworkFigures(models.Model):
+    """A wave's measures, ties and map worked out once from its answers (network_figures.py), so
+    that a page, a report or the API reads them instead of working out 13,000 ties at each visit.
+    `answers_version` is the wave's when they were worked out: once the answers change they are
+    worked out again (as they are when the wave's partners or the recipe change)."""
+
+    wave = models.OneToOneField(NetworkWave, on_delete=models.CASCADE, related_name="figures")
+    answers_version = models.PositiveIntegerField()
+    data = models.JSONField()  # what the page and the report read: small (480 partners: ~40 kB)
+    # Each partner's partners, A to Z (13,000 ties: ~150 kB): read only by the API and the files.
+    neighbours = models.JSONField()
+    worked_out = models.DateTimeField(default=timezone.now)

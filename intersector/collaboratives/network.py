@@ -1,5 +1,6 @@
-"""The partner network survey: its questions, the measures and the map (networkx), its actions,
-and its exports and import (CSV for spreadsheets and Kumu, GEXF for Gephi).
+"""The partner network survey: its questions, the measures and the map's layout (networkx) and
+its actions. Its results are worked out once and stored (network_results.py), drawn by
+network_map.py; its files (CSV for spreadsheets and Kumu, GEXF for Gephi) are network_files.py.
 
 Each partner answers once per wave, for its organisation: which of the other partners it works
 with, and for each of them three questions on trust and three on value, each from 1 (not at all)
@@ -13,7 +14,7 @@ trust and value others place in one partner are shown only from 3 ratings up, so
 rating of a partner can be picked out; the ratings themselves are in the convenor's exports only.
 """
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
@@ -21,18 +22,17 @@ import networkx as nx
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
-from django.utils.html import format_html
+from django.db.models import F
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, ngettext
+from django.utils.translation import gettext_lazy
 
-from intersector.accounts.models import Sector
 from intersector.collaboratives.models import Member, Partner
 from intersector.collaboratives.models_network import NetworkAnswer, NetworkTie, NetworkWave
+from intersector.collaboratives.network_map import HEIGHT, MARGIN, SECTOR_ORDER, WIDTH, sector_label
 from intersector.refusals import Refused
 
 FEWEST = 3  # ratings a partner needs before the trust and value others place in it are shown
 SEED = 7  # the map's layout is the same at every visit (networkx spring_layout)
-WIDTH, HEIGHT, MARGIN = 1000, 680, 48  # the map's viewBox
 
 # --- The questions ---------------------------------------------------------------------------
 
@@ -74,43 +74,6 @@ def tie_scores(items):
     return scores["trust"], scores["value"]
 
 
-# --- Sectors on the map: a colour and a shape each, so the legend is never colour alone ------
-
-# Okabe and Ito's colours, told apart by people with the common kinds of colour blindness.
-SECTOR_LOOK = {
-    "government": ("#0072B2", "circle"),
-    "business": ("#D55E00", "square"),
-    "non-profit": ("#009E73", "triangle"),
-    "other": ("#CC79A7", "diamond"),
-}
-SHAPE_NAMES = {"circle": gettext_lazy("circles"), "square": gettext_lazy("squares"),
-               "triangle": gettext_lazy("triangles"), "diamond": gettext_lazy("diamonds")}
-SECTOR_ORDER = [key for key, _label in Sector.choices]
-
-
-def shape_svg(shape, colour, x, y, r):
-    """The SVG element of a partner's shape (circle, square, triangle or diamond) of size r."""
-    if shape == "circle":
-        return format_html('<circle cx="{}" cy="{}" r="{}" fill="{}"/>', _n(x), _n(y), _n(r), colour)
-    if shape == "square":
-        side = r * 1.75
-        return format_html('<rect x="{}" y="{}" width="{}" height="{}" fill="{}"/>',
-                           _n(x - side / 2), _n(y - side / 2), _n(side), _n(side), colour)
-    if shape == "triangle":
-        corners = [(x, y - r * 1.25), (x + r * 1.15, y + r * 0.8), (x - r * 1.15, y + r * 0.8)]
-    else:
-        corners = [(x, y - r * 1.25), (x + r * 1.25, y), (x, y + r * 1.25), (x - r * 1.25, y)]
-    return format_html('<polygon points="{}" fill="{}"/>', " ".join(f"{_n(a)},{_n(b)}" for a, b in corners), colour)
-
-
-def _n(number):
-    return f"{number:.1f}"
-
-
-def sector_label(key):
-    return dict(Sector.choices).get(key, key)
-
-
 # --- The measures (pure: a networkx graph in, figures out) ----------------------------------
 
 
@@ -146,16 +109,16 @@ def measure(graph):
                     centralisation=freeman_centralisation(degrees.values()), degrees=degrees)
 
 
-def by_sector(graph, sectors):
+def by_sector(degrees, pairs, sectors):
     """{sector: {"partners", "within", "across", "degree"}}: how many partners, ties inside the
-    sector, ties with other sectors, and their mean degree; sectors: node -> sector key."""
+    sector, ties with other sectors, and their mean degree; degrees: {node: degree} (networkx's
+    Graph.degree), pairs: each tie once (Graph.edges), sectors: {node: sector key}."""
     counts = {}
-    degrees = dict(graph.degree())
-    for node in graph.nodes:
+    for node, degree in degrees.items():
         entry = counts.setdefault(sectors[node], {"partners": 0, "within": 0, "across": 0, "degree_sum": 0})
         entry["partners"] += 1
-        entry["degree_sum"] += degrees[node]
-    for a, b in graph.edges:
+        entry["degree_sum"] += degree
+    for a, b in pairs:
         if sectors[a] == sectors[b]:
             counts[sectors[a]]["within"] += 1
         else:
@@ -190,26 +153,41 @@ def layout(graph):
 # --- Reading a wave --------------------------------------------------------------------------
 
 
+def _partners_of(wave):
+    day = timezone.localtime(wave.opened).date()
+    answered = NetworkAnswer.objects.filter(wave=wave)
+    return (Partner.objects.filter(collaborative=wave.collaborative)
+            .filter(Q(left__isnull=True) | Q(left__gte=day) | Q(pk__in=answered.values("partner"))
+                    | Q(pk__in=NetworkTie.objects.filter(answer__wave=wave).values("partner")))
+            .order_by("organisation__name", "pk"))
+
+
 def wave_partners(wave):
     """The partners a wave is about: those that had not left when it opened, and any partner
     answered or named in it (so an imported or old answer is never dropped)."""
-    day = timezone.localtime(wave.opened).date()
-    answered = NetworkAnswer.objects.filter(wave=wave)
-    return list(Partner.objects.filter(collaborative=wave.collaborative)
-                .filter(Q(left__isnull=True) | Q(left__gte=day) | Q(pk__in=answered.values("partner"))
-                        | Q(pk__in=NetworkTie.objects.filter(answer__wave=wave).values("partner")))
-                .select_related("organisation", "group").order_by("organisation__name", "pk"))
+    return list(_partners_of(wave).select_related("organisation", "group"))
 
 
-def names(partners):
-    """{partner pk: the name used in files}: the organisation's name, with its sector when two
-    partners share a name (so every name in an export points at one partner)."""
+def wave_partner_rows(wave):
+    """[(pk, organisation's name, sector)] of the wave's partners, in wave_partners' order: what
+    its results need, read without making 480 partners and organisations (3 ms, not 18)."""
+    return list(_partners_of(wave).values_list("pk", "organisation__name", "organisation__sector"))
+
+
+def rows_of(partners):
+    return [(p.pk, p.organisation.name, p.organisation.sector) for p in partners]
+
+
+def names(rows):
+    """{partner pk: the name used in files} from rows (pk, organisation's name, sector): the
+    name, with its sector when two partners share a name (so every name in an export points at
+    one partner)."""
     counts = {}
-    for partner in partners:
-        key = partner.organisation.name.casefold()
+    for _pk, name, _sector in rows:
+        key = name.casefold()
         counts[key] = counts.get(key, 0) + 1
-    return {p.pk: (p.organisation.name if counts[p.organisation.name.casefold()] == 1
-                   else f"{p.organisation.name} ({sector_label(p.organisation.sector)})") for p in partners}
+    return {pk: (name if counts[name.casefold()] == 1 else f"{name} ({sector_label(sector)})")
+            for pk, name, sector in rows}
 
 
 def ties_of(wave):
@@ -218,67 +196,11 @@ def ties_of(wave):
                 .values_list("answer__partner_id", "partner_id", "trust", "value"))
 
 
-def graph_of(partners, ties):
+def graph_of(pks, ties):
     graph = nx.Graph()
-    graph.add_nodes_from(p.pk for p in partners)
+    graph.add_nodes_from(pks)
     graph.add_edges_from((a, b) for a, b, _t, _v in ties if a != b)
     return graph
-
-
-@dataclass
-class Node:
-    number: int
-    partner: object
-    name: str
-    sector: str
-    degree: int
-    x: float = 0
-    y: float = 0
-    r: float = 0
-    tied_to: list = field(default_factory=list)  # names
-    named: int = 0  # partners it named
-    named_by: int = 0  # partners that named it
-    trust: object = None  # mean trust others place in it (Decimal), shown from FEWEST ratings
-    value: object = None
-    ratings: int = 0
-    change: object = None  # degree change since the previous wave, or None
-
-    @property
-    def colour(self):
-        return SECTOR_LOOK.get(self.sector, SECTOR_LOOK["other"])[0]
-
-    @property
-    def shape(self):
-        return SECTOR_LOOK.get(self.sector, SECTOR_LOOK["other"])[1]
-
-    @property
-    def sector_label(self):
-        return sector_label(self.sector)
-
-    @property
-    def anchor(self):
-        """Labels go to the left of partners in the right part of the map, so none is cut off."""
-        return "end" if self.x > WIDTH * 0.75 else "start"
-
-    @property
-    def dx(self):
-        return _n(-(self.r + 3) if self.anchor == "end" else self.r + 3)
-
-    @property
-    def svg(self):
-        return shape_svg(self.shape, self.colour, self.x, self.y, self.r)
-
-    @property
-    def tied_to_shown(self):
-        return self.tied_to[:TABLE_MOST_NAMES]
-
-    @property
-    def tied_to_more(self):
-        return max(0, len(self.tied_to) - TABLE_MOST_NAMES)
-
-    @property
-    def change_text(self):
-        return "0" if not self.change else f"{self.change:+d}"
 
 
 def _mean(values):
@@ -292,9 +214,6 @@ def _figure(number, signed=False):
         return None
     value = two_decimals(Fraction(number)) if not isinstance(number, Decimal) else number
     return f"{value:+.2f}" if signed else f"{value:.2f}"
-
-
-LATEST = object()  # results(previous=...): the latest closed wave before this one
 
 
 # A map draws at most this many ties: more is a grey mass nobody can read, megabytes on a phone
@@ -324,95 +243,6 @@ def drawn_ties(graph, ties, most=None):
     return sorted(sorted(pairs, key=strength, reverse=True)[:most])
 
 
-def results(wave, previous=LATEST):
-    """Everything a wave's results page shows (see the module's docstring). Changes are measured
-    since `previous` (a closed earlier wave, or None for none); a report for funders or the public
-    passes the latest wave it may read, never a partner-only one."""
-    partners = wave_partners(wave)
-    ties = ties_of(wave)
-    graph = graph_of(partners, ties)
-    figures = measure(graph)
-    label = names(partners)
-    sectors = {p.pk: p.organisation.sector for p in partners}
-    places = {int(pk): tuple(xy) for pk, xy in (wave.layout or {}).items()}
-    if set(places) != set(graph.nodes):  # not closed yet, or a partner has been added since
-        places = layout(graph)
-    top = max(figures.degrees.values(), default=0) or 1
-    nodes = {}
-    for number, partner in enumerate(partners, start=1):
-        degree = figures.degrees[partner.pk]
-        x, y = places.get(partner.pk, (WIDTH / 2, HEIGHT / 2))
-        nodes[partner.pk] = Node(number=number, partner=partner, name=label[partner.pk], sector=sectors[partner.pk],
-                                 degree=degree, x=x, y=y, r=round(7 + 13 * (degree / top) ** 0.5, 1))
-    received = {}
-    for source, target, trust, value in ties:
-        nodes[source].named += 1
-        nodes[target].named_by += 1
-        received.setdefault(target, []).append((trust, value))
-    for pk, node in nodes.items():
-        node.tied_to = sorted((label[other] for other in graph.neighbors(pk)), key=str.casefold)
-        rated = received.get(pk, [])
-        trusts = [t for t, _v in rated if t is not None]
-        values = [v for _t, v in rated if v is not None]
-        node.ratings = max(len(trusts), len(values))
-        # Each mean from FEWEST ratings up: fewer would let a partner's own rating be picked out.
-        node.trust = _mean(trusts) if len(trusts) >= FEWEST else None
-        node.value = _mean(values) if len(values) >= FEWEST else None
-    answered = NetworkAnswer.objects.filter(wave=wave).count()
-    summary = {"partners": figures.partners, "answered": answered, "ties": figures.ties,
-               "density": figures.density, "centralisation": figures.centralisation,
-               "trust": _mean(t for _s, _t2, t, _v in ties), "value": _mean(v for _s, _t, _t2, v in ties)}
-    if previous is LATEST:
-        previous = (NetworkWave.objects.filter(collaborative=wave.collaborative, number__lt=wave.number,
-                                               closed__isnull=False).order_by("-number").first())
-    changes = {}
-    if previous is not None:
-        before_ties = ties_of(previous)
-        before_graph = graph_of(wave_partners(previous), before_ties)
-        before = measure(before_graph)
-        changes = {"density": figures.density - before.density, "ties": figures.ties - before.ties,
-                   "centralisation": (figures.centralisation - before.centralisation
-                                      if figures.centralisation is not None and before.centralisation is not None
-                                      else None)}
-        for key in ("trust", "value"):
-            index = 2 if key == "trust" else 3
-            old = _mean(t[index] for t in before_ties)
-            changes[key] = summary[key] - old if summary[key] is not None and old is not None else None
-        for pk, node in nodes.items():
-            if pk in before.degrees:
-                node.change = node.degree - before.degrees[pk]
-    shown = {"density": _figure(summary["density"]), "centralisation": _figure(summary["centralisation"]),
-             "density_percent": round(summary["density"] * 100), "trust": summary["trust"], "value": summary["value"]}
-    shown_changes = {key: _figure(change, signed=True) for key, change in changes.items() if key != "ties"}
-    if "ties" in changes:
-        shown_changes["ties"] = f"{changes['ties']:+d}"
-    edges = [(nodes[a], nodes[b]) for a, b in drawn_ties(graph, ties)]
-    sector_rows = []
-    for key, entry in by_sector(graph, sectors).items():
-        colour, shape = SECTOR_LOOK.get(key, SECTOR_LOOK["other"])
-        entry["degree_shown"] = _figure(entry["degree"])
-        sector_rows.append((key, sector_label(key), shape_svg(shape, colour, 12, 12, 8), entry, SHAPE_NAMES[shape]))
-    return {"nodes": list(nodes.values()), "edges": edges, "summary": summary, "shown": shown,
-            "changes": shown_changes,
-            "previous": previous, "sectors": sector_rows, "width": WIDTH, "height": HEIGHT,
-            "label_names": len(nodes) <= 15, "ties_drawn": len(edges)}
-
-
-def map_description(found, listed=True):
-    """The map in words, for screen readers (the SVG's desc) and the Word report: partners, ties,
-    density and each sector's count; `listed`: a table of the partners follows the map."""
-    summary = found["summary"]
-    parts = [ngettext("%(n)s partner and %(ties)s ties; density %(density)s.",
-                      "%(n)s partners and %(ties)s ties between them; density %(density)s.", summary["partners"])
-             % {"n": summary["partners"], "ties": summary["ties"], "density": found["shown"]["density"]}]
-    for _key, label, _look, entry, _shape in found["sectors"]:
-        parts.append(ngettext("%(sector)s: %(n)s partner.", "%(sector)s: %(n)s partners.", entry["partners"])
-                     % {"sector": label, "n": entry["partners"]})
-    if listed:
-        parts.append(_("The table after the map lists every partner and its ties."))
-    return " ".join(parts)
-
-
 # --- Actions ---------------------------------------------------------------------------------
 
 
@@ -436,9 +266,15 @@ def close_wave(wave):
         if wave.closed is not None:
             raise Refused(_("This network survey is already closed."), status=409)
         wave.closed = timezone.now()
-        partners = wave_partners(wave)
-        wave.layout = {str(pk): list(xy) for pk, xy in layout(graph_of(partners, ties_of(wave))).items()}
+        partners = wave_partner_rows(wave)
+        graph = graph_of([pk for pk, _name, _sector in partners], ties_of(wave))
+        wave.layout = {str(pk): list(xy) for pk, xy in layout(graph).items()}
         wave.save(update_fields=["closed", "layout"])
+        # Its figures too, once: its answers no longer change. (Imported here: network_results
+        # reads this module.)
+        from intersector.collaboratives import network_results
+
+        network_results.figures(wave, partners)
     return wave
 
 
@@ -489,7 +325,10 @@ def answer(wave, member, chosen):
 
 
 def _replace(wave, partner, ties, *, member=None, imported=False):
-    """The partner's answer in this wave becomes exactly `ties`: {named pk: (items, trust, value)}."""
+    """The partner's answer in this wave becomes exactly `ties`: {named pk: (items, trust, value)}.
+    The caller holds the wave's row (select_for_update); its answers_version goes up by one, so
+    figures worked out from the answers before are worked out again (network_results.py)."""
+    NetworkWave.objects.filter(pk=wave.pk).update(answers_version=F("answers_version") + 1)
     found, _created = NetworkAnswer.objects.update_or_create(
         wave=wave, partner=partner,
         defaults={"answered_by": member, "answered": timezone.now(), "imported": imported})

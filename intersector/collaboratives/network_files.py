@@ -10,7 +10,8 @@ from django.utils.translation import gettext as _
 
 from intersector import inputs, spreadsheets
 from intersector.collaboratives.models_network import NetworkWave
-from intersector.collaboratives.network import _replace, graph_of, names, ties_of, wave_partners
+from intersector.collaboratives import network_results
+from intersector.collaboratives.network import _replace, names, rows_of, ties_of, wave_partners
 from intersector.refusals import Refused
 
 
@@ -22,7 +23,7 @@ NODE_COLUMNS = ["id", "label", "sector", "interest_group", "degree"]
 def edge_rows(wave):
     """The answered ties, one line each, by source then target name: what the import reads back."""
     partners = wave_partners(wave)
-    label = names(partners)
+    label = names(rows_of(partners))
     rows = [[label[a], label[b], trust if trust is not None else "", value if value is not None else ""]
             for a, b, trust, value in ties_of(wave)]
     return sorted(rows, key=lambda row: (row[0].casefold(), row[1].casefold(), row[0], row[1]))
@@ -30,8 +31,8 @@ def edge_rows(wave):
 
 def node_rows(wave):
     partners = wave_partners(wave)
-    label = names(partners)
-    degrees = dict(graph_of(partners, ties_of(wave)).degree())
+    label = names(rows_of(partners))
+    degrees = network_results.degrees(network_results.figures(wave, rows_of(partners)))
     return [[label[p.pk], label[p.pk], p.organisation.sector, p.group.name if p.group else "", degrees[p.pk]]
             for p in partners]
 
@@ -40,7 +41,7 @@ def gexf(wave):
     """The wave as GEXF for Gephi: each partner a node (its name, sector, interest group), each
     answered tie a directed edge with its trust and value (networkx.write_gexf)."""
     partners = wave_partners(wave)
-    label = names(partners)
+    label = names(rows_of(partners))
     graph = nx.DiGraph()
     for p in partners:
         graph.add_node(label[p.pk], label=label[p.pk], sector=p.organisation.sector,
@@ -86,7 +87,7 @@ def import_ties(wave, convenor, data):
     if not rows:
         raise Refused(_("This file has its column names but no rows."), status=400)
     partners = wave_partners(wave)
-    by_name = {name.casefold(): pk for pk, name in names(partners).items()}
+    by_name = {name.casefold(): pk for pk, name in names(rows_of(partners)).items()}
     by_pk = {p.pk: p for p in partners}
     problems, answers = [], {}
     for line, row in rows:

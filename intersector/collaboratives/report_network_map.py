@@ -11,11 +11,11 @@ partner is unreadable at that size on A4); hover titles are no use on paper.
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from intersector.collaboratives import network
+from intersector.collaboratives import network_map
 
 
 def _shape_path(shape, x, y, r):
-    """The outline of a partner's shape (as network.shape_svg draws it) as path commands."""
+    """The outline of a partner's shape (as network_map.shape_svg draws it) as path commands."""
     if shape == "circle":
         return f"M{x - r:.1f} {y:.1f}a{r:.1f} {r:.1f} 0 1 0 {2 * r:.1f} 0a{r:.1f} {r:.1f} 0 1 0 {-2 * r:.1f} 0Z"
     if shape == "square":
@@ -29,12 +29,12 @@ def _shape_path(shape, x, y, r):
 
 
 def compact_svg(found, title, description, numbered=()):
-    """The map of network.results' `found`, with its accessible title and description; `numbered`:
+    """The map of network_results.results' `found`, with its accessible title and description; `numbered`:
     the nodes whose number is written beside them (those a table lists)."""
     ties = "".join(f"M{a.x:.0f} {a.y:.0f}L{b.x:.0f} {b.y:.0f}" for a, b in found["edges"])
     outlines = {}
     for node in found["nodes"]:
-        look = network.SECTOR_LOOK.get(node.sector, network.SECTOR_LOOK["other"])
+        look = network_map.look(node.sector)
         outlines.setdefault(look, []).append(_shape_path(look[1], node.x, node.y, node.r))
     shapes = "".join(f'<path fill="{colour}" d="{"".join(paths)}"/>' for (colour, _shape), paths in outlines.items())
     labels = []

@@ -12,7 +12,7 @@ from django.template.loader import render_to_string
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from intersector.collaboratives import network, report_network_map, report_sections
+from intersector.collaboratives import network_results, report_network_map, report_sections
 from intersector.collaboratives.report_sections import _day, count_text
 from intersector.collaboratives.reports import DETAILED, Figure, Heading, Items, Paragraph, Table, section
 
@@ -23,7 +23,7 @@ def partner_network(report):
     if not waves:
         return [Paragraph(_("No network survey has closed yet."))] if report.for_partners else None
     wave, previous = waves[0], (waves[1] if len(waves) > 1 else None)
-    found = network.results(wave, previous=previous)
+    found = network_results.results(wave, previous=previous)
     listed = report.form == DETAILED
     svg, description, table = _map(found, wave, listed)
     summary = found["summary"]
@@ -61,11 +61,11 @@ def _map(found, wave, listed):
     most = report_sections.LISTED
     title = _("Network map of %(wave)s") % {"wave": wave}
     if len(found["nodes"]) <= most:
-        description = network.map_description(found, listed=listed)
+        description = network_results.map_description(found, listed=listed)
         return render_to_string("collaboratives/_network_svg.html", {
             **found, "map_title": title, "map_desc": description}), description, found["nodes"]
     table = sorted(found["nodes"], key=lambda node: (-node.degree, node.number))[:most] if listed else []
-    description = network.map_description(found, listed=False)
+    description = network_results.map_description(found, listed=False)
     if table:
         description += " " + _("The table after the map lists the %(n)s partners with the most ties.") % {
             "n": len(table)}

@@ -11,10 +11,12 @@ from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.gzip import gzip_page
 from django.views.decorators.http import require_http_methods, require_POST
 
 from intersector import limits
-from intersector.collaboratives import access, network, network_files
+from intersector.collaboratives import access, network, network_files, network_map
+from intersector.collaboratives.network_results import map_description, results
 from intersector.collaboratives.views import _collaborative
 from intersector.refusals import Refused
 from intersector.spreadsheets import csv_response
@@ -149,6 +151,7 @@ def network_answer(request, slug, number):
     return redirect("collaboratives:network", collaborative.slug)
 
 
+@gzip_page  # 480 partners: ~490 kB of map and table, ~40 kB gzipped (Django's, with its BREACH padding)
 @never_cache
 def network_results(request, slug, number):
     collaborative = _collaborative(slug)
@@ -159,9 +162,10 @@ def network_results(request, slug, number):
     if wave.is_open:
         context["count"] = wave.answers.count()
     else:
-        context.update(network.results(wave))
+        context.update(results(wave))
         context.update(map_title=_("Network map of %(wave)s") % {"wave": wave},
-                       map_desc=network.map_description(context))
+                       map_desc=map_description(context),
+                       partner_rows=network_map.partner_rows(context["nodes"], context["names"], network.FEWEST))
     return render(request, "collaboratives/network_results.html", context)
 
 

@@ -115,7 +115,8 @@ def test_two_partners_answer_and_the_map_shows(live_server, new_page, compact):
     assert row.get_by_text("Lung Health Alliance, River City Council").is_visible()
     # Node size by ties: the chamber (2 ties) is drawn larger than the riders (1).
     sizes = desk.evaluate("""() => Object.fromEntries([...document.querySelectorAll('svg.network-map g.node')].map(
-        g => [g.querySelector('title').textContent.split(' (')[0].split('. ')[1], parseFloat(g.dataset.size)]))""")
+        g => [g.querySelector('title').textContent.split(' (')[0].split('. ')[1],
+              g.querySelector('circle, rect, polygon').getBBox().width]))""")
     assert sizes["River City Chamber"] > sizes["Valley Transit Riders"]
     check_accessibility(desk)
     shot(desk, "collaborate-network-map")

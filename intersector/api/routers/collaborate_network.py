@@ -16,7 +16,7 @@ from ninja import Field, Router, Schema
 from intersector.api.routers.collaborate_common import REFUSALS, answers, read, seen
 from intersector.api.routers.collaborate_results import VisibilityIn
 from intersector.api.routers.params import Text
-from intersector.collaboratives import network, reports, views_network
+from intersector.collaboratives import network, network_results, reports, views_network
 from intersector.collaboratives.models import Visibility
 from intersector.refusals import Refused
 
@@ -109,7 +109,7 @@ def _wave(collaborative, number):
             description="Each survey, newest first, with its figures once it is closed.")
 def wave_list(request, slug: Text):
     collaborative, _member = seen(request, slug)
-    return [_wave_out(request, wave, None if wave.is_open else network.results(wave))
+    return [_wave_out(request, wave, None if wave.is_open else network_results.results(wave))
             for wave in collaborative.network_waves.all()]
 
 
@@ -121,8 +121,8 @@ def wave_detail(request, slug: Text, wave_number: int):
     wave = _wave(collaborative, wave_number)
     if wave.is_open:
         return {**_wave_out(request, wave), "partners": [], "sectors": []}
-    found = network.results(wave)
-    nodes = [{"id": n.partner.pk, "name": n.name, "sector": n.sector, "sector_label": str(n.sector_label),
+    found = network_results.results(wave, every_tie=True)
+    nodes = [{"id": n.pk, "name": n.name, "sector": n.sector, "sector_label": str(n.sector_label),
               "degree": n.degree, "named": n.named, "named_by": n.named_by, "trust": _number(n.trust),
               "value": _number(n.value), "tied_to": n.tied_to, "change": n.change} for n in found["nodes"]]
     sectors = [{"sector": key, "label": str(label), "partners": entry["partners"], "within": entry["within"],
@@ -150,7 +150,7 @@ def wave_export(request, slug: Text, wave_number: int, kind: Literal[EXPORTS]):
 def wave_visibility(request, slug: Text, wave_number: int, data: VisibilityIn):
     collaborative, _member = seen(request, slug, "manage")
     wave = reports.set_visibility(_wave(collaborative, wave_number), data.visibility)
-    return _wave_out(request, wave, None if wave.is_open else network.results(wave))
+    return _wave_out(request, wave, None if wave.is_open else network_results.results(wave))
 
 
 @router.post("/collaboratives/{slug}/network", response=answers(201, WaveOut), summary="Open a network survey",
