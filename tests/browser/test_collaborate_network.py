@@ -114,9 +114,13 @@ def test_two_partners_answer_and_the_map_shows(live_server, new_page, compact):
     row = desk.locator("tr", has=desk.locator("th", has_text="River City Chamber"))
     assert row.get_by_text("Lung Health Alliance, River City Council").is_visible()
     # Node size by ties: the chamber (2 ties) is drawn larger than the riders (1).
-    sizes = desk.evaluate("""() => Object.fromEntries([...document.querySelectorAll('svg.network-map g.node')].map(
-        g => [g.querySelector('title').textContent.split(' (')[0].split('. ')[1],
-              g.querySelector('circle, rect, polygon').getBBox().width]))""")
+    # A shape's size r, from its width: a circle is 2r wide, a square 1.75r, a triangle 2.3r, a diamond 2.5r.
+    sizes = desk.evaluate("""() => Object.fromEntries([...document.querySelectorAll('svg.network-map g.node')].map(g => {
+        const shape = g.querySelector('circle, rect, polygon');
+        const wide = shape.tagName === 'circle' ? 2 : shape.tagName === 'rect' ? 1.75
+            : shape.getAttribute('points').split(' ').length === 3 ? 2.3 : 2.5;
+        return [g.querySelector('title').textContent.split(' (')[0].split('. ')[1], shape.getBBox().width / wide];
+    }))""")
     assert sizes["River City Chamber"] > sizes["Valley Transit Riders"]
     check_accessibility(desk)
     shot(desk, "collaborate-network-map")
