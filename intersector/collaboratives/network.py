@@ -178,10 +178,14 @@ def rows_of(partners):
     return [(p.pk, p.organisation.name, p.organisation.sector) for p in partners]
 
 
-def names(rows):
-    """{partner pk: the name used in files} from rows (pk, organisation's name, sector): the
-    name, with its sector when two partners share a name (so every name in an export points at
-    one partner)."""
+def names(partners):
+    """{partner pk: the name used in files}: the organisation's name, with its sector when two
+    partners share a name (so every name in an export points at one partner)."""
+    return names_of_rows(rows_of(partners))
+
+
+def names_of_rows(rows):
+    """names() from rows (pk, organisation's name, sector), as wave_partner_rows reads them."""
     counts = {}
     for _pk, name, _sector in rows:
         key = name.casefold()
@@ -241,6 +245,14 @@ def drawn_ties(graph, ties, most=None):
         return ((a, b) in named and (b, a) in named, rated.get((a, b), 0), -a, -b)
 
     return sorted(sorted(pairs, key=strength, reverse=True)[:most])
+
+
+def results(wave, *args, **kwargs):
+    """A wave's results: network_results.results, where they are worked out once and stored.
+    (Imported here: network_results reads this module.)"""
+    from intersector.collaboratives import network_results
+
+    return network_results.results(wave, *args, **kwargs)
 
 
 # --- Actions ---------------------------------------------------------------------------------

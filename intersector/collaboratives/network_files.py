@@ -23,7 +23,7 @@ NODE_COLUMNS = ["id", "label", "sector", "interest_group", "degree"]
 def edge_rows(wave):
     """The answered ties, one line each, by source then target name: what the import reads back."""
     partners = wave_partners(wave)
-    label = names(rows_of(partners))
+    label = names(partners)
     rows = [[label[a], label[b], trust if trust is not None else "", value if value is not None else ""]
             for a, b, trust, value in ties_of(wave)]
     return sorted(rows, key=lambda row: (row[0].casefold(), row[1].casefold(), row[0], row[1]))
@@ -31,7 +31,7 @@ def edge_rows(wave):
 
 def node_rows(wave):
     partners = wave_partners(wave)
-    label = names(rows_of(partners))
+    label = names(partners)
     degrees = network_results.degrees(network_results.figures(wave, rows_of(partners)))
     return [[label[p.pk], label[p.pk], p.organisation.sector, p.group.name if p.group else "", degrees[p.pk]]
             for p in partners]
@@ -41,7 +41,7 @@ def gexf(wave):
     """The wave as GEXF for Gephi: each partner a node (its name, sector, interest group), each
     answered tie a directed edge with its trust and value (networkx.write_gexf)."""
     partners = wave_partners(wave)
-    label = names(rows_of(partners))
+    label = names(partners)
     graph = nx.DiGraph()
     for p in partners:
         graph.add_node(label[p.pk], label=label[p.pk], sector=p.organisation.sector,
@@ -87,7 +87,7 @@ def import_ties(wave, convenor, data):
     if not rows:
         raise Refused(_("This file has its column names but no rows."), status=400)
     partners = wave_partners(wave)
-    by_name = {name.casefold(): pk for pk, name in names(rows_of(partners)).items()}
+    by_name = {name.casefold(): pk for pk, name in names(partners).items()}
     by_pk = {p.pk: p for p in partners}
     problems, answers = [], {}
     for line, row in rows:

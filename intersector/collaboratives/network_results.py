@@ -23,7 +23,7 @@ from django.utils.translation import ngettext
 from intersector.collaboratives import network, network_map
 from intersector.collaboratives.models_network import NetworkAnswer, NetworkFigures, NetworkWave
 from intersector.collaboratives.network import (FEWEST, _figure, _mean, by_sector, drawn_ties, graph_of, measure,
-                                                names, ties_of, wave_partner_rows)
+                                                names_of_rows, ties_of, wave_partner_rows)
 from intersector.collaboratives.network_map import HEIGHT, SHAPE_NAMES, WIDTH, look, sector_label, shape_svg
 
 FORMAT = 1  # one more whenever what is stored, or how it is worked out, changes: older rows are worked out again
@@ -172,7 +172,7 @@ def results(wave, previous=LATEST, every_tie=False):
     tied_to names every partner it works with (the API), not only the first the table shows."""
     rows = wave_partner_rows(wave)
     data, neighbours = figures(wave, rows, neighbours=True) if every_tie else (figures(wave, rows), None)
-    label = names(rows)
+    label = names_of_rows(rows)
     places = _places(wave, data, neighbours)
     top = max((node[0] for node in data["nodes"]), default=0) or 1
     nodes = {}
