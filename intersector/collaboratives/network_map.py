@@ -82,12 +82,13 @@ def draw(nodes, edges, label_names):
     of the map, so none is cut off."""
     at = {id(node): (_n(node.x), _n(node.y)) for node in nodes}  # each partner's place, written once
     lines = "".join('<line x1="%s" y1="%s" x2="%s" y2="%s"/>' % (*at[id(a)], *at[id(b)]) for a, b in edges)
-    titled = _counted("%(number)s. %(name)s (%(sector)s): %(n)s tie", "%(number)s. %(name)s (%(sector)s): %(n)s ties")
+    titled = _counted("%(number)s. %(name)s (%(sector)s): %(n)s tie",
+                      "%(number)s. %(name)s (%(sector)s): %(n)s ties")
     shapes, labels = [], []
     for node in nodes:
         colour, shape = look(node.sector)
-        title = titled(node.degree) % {"number": node.number, "name": node.name, "sector": str(sector_label(node.sector)),
-                                       "n": node.degree}
+        title = titled(node.degree) % {"number": node.number, "name": node.name,
+                                       "sector": str(sector_label(node.sector)), "n": node.degree}
         shapes.append(f'<g class="node"><title>{escape(title)}</title>'
                       f'{shape_svg(shape, colour, node.x, node.y, node.r)}</g>')
         right = node.x > WIDTH * 0.75
@@ -114,7 +115,8 @@ def partner_rows(nodes, names, fewest):
     sectors = {key: escape(str(sector_label(key))) for key in {node.sector for node in nodes}}
     rows = []
     for node in nodes:
-        change = "" if node.change is None else f' <span class="change">{escape(since % {"change": node.change_text})}</span>'
+        change = ("" if node.change is None
+                  else f' <span class="change">{escape(since % {"change": node.change_text})}</span>')
         trust, value = ((too_few if node.ratings else "–") if figure is None else figure
                         for figure in (node.trust, node.value))
         shown = ", ".join(escaped[pk] for pk in node.shown) or "–"

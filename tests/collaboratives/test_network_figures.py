@@ -11,8 +11,8 @@ from django.test.utils import CaptureQueriesContext
 from intersector.accounts.models import Organisation
 from intersector.collaboratives import network_results, services
 from intersector.collaboratives.models import NetworkFigures
-from tests.collaboratives.test_network import (ALL_FOURS, answer, city, close, open_wave,  # noqa: F401 (city: a fixture)
-                                               signed_in)
+from tests.collaboratives.test_network import (ALL_FOURS, answer, city, close, open_wave,  # noqa: F401
+                                               signed_in)  # (city: a fixture)
 
 pytestmark = pytest.mark.django_db
 
