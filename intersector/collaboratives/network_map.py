@@ -64,13 +64,13 @@ def shape_svg(shape, colour, x, y, r):
     return mark_safe(f'<polygon points="{points}" fill="{colour}"/>')
 
 
-def _counted(singular, plural):
-    """ngettext(singular, plural, n) for each n, looked up once: 480 partners have few counts."""
+def _counted(translate):
+    """translate(n) (an ngettext) for each n, looked up once: 480 partners have few counts."""
     known = {}
 
     def text(n):
         if n not in known:
-            known[n] = ngettext(singular, plural, n)
+            known[n] = translate(n)
         return known[n]
     return text
 
@@ -82,8 +82,8 @@ def draw(nodes, edges, label_names):
     of the map, so none is cut off."""
     at = {id(node): (_n(node.x), _n(node.y)) for node in nodes}  # each partner's place, written once
     lines = "".join('<line x1="%s" y1="%s" x2="%s" y2="%s"/>' % (*at[id(a)], *at[id(b)]) for a, b in edges)
-    titled = _counted("%(number)s. %(name)s (%(sector)s): %(n)s tie",
-                      "%(number)s. %(name)s (%(sector)s): %(n)s ties")
+    titled = _counted(lambda n: ngettext("%(number)s. %(name)s (%(sector)s): %(n)s tie",
+                                         "%(number)s. %(name)s (%(sector)s): %(n)s ties", n))
     shapes, labels = [], []
     for node in nodes:
         colour, shape = look(node.sector)
@@ -110,7 +110,7 @@ def partner_rows(nodes, names, fewest):
         ("value", _("Value")), ("with", _("Works with")))}
     too_few = f'<span class="too-few">{escape(_("fewer than %(n)s ratings") % {"n": fewest})}</span>'
     since = _("%(change)s since the last")
-    more_text = _counted("and %(n)s more", "and %(n)s more")
+    more_text = _counted(lambda n: ngettext("and %(n)s more", "and %(n)s more", n))
     escaped = {pk: escape(name) for pk, name in names.items()}
     sectors = {key: escape(str(sector_label(key))) for key in {node.sector for node in nodes}}
     rows = []
