@@ -108,7 +108,8 @@ def partner_rows(nodes, names, fewest):
     heads = {key: escape(text) for key, text in (
         ("number", _("No.")), ("sector", _("Sector")), ("ties", _("Ties")), ("trust", _("Trust")),
         ("value", _("Value")), ("with", _("Works with")))}
-    too_few = f'<span class="too-few">{escape(_("fewer than %(n)s ratings") % {"n": fewest})}</span>'
+    too_few = escape(_("fewer than %(n)s ratings") % {"n": fewest})
+    too_few = f'<span class="too-few">{too_few}</span>'
     since = _("%(change)s since the last")
     more_text = _counted(lambda n: ngettext("and %(n)s more", "and %(n)s more", n))
     escaped = {pk: escape(name) for pk, name in names.items()}
