@@ -41,8 +41,8 @@ from tests.live.servers import REDIS_BACKEND, Server, server_env, start_servers 
 DATABASE = ROOT / "var" / "bench-workshops.sqlite3"
 NOTE_ID = re.compile(r"brainwriting/notes/(\d+)/edit/")
 CSRF = "b" * 32  # any well-formed token works when the cookie and the header agree
-# As phone.js posts the note form (data-mine-answer): the answer is the writer's own parts only.
-NOTE_HEADERS = {"X-Convene": "fetch", "X-Convene-Answer": "mine"}
+# As phone.js posts the note form (data-note-answer): the answer is the new note alone.
+NOTE_HEADERS = {"X-Convene": "fetch", "X-Convene-Answer": "note"}
 TEXTS = ["slow approvals and sign-offs", "profit and speed", "close to communities", "public accountability",
          "capital and operational skill", "mission first, money tight", "risk averse culture", "data and money"]
 
@@ -312,7 +312,8 @@ def report_notes(result, floor, args):
 
 ONE_AT_A_TIME = {
     "note POST, answered with the writer's whole screen (before)": ("post", {"X-Convene": "fetch"}),
-    "note POST, answered with the writer's own parts (phone.js)": ("post", NOTE_HEADERS),
+    "note POST, answered with the writer's own parts (before)": ("post", {"X-Convene": "fetch", "X-Convene-Answer": "mine"}),
+    "note POST, answered with the new note alone (phone.js)": ("post", NOTE_HEADERS),
     "a phone's own parts (/mine)": ("mine", {"X-Convene": "fetch"}),
     "floor: the bare request (/healthz)": ("healthz", {}),
 }

@@ -71,6 +71,68 @@ def test_the_phone_s_note_form_is_answered_with_its_writer_s_own_parts_not_the_w
     assert 'id="screen-content"' in whole and "Saved." in whole
 
 
+# The statements a note POST answered with the new note alone runs: the workshop and the writer
+# (one), the note saved (a savepoint around the insert, inside a test's transaction) and the count
+# of the writer's notes this round. However many notes the writer and the room have written.
+NOTE_POST_STATEMENTS = 5
+
+
+def test_the_phone_s_note_form_is_answered_with_the_new_note_alone_in_a_fixed_number_of_statements(
+        open_round, workshop, join_phone):
+    """phone.js posts the note form with X-Convene-Answer: note (data-note-answer): the answer is
+    that note with its Change and Delete forms, the line about this round's earlier notes and
+    how many the writer has this round, which phone.js adds to the notes on screen; not the
+    writer's other notes (a room of 1,000 writes 100 a second, and rendering them again with
+    each was most of a note's server time)."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    ana, phone = join_phone()
+    screen = phone.get(f"/w/{workshop.code}/now", HTTP_X_CONVENE="fetch").content.decode()
+    assert 'data-mine-answer="%s:writing:1:1" data-note-answer' % open_round.pk in screen
+
+    def post(text, key):
+        with CaptureQueriesContext(connection) as statements:
+            response = phone.post(f"/w/{workshop.code}/brainwriting/notes/",
+                                  {"text": text, "key": key, "prompt": 1, "about": "business"},
+                                  HTTP_X_CONVENE="fetch", HTTP_X_CONVENE_ANSWER="note")
+        assert response.status_code == 200
+        return response.content.decode(), len(statements.captured_queries)
+
+    first, counted = post("Slow to change course", "key-note-0001")
+    note = Note.objects.get(key="key-note-0001")
+    assert counted == NOTE_POST_STATEMENTS
+    assert f'data-mine-for="{open_round.pk}:writing:1:1" data-saved="Saved." data-mine-added="1" data-mine-shown="5"' in first
+    assert f'<li data-note="{note.pk}"><p>Slow to change course</p>' in first
+    assert f"/brainwriting/notes/{note.pk}/edit/" in first and f"/brainwriting/notes/{note.pk}/delete/" in first
+    assert "Your notes this round" in first and "earlier" not in first and "csrfmiddlewaretoken" not in first
+
+    ben, _other = join_phone("Ben")  # others write too; so does Ana, in this round and an earlier one
+    Note.objects.bulk_create(
+        [Note(item=open_round, participant=ana, prompt=n % 4, about="business", text=f"older idea {n}",
+              round=1 if n >= 10 else 0, key=f"key-earlier-{n:03d}") for n in range(30)]
+        + [Note(item=open_round, participant=ben, prompt=0, about="business", text=f"Ben's {n}", round=1,
+                key=f"key-ben-{n:03d}") for n in range(40)])
+    answer, counted = post("Permits take months", "key-note-0002")
+    assert counted == NOTE_POST_STATEMENTS
+    assert 'data-mine-added="22"' in answer and "And 17 earlier notes this round." in answer
+    assert "Permits take months" in answer and "older idea" not in answer and "Slow to change" not in answer
+    assert len(answer) < 2000, len(answer)
+
+    again, counted = post("Permits take months", "key-note-0002")  # the answer was lost: sent again
+    assert 'data-saved="Already saved." data-mine-added="22"' in again and "Permits take months" in again
+    assert Note.objects.filter(participant=ana).count() == 32
+
+
+def test_a_note_posted_without_javascript_is_saved_and_the_phone_gets_its_page_again(open_round, workshop, join_phone):
+    _ana, phone = join_phone()
+    response = phone.post(f"/w/{workshop.code}/brainwriting/notes/",
+                          {"text": "Slow to change course", "key": "key-plain-001", "prompt": 0, "about": "government"})
+    assert response.status_code == 302 and response.url == f"/w/{workshop.code}/"
+    page = phone.get(response.url).content.decode()
+    assert "Slow to change course" in page and Note.objects.filter(key="key-plain-001").exists()
+
+
 def test_a_note_posted_for_its_own_parts_on_a_screen_that_has_none_gets_the_whole_screen(
         open_round, workshop, join_phone, monkeypatch):
     """A kind whose phones each see their own screen answers the same header with the screen."""

@@ -26,7 +26,13 @@ from intersector.workshops import texts
 def add_note(request, item, participant):
     note, created = services.add_note(item, participant, request.POST.get("prompt"), request.POST.get("about"),
                                       request.POST.get("text"), request.POST.get("key"))
-    return _("Saved.") if created else _("Already saved.")
+    said = _("Saved.") if created else _("Already saved.")
+    if request.headers.get("X-Convene-Answer") == "note" and wants_fragment(request) and activity.phone_shared:
+        # phone.js adds the new note to those on screen: only it comes back, not the writer's
+        # own parts nor the screen (a room of 1,000 writes 100 notes a second).
+        context = {"saved": said, **activity.note_added_context(item, participant, note)}
+        return render(request, "brainwriting/participant.html#note-added", context)
+    return said
 
 
 @participant_action(activity)

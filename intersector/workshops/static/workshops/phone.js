@@ -90,12 +90,12 @@
   // Controls marked data-wait-mine (Vote) stay disabled until then; a failed request is tried
   // again a few seconds later, so they never stay disabled for good.
   var mineTimer = null;
-  function fillMineLater(retry) {
+  function fillMineLater(retry, now) {
     if (mineTimer) { window.clearTimeout(mineTimer); mineTimer = null; }
     var content = document.getElementById("screen-content");
     if (!content || !content.dataset.mineFor || !screen.querySelector("[data-mine]")) return;
     var wanted = content.dataset.mineFor;
-    var wait = retry ? 3000 + Math.random() * 3000 : Math.random() * Number(content.dataset.mineSpread || 0);
+    var wait = now ? 0 : retry ? 3000 + Math.random() * 3000 : Math.random() * Number(content.dataset.mineSpread || 0);
     mineTimer = window.setTimeout(function () {
       mineTimer = null;
       fetch(live.dataset.personal, {credentials: "same-origin", headers: {"X-Convene": "fetch"}})
@@ -134,6 +134,29 @@
     completeForms();
     refocus(places);
   }
+  // The answer to a new note (a form marked data-note-answer) brings that note alone, with the
+  // heading and the line about this round's earlier notes: it goes after the notes on screen,
+  // which keep the latest data-mine-shown. A phone that then lists fewer or more than the answer
+  // says (it missed an answer, or the note is not of this round) asks for its own parts at once.
+  function addNote(parts, places) {
+    var slot = screen.querySelector('[data-mine="my-notes"]'), part = parts.querySelector('[data-mine="my-notes"]');
+    var count = Number(parts.dataset.mineAdded), shown = Number(parts.dataset.mineShown);
+    if (!slot || !part || !part.querySelector("ul.my-notes > li")) { fillMineLater(false, true); return; }
+    var list = slot.querySelector("ul.my-notes");
+    slot.innerHTML = part.innerHTML;
+    var added = slot.querySelector("ul.my-notes");
+    if (list) {
+      Array.prototype.slice.call(added.children).forEach(function (note) {
+        if (!list.querySelector('li[data-note="' + CSS.escape(note.dataset.note || "") + '"]')) { list.appendChild(note); }
+      });
+      while (list.children.length > shown) { list.removeChild(list.firstElementChild); }
+      added.replaceWith(list);
+    }
+    completeForms();
+    refocus(places);
+    if (slot.querySelector("ul.my-notes").children.length !== Math.min(count, shown)) { fillMineLater(false, true); }
+  }
+
   screen.addEventListener("change", function (event) {
     if (event.target.tagName === "SELECT") { event.target.dataset.picked = "1"; }
   });
@@ -316,7 +339,8 @@
   // partial, its data-saved the words to show), not the whole screen: they fill the screen's own
   // slots, the note box empties for the next note with a new key. The words go before the form,
   // or before the slot it was in when the new parts replaced it (a note's Change, a Take back).
-  // If the screen has moved on meanwhile, the phone's own screen is loaded instead. False when
+  // A new note's answer brings that note alone (addNote). If the screen has moved on
+  // meanwhile, the phone's own screen is loaded instead. False when
   // the answer is a whole screen (replace() shows it).
   function ownPartsSaved(form, html, places) {
     if (!form.dataset.mineAnswer) return false;
@@ -337,7 +361,7 @@
     });
     if (form.elements.key) { form.elements.key.value = newKey(); }
     var slot = form.closest("[data-mine]");
-    fillSlots(parts, places);
+    if (parts.hasAttribute("data-mine-added")) { addNote(parts, places); } else { fillSlots(parts, places); }
     if (parts.dataset.saved) {
       said = document.createElement("p");
       said.className = "saved";
@@ -363,7 +387,7 @@
     }
     // getAttribute: a field named "action" (e.g. Take back's) shadows form.action.
     var headers = {"X-Convene": "fetch"};
-    if (form.dataset.mineAnswer) { headers["X-Convene-Answer"] = "mine"; }
+    if (form.dataset.mineAnswer) { headers["X-Convene-Answer"] = form.hasAttribute("data-note-answer") ? "note" : "mine"; }
     fetch(form.getAttribute("action"), {method: "POST", body: new FormData(form), credentials: "same-origin", headers: headers})
       .then(function (r) {
         return r.text().then(function (html) {
