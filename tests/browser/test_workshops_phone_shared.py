@@ -104,6 +104,32 @@ def test_a_phone_shows_the_room_s_screen_then_its_own_parts_and_writes_from_it(
     assert "budgets are yearly" in ana.locator(".my-notes").inner_text()
 
 
+def test_each_new_note_joins_the_writer_s_list_which_keeps_the_latest_five(server, new_page, writing_round):
+    """A new note's answer is that note alone: phone.js adds it after the others, the oldest goes
+    once five are shown, and the line about earlier notes comes with it; a note sent again after
+    its answer was lost is listed once."""
+    ana = new_page(width=360, height=740, is_mobile=True)
+    join(ana, server, writing_round, "Ana")
+    for n in range(6):
+        ana.get_by_label("Your note").fill(f"idea number {n}")
+        ana.get_by_role("button", name="Add note").click()
+        ana.locator(".my-notes p").get_by_text(f"idea number {n}", exact=True).wait_for()
+    ana.get_by_text("And 1 earlier note this round.").wait_for()
+    assert ana.locator(".my-notes li > p:first-child").all_inner_texts() == [f"idea number {n}" for n in range(1, 6)]
+    # Its Change form works as on a full screen (phone.js gave it the page's csrf token).
+    ana.locator(".my-notes summary").last.click()
+    ana.locator(".my-notes textarea").last.fill("idea number 5, changed")
+    ana.locator(".my-notes li").last.get_by_role("button", name="Save change").click()
+    ana.locator(".my-notes p").get_by_text("idea number 5, changed", exact=True).wait_for()
+    # The same note sent again (the phone never heard the first answer): saved and listed once.
+    key = Note.objects.filter(participant__display_name="Ana").order_by("pk").last().key
+    ana.evaluate("""key => { const form = document.querySelector("form[data-note-answer]");
+        form.elements.key.value = key; form.elements.text.value = "idea number 5"; form.requestSubmit(); }""", key)
+    ana.get_by_text("Already saved.", exact=True).wait_for()
+    assert ana.locator(".my-notes li").count() == 5
+    assert Note.objects.filter(item=writing_round, participant__display_name="Ana").count() == 6
+
+
 def test_vote_buttons_wait_for_the_phone_s_own_votes_saying_so(server, new_page, facilitator, writing_round):
     """The room's voting screen comes without anyone's votes: its Vote buttons stay disabled, with
     'Loading your votes…' in a status a screen reader hears, until the phone's own request says

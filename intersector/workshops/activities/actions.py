@@ -54,10 +54,10 @@ def participant_action(activity):
 
 def phone_screen(request, workshop, participant, saved=None):
     """The phone's screen after its own action: the fragment for its fetch, else its page. A form
-    that asks for its own parts only (phone.js sends X-Convene-Answer: mine for the note form of a
+    that asks for its own parts only (phone.js sends X-Convene-Answer: mine for the forms of a
     shared screen) gets those: its person's notes and counts, not the whole screen again. A room
     of 1,000 writes 100 notes a second, and re-rendering each writer's screen was most of a note's
-    server time."""
+    server time (a new note's own answer is smaller still: brainwriting's add_note view)."""
     if wants_fragment(request):
         from intersector.workshops.public_views import own_parts, screen_context
 
