@@ -57,7 +57,7 @@ def phone_screen(request, workshop, participant, saved=None):
     that asks for its own parts only (phone.js sends X-Convene-Answer: mine for the forms of a
     shared screen) gets those: its person's notes and counts, not the whole screen again. A room
     of 1,000 writes 100 notes a second, and re-rendering each writer's screen was most of a note's
-    server time (a new note's own answer is smaller still: brainwriting's add_note view)."""
+    server time (a kind may answer smaller still, e.g. with just the item the phone added)."""
     if wants_fragment(request):
         from intersector.workshops.public_views import own_parts, screen_context
 
