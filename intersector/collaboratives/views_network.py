@@ -169,15 +169,20 @@ def network_results(request, slug, number):
     return render(request, "collaboratives/network_results.html", context)
 
 
+def refuse_many_imports(user):
+    """One import counted for `user`, refused (429) past IMPORTS: the page's and the API's."""
+    wait = IMPORTS.hit(user.pk)
+    if wait:
+        raise Refused(_("You have imported many files in a short time. Wait %(n)s minutes and try again.")
+                      % {"n": limits.minutes(wait)}, status=429, retry_after=wait)
+
+
 @require_POST
 def network_import(request, slug, number):
     collaborative = _collaborative(slug)
     convenor = access.check(request.user, collaborative, "manage")
     wave = _wave(collaborative, number)
-    wait = IMPORTS.hit(request.user.pk)
-    if wait:
-        raise Refused(_("You have imported many files in a short time. Wait %(n)s minutes and try again.")
-                      % {"n": limits.minutes(wait)}, status=429, retry_after=wait)
+    refuse_many_imports(request.user)
     upload = request.FILES.get("file")
     problems, problem, status = [], None, 400
     if upload is None:

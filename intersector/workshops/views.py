@@ -13,6 +13,7 @@ from intersector.live import current_event_id
 from intersector.live.views import poll_response, stream_response, streams
 from intersector.spreadsheets import csv_response
 from intersector.workshops import activities, people, services, texts
+from intersector.workshops import languages as workshop_languages
 from intersector.workshops.access import facilitated, item_of
 from intersector.workshops.models import Workshop
 from intersector.workshops.reports import result_sections, start_report
@@ -216,7 +217,7 @@ def projector_choices(workshop):
     not given in would show its titles and texts in the own language anyway, under other words).
     A choice made before stays offered until changed."""
     own = ("", _("The workshop's language (%(language)s)") % {"language": texts.language_name(workshop.language)})
-    offered = services.projector_languages(workshop)
+    offered = workshop_languages.projector_languages(workshop)
     return [own, *[(code, texts.language_name(code) if code != texts.BOTH else _("Every language, side by side"))
                    for code in offered]]
 
@@ -235,7 +236,7 @@ def translations_posted(request, workshop, fields):
 @require_POST
 @facilitated
 def languages(request, workshop):
-    services.set_workshop_languages(workshop, request.POST.get("title"),
+    workshop_languages.set_workshop_languages(workshop, request.POST.get("title"),
                                     {code: value["title"] for code, value in
                                      translations_posted(request, workshop, ["title"]).items()},
                                     request.POST.get("projector_language", ""))
@@ -249,12 +250,12 @@ def choose_language(request, workshop):
     """Add a language to the workshop's texts ("add": es), or take one away ("remove": es)."""
     if request.POST.get("add"):
         language = request.POST["add"]
-        services.add_language(workshop, language)
+        workshop_languages.add_language(workshop, language)
         messages.success(request, _("This workshop is now in %(language)s too: give each title and text in it "
                                     "below. Phones set to %(language)s show them.") % {"language": texts.language_name(language)})
     else:
         language = request.POST.get("remove", "")
-        services.remove_language(workshop, language)
+        workshop_languages.remove_language(workshop, language)
         messages.success(request, _("Phones set to %(language)s now show this workshop's texts in %(own)s. What you "
                                     "wrote in %(language)s is kept, should you add it again.") % {
             "language": texts.language_name(language), "own": texts.language_name(workshop.language)})

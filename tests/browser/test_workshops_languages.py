@@ -6,7 +6,7 @@ import httpx
 import pytest
 from django.urls import reverse
 
-from intersector.workshops import services
+from intersector.workshops import languages, services
 from tests.conftest import check_accessibility, screenshot
 from tests.live.servers import Server, server_env
 from tests.workshops.phones import database_url
@@ -30,7 +30,7 @@ def server():
 def workshop(django_user_model):
     facilitator = django_user_model.objects.create_user("lena", "lena@example.org", "a-long-pass-phrase-42")
     workshop = services.create_workshop(facilitator, "Sector styles", language="en")
-    services.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
+    languages.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
     services.next_item(workshop)  # the welcome talk
     return workshop
 

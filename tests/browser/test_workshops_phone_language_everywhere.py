@@ -5,7 +5,7 @@ its agenda page. Axe finds nothing on any of them."""
 
 import pytest
 
-from intersector.workshops import services
+from intersector.workshops import languages, services
 from tests.conftest import check_accessibility, screenshot
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def ended(django_user_model):
     facilitator = django_user_model.objects.create_user("lena", "lena@example.org", "a-long-pass-phrase-42")
     workshop = services.create_workshop(facilitator, "Sector styles", language="en")
-    services.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
+    languages.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
     services.next_item(workshop)
     services.end_workshop(workshop)
     return workshop

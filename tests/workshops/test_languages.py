@@ -8,7 +8,7 @@ import re
 import pytest
 from django.test import Client
 
-from intersector.workshops import services, texts
+from intersector.workshops import languages, services, texts
 from intersector.workshops.models import AgendaItem, Workshop
 from tests.workshops.conftest import phone_for
 
@@ -129,7 +129,7 @@ def test_the_rooms_shared_screen_comes_in_the_language_the_phone_switched_to(wor
 
 
 def test_the_join_page_has_the_switch_and_the_workshops_title_in_the_phones_language(workshop, client):
-    services.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
+    languages.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
     assert "Estilos de los sectores" in client.get(f"/w/{workshop.code}/", HTTP_ACCEPT_LANGUAGE="es").content.decode()
     english = client.get(f"/w/{workshop.code}/").content.decode()
     assert "<h1>Sector styles</h1>" in english and 'action="/i18n/setlang/"' in english
@@ -237,7 +237,7 @@ def test_changing_an_items_kind_keeps_its_spanish_title(console, workshop):
 
 
 def test_a_duplicated_workshop_keeps_both_languages(console, workshop):
-    services.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, texts.BOTH)
+    languages.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, texts.BOTH)
     copy = services.duplicate_workshop(workshop.created_by, Workshop.objects.get(pk=workshop.pk))
     assert (copy.language, copy.projector_language) == ("en", "both")
     assert copy.title == "Sector styles (copy)" and copy.texts == {"es": {"title": "Estilos de los sectores (copia)"}}

@@ -5,7 +5,7 @@ any workshop (an old one, an English-only one) a second language from its agenda
 import pytest
 from django.test import Client
 
-from intersector.workshops import services
+from intersector.workshops import languages, services
 
 pytestmark = pytest.mark.django_db
 
@@ -50,7 +50,7 @@ def in_spanish(client):
 def written(workshop, brainwriting, console, join_phone):
     """A workshop written in English with the starter's Spanish, one note on the 'Assets' prompt,
     and one item added later in English only."""
-    services.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
+    languages.set_workshop_languages(workshop, "Sector styles", {"es": "Estilos de los sectores"}, "")
     services.add_item(workshop, "Closing words", "break", 5)
     console.post(f"/convene/{workshop.pk}/items/{brainwriting.pk}/brainwriting/round/", {"action": "open"})
     _ana, phone = join_phone()

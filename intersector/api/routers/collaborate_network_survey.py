@@ -17,7 +17,6 @@ from django.utils.translation import gettext as _
 from ninja import Field, File, Router, Schema
 from ninja.files import UploadedFile
 
-from intersector import limits
 from intersector.api.routers.collaborate_common import REFUSALS, Body, answers, seen
 from intersector.api.routers.collaborate_network import WaveOut, _wave, _wave_out
 from intersector.api.routers.me import ErrorOut
@@ -140,10 +139,7 @@ def answer_write(request, slug: Text, wave_number: int, data: AnswerIn):
 def wave_import(request, slug: Text, wave_number: int, file: Optional[UploadedFile] = File(None)):
     collaborative, member = seen(request, slug, "manage")
     wave = _wave(collaborative, wave_number)
-    wait = views_network.IMPORTS.hit(request.auth.pk)
-    if wait:
-        raise Refused(_("You have imported many files in a short time. Wait %(n)s minutes and try again.")
-                      % {"n": limits.minutes(wait)}, status=429, retry_after=wait)
+    views_network.refuse_many_imports(request.auth)
     if file is None:  # asked here, after who is asking, so a stranger learns nothing from it
         raise Refused(_("Choose a CSV file to upload."), status=400)
     if file.size > network_files.spreadsheets.MAX_UPLOAD_BYTES:
