@@ -91,7 +91,8 @@ NOT_LAST = frozenset("""important young younger old older new free blatant good 
     short local public social political private real true false different equal open clear fair
     safe early late full main major whole better best worse worst higher lower total totally
     mandatory necessary possible impossible responsible available willing afraid aware unable
-    able likely sure certain various several many few innocent guilty poor rich""".split())
+    able likely sure certain various several many few innocent guilty poor rich away back out up down
+    off over together apart forward ahead anyway""".split())
 # Words that name a sector or its organisations.
 SECTOR_WORDS = frozenset(
     """government governments council councils city cities ministry ministries department departments
@@ -153,12 +154,19 @@ def name_themes(texts, labels, typical=None, sectors=None, vectors=None, embed=N
     for c in order:
         # Two themes never get names made of the same words ("Subsidies for journalism" and
         # "Subsidizing journalism" count as the same).
-        name = next((phrase for _key, phrase, _score in ranked[c] if _stem_key(phrase, stop) not in used), None)
+        # Nor a name whose words all sit in an earlier one ("Younger generations" after "Younger
+        # generation of workers"): the second theme would read as the first.
+        name = next((phrase for _key, phrase, _score in ranked[c] if not _repeats(_stem_key(phrase, stop), used)), None)
         if name is None:
             name = _fallback(texts, members[c], typical.get(c), stop, used)
         used.add(_stem_key(name, stop))
         names[c] = name
     return names
+
+
+def _repeats(key, used) -> bool:
+    words = set(key.split())
+    return key in used or any(words <= set(other.split()) or set(other.split()) <= words for other in used)
 
 
 def _stem_key(phrase, stop) -> str:
@@ -311,6 +319,12 @@ def _acceptable(span, stop, verbs=frozenset()) -> bool:
     # ... and one right after a plural is a clause: "Buses stop running", "Prices rise" (not "Budget cuts").
     if any(b in _AMBIGUOUS and not b.endswith("s") and _plural(a) and a not in stop for a, b in zip(words, words[1:])):
         return False
+    # A verb in -s inside a name is a clause: "Cannabis increases drug" (not "Budget cuts for schools").
+    if any(_AMBIGUOUS_S(b) and c not in LINKING for b, c in zip(words[1:-1], words[2:])):
+        return False
+    # ... and so is one of these after "and" or "or": "Work or stop work".
+    if any(a in ("and", "or") and b in _VERB_AFTER_AND and c not in LINKING for a, b, c in zip(words, words[1:], words[2:])):
+        return False
     # "Educated and schools", "Teach and the kids": two unlike things joined.
     if any(a in ("and", "or") and b in DETERMINERS for a, b in zip(words, words[1:])):
         return False
@@ -325,6 +339,14 @@ def _acceptable(span, stop, verbs=frozenset()) -> bool:
         return False
     inside = [w for w in words[1:-1] if w in stop]
     return len(inside) <= MAX_LINKING and all(w in LINKING for w in inside)
+
+
+# Words that are verbs right after "and" / "or" when a noun follows them ("stop work", "use drugs").
+_VERB_AFTER_AND = frozenset("stop start use run help fix hire leave open".split())
+
+
+def _AMBIGUOUS_S(word) -> bool:
+    return word.endswith("s") and (word in _AMBIGUOUS or word in VERBS) and not word.endswith("ss")
 
 
 def _plural(word) -> bool:

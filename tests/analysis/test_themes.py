@@ -173,10 +173,12 @@ def test_a_name_is_a_noun_phrase_not_a_clause_or_the_boards_topic():
 
     for bad in ("Use cannabis for pain", "Fund a project", "Shouldn't subsidize journalism",
                 "Journalists biased", "Subsidizing journalism", "Plan long term", "Teach and the kids",
-                "Capital punishment truly dangerous perpetrators", "Death of innocent", "Buses stop"):
+                "Capital punishment truly dangerous perpetrators", "Death of innocent", "Buses stop",
+                "Cannabis increases drug", "Work or stop work", "Funding away"):
         assert not ok(bad), bad
     for good in ("Waste of money", "Lack of funding", "Trusted by residents", "Biased reporting",
-                 "Permits and approvals", "Drug use", "Budget cuts", "Support for families", "Bus stop"):
+                 "Permits and approvals", "Drug use", "Budget cuts", "Support for families", "Bus stop",
+                 "Budget cuts for schools", "Jobs and positions"):
         assert ok(good), good
     topic = ["We should end mandatory retirement so people can keep their jobs",
              "Ending mandatory retirement keeps experience in the company",
@@ -237,6 +239,25 @@ def test_a_word_the_notes_use_as_a_verb_is_not_put_in_a_name():
     names = name_themes(texts, [0, 0, 0, 1, 1, 1])
     assert "express" not in names[0].lower().split(), names
     assert names[1] == "Money for uniforms", names
+
+
+def test_a_theme_is_not_named_by_the_words_of_another_themes_name():
+    """Seen on a real board: 'Younger generation of workers', then 'Younger generations' for a
+    second theme, which a facilitator could not tell apart."""
+    from intersector.analysis.phrases import name_themes
+
+    texts = ["Retirement makes room for the younger generation of workers",
+             "Openings for the younger generation of workers",
+             "The younger generation of workers gets promoted sooner",
+             "Younger generations again",
+             "Younger generations too",
+             "Younger generations, new jobs and positions",
+             "Mandatory retirement is age discrimination",
+             "Age discrimination against older people is wrong",
+             "Judging people by age is unfair"]
+    names = name_themes(texts, [0, 0, 0, 1, 1, 1, 2, 2, 2])
+    first, second = ({w.lower().rstrip("s") for w in names[c].split()} for c in (0, 1))
+    assert not first <= second and not second <= first, names
 
 
 class WiderEncoder:
