@@ -4,7 +4,9 @@ Method: every clause is cut into sentences (clauses.sentence_spans). Each senten
 by sentence embeddings (TF-IDF when no model is available) with the element's phrasings: its
 title and question plus the ways agreements say it (content/agreements/review_phrasings.yaml).
 A sentence's score adds how close its whole clause is (the mean of its sentences' vectors), its
-clause's heading, and the element's keywords in the sentence and the heading. The best sentence
+clause's heading, and the element's keywords in the sentence and the heading (its keywords in the
+scorecard's other languages too: the embeddings know little Spanish, the keywords carry a Spanish
+agreement). The best sentence
 sets the proposal and is the evidence; the best sentences of other clauses follow it.
 "Fully" needs a close match; "partially" a weaker one (an element touched, implied or covered
 for one partner only). Weights and thresholds were set on the tuning half of the development set
@@ -69,7 +71,8 @@ def element_query(element):
 def _keyword_patterns(element):
     """[(first word, pattern)]: the word is a cheap test that must pass before the regex."""
     patterns = []
-    for keyword in element.keywords:
+    other = (_phrasings_file().get(element.key) or {}).get("other_keywords") or []
+    for keyword in [*element.keywords, *other]:
         lowered = keyword.lower()
         words = re.escape(lowered).replace(r"\ ", r"[\s-]+")
         patterns.append((lowered.split()[0] if lowered.split() else "",

@@ -85,3 +85,35 @@ def test_goodwill_is_not_read_as_a_way_to_settle_disputes():
         "will meet to settle the disagreement and, failing that, ask a mediator.")
     assert goodwill.rating == "not-in-place"
     assert disputes.rating in ("fully", "partially")
+
+
+SPANISH_AGREEMENT = """Memorando de entendimiento entre la Cooperativa de Agua del Valle y el Ayuntamiento de San Lucas
+
+1. Objeto: Las partes acuerdan trabajar juntos para mejorar el acceso al agua potable en los barrios del norte.
+
+2. Duración: Este memorando tendrá una vigencia de dos años desde su firma y podrá renovarse de mutuo acuerdo.
+
+3. Confidencialidad: Los datos de los hogares que se compartan durante el proyecto se mantendrán confidenciales y solo se usarán para sus fines.
+
+4. Resolución de conflictos: Cualquier disputa que surja de este memorando se resolverá mediante negociación entre las partes y, si no hay acuerdo, con un mediador.
+
+5. Modificaciones: Cualquier modificación de este memorando se hará por escrito y con la firma de ambas partes.
+"""
+
+
+def test_an_agreement_written_in_spanish_is_read_for_what_it_says():
+    """The sentence embeddings know little Spanish: the elements' Spanish keywords
+    (content/agreements/review_phrasings.yaml, other_keywords) find what a Spanish agreement settles,
+    with its sentence as the evidence, and leave what it never mentions as not in place."""
+    card = sc.Scorecard(load(REAL_SCORECARD))
+    clauses = split_clauses(SPANISH_AGREEMENT)
+    proposals, _info = review.propose(card, clauses)
+    got = {p.element: p for p in proposals}
+    by_position = {c.position: c for c in clauses}
+    for key, words in [("duration-review", "vigencia de dos años"), ("conflict-resolution", "disputa"),
+                       ("amendments", "por escrito"), ("information-sharing", "confidenciales")]:
+        assert got[key].rating in ("fully", "partially"), key
+        (position, _score), (start, end) = got[key].passages[0], got[key].sentences[0]
+        assert words in by_position[position].text[start:end], key
+    for key in ("finances", "governance", "milestones", "liability", "representatives"):
+        assert got[key].rating == "not-in-place", key
