@@ -82,6 +82,9 @@ class Workshop(TextsMixin, models.Model):
     )
     created = models.DateTimeField(default=timezone.now)
     ended = models.DateTimeField(null=True, blank=True)
+    # Goes up when the facilitator removes someone: it is part of the room's screens address
+    # (workshops/screens.py), so the address a removed person knew stops growing new screens.
+    screens_generation = models.PositiveIntegerField(default=0, editable=False)
 
     objects = WorkshopQuerySet.as_manager()
 

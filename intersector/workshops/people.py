@@ -9,6 +9,7 @@ new browser waits on a page that looks again every few seconds.
 from datetime import timedelta
 
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -141,6 +142,9 @@ def remove_participant(workshop, participant_id):
         Participant.objects.select_for_update().filter(pk=person.pk).first()
         announce_to_phones(workshop, "seat.changed", participant=person.pk)  # its phone goes to the join page
         person.delete()
+        # New screens addresses for the room (screens.key_for): the removed person knew the old ones.
+        Workshop.objects.filter(pk=workshop.pk).update(screens_generation=F("screens_generation") + 1)
+        workshop.screens_generation += 1
         announce(workshop, "people.changed")
     return person
 

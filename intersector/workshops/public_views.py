@@ -151,8 +151,10 @@ def shared_screen(request, workshop, participant, key, language, version):
     memory for everyone else who asks (workshops/screens.py). For a kind whose phones each see
     their own screen, this phone's own screen, as /now gives it."""
     audience = screens.audience_in(workshop, key)
-    if audience is None or not screens.language_known(language):
+    if not screens.language_known(language) or audience is None and not screens.outdated(workshop, key):
         raise services.Refused(_("This screen's address is not valid any more. Reload the page."), status=404)
+    if audience is None:  # an address from before someone was removed: this phone's own, and its new address
+        return own_screen_instead(request, workshop, participant, language)
     mine = screens.audience_of(workshop, participant) if audience else ""
     if audience:  # a table's screen: at the position in each of this phone's topics
         position, workshop = screens.current(workshop, workshop.phone_topics(participant))

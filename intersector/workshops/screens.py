@@ -61,22 +61,40 @@ SPREAD_MS_PER_PERSON = 5
 MAX_SPREAD_MS = 10000
 
 
-def key_for(workshop, audience=""):
+def key_for(workshop, audience="", generation=None):
     """The capability in the screens' URL: every participant gets it with their page; nobody
     else can guess it. The same for the whole room (a per-person token would make 1,000 URLs of
     one answer), so not a tokens.Kind link: it opens nothing but the screen everyone there sees.
     An audience's screen (a table's, Activity.phone_audience) has its own key, which names it:
-    "<audience>~<its capability>", given only to the people in that audience."""
+    "<audience>~<its capability>", given only to the people in that audience. Every key names the
+    workshop's screens_generation, which goes up when someone is removed (people.remove_participant):
+    a removed person knew the old keys, and a kept screen is answered from memory to whoever
+    knows its address, so the addresses the room uses from then on must be new ones."""
+    generation = workshop.screens_generation if generation is None else generation
+    secret = f"{workshop.pk}:{workshop.code}:{generation}"
     if not audience:
-        return salted_hmac("workshops.screens", f"{workshop.pk}:{workshop.code}").hexdigest()[:20]
-    return f"{audience}~" + salted_hmac("workshops.screens", f"{workshop.pk}:{workshop.code}:{audience}").hexdigest()[:20]
+        return salted_hmac("workshops.screens", secret).hexdigest()[:20]
+    return f"{audience}~" + salted_hmac("workshops.screens", f"{secret}:{audience}").hexdigest()[:20]
+
+
+# How many removals back a phone's screens key is still recognised as this workshop's (then the
+# phone is told its new address instead of "reload the page").
+GENERATIONS_RECOGNISED = 50
 
 
 def audience_in(workshop, key):
     """The audience a screens key is for ("" for the whole room), or None when the key is not one
-    of this workshop's."""
+    of this workshop's current keys."""
     audience = key.split("~", 1)[0] if "~" in key else ""
     return audience if constant_time_compare(key, key_for(workshop, audience)) else None
+
+
+def outdated(workshop, key):
+    """Whether `key` was one of this workshop's screens keys before someone was removed."""
+    audience = key.split("~", 1)[0] if "~" in key else ""
+    current = workshop.screens_generation
+    return any(constant_time_compare(key, key_for(workshop, audience, generation))
+               for generation in range(max(0, current - GENERATIONS_RECOGNISED), current))
 
 
 def screens_url(workshop, language, audience=""):

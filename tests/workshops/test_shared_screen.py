@@ -139,6 +139,32 @@ def test_the_page_gives_the_phone_the_screens_address_and_its_token(workshop, wr
     assert re.search(r'data-csrf="[A-Za-z0-9]{64}"', html) and f'data-personal="/w/{workshop.code}/mine"' in html
 
 
+def test_someone_removed_never_learns_the_room_s_next_screens(workshop, writing, join_phone, console,
+                                                              django_capture_on_commit_callbacks):
+    """A kept screen is answered from memory to whoever knows its address (shared_responses), so
+    removing someone gives the room new screens addresses: what the room shows next is never kept
+    under an address the removed person knew. Phones still asking at the old address get their
+    own screen, never kept, and are told the new address."""
+    _ana, phone = join_phone("Ana")
+    stray, stray_phone = join_phone("Troll")
+    old = screens.screens_url(workshop, "en")
+    assert f'data-screens="{old}"' in stray_phone.get(f"/w/{workshop.code}/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        assert console.post(f"/convene/{workshop.pk}/people/{stray.pk}/", {"action": "remove"}).status_code == 302
+        bw.close_round(writing)
+    workshop.refresh_from_db()
+    new = screens.screens_url(workshop, "en")
+    assert new != old and f'data-screens="{new}"' in phone.get(f"/w/{workshop.code}/").content.decode()
+    version = current_event_id(workshop.phone_topic())
+    at_old = phone.get(old + version)
+    assert at_old.status_code == 200 and "This round has closed." in at_old.content.decode()
+    assert KEEP_HEADER not in at_old and "no-store" in at_old["Cache-Control"] and at_old["X-Screens"] == new
+    assert phone.get(new + version)[KEEP_HEADER] == "1"
+    assert stray_phone.get(old + version).status_code == 403  # and never kept for them to find
+    # A key that was never this workshop's is still a plain refusal.
+    assert phone.get(old.replace(screens.key_for(workshop, generation=0), "0" * 20) + version).status_code == 404
+
+
 def sent_events(monkeypatch):
     from intersector import live
 

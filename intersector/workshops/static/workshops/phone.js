@@ -388,7 +388,11 @@
     // getAttribute: a field named "action" (e.g. Take back's) shadows form.action.
     var headers = {"X-Convene": "fetch"};
     if (form.dataset.mineAnswer) { headers["X-Convene-Answer"] = form.hasAttribute("data-note-answer") ? "note" : "mine"; }
-    fetch(form.getAttribute("action"), {method: "POST", body: new FormData(form), credentials: "same-origin", headers: headers})
+    // Sent as the form itself would be: url-encoded unless it carries a file. The server reads
+    // a url-encoded body in a fraction of a multipart one's time (a room of 1,000 writes 100 notes a second).
+    var body = new FormData(form);
+    if (form.enctype !== "multipart/form-data" && !form.querySelector("input[type=file]")) { body = new URLSearchParams(body); }
+    fetch(form.getAttribute("action"), {method: "POST", body: body, credentials: "same-origin", headers: headers})
       .then(function (r) {
         return r.text().then(function (html) {
           if (r.ok) {

@@ -268,7 +268,8 @@
     }
     if (navigator.onLine === false) { pending(entry, say("Offline")); return; }
     sending[key] = true;
-    fetch(form.action, {method: "POST", body: body, credentials: "same-origin", headers: {"X-Convene": "fetch"}})
+    // url-encoded: the server reads it in a fraction of a multipart body's time.
+    fetch(form.action, {method: "POST", body: new URLSearchParams(body), credentials: "same-origin", headers: {"X-Convene": "fetch"}})
       .then(function (r) {
         return r.text().then(function (html) { answered(key, r.status, html, text, resolving); });
       })
