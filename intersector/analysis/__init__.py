@@ -9,7 +9,7 @@ from .clustering import Clustering, cluster_texts
 from .index import TextIndex
 from .labels import label_clusters
 from .model import ModelUnavailable, reset_model
-from .themes import Themes, make_themes
+from .themes import Themes, idea_texts, make_themes
 from .vectors import ModelInfo, embed, from_bytes, model_info, to_bytes, vectorize
 
 __all__ = [
@@ -20,6 +20,7 @@ __all__ = [
     "Themes",
     "cluster_texts",
     "embed",
+    "idea_texts",
     "from_bytes",
     "label_clusters",
     "make_themes",

@@ -9,6 +9,10 @@ sectors. What the platform knows fixes that:
 - within a prompt, each sector's average direction is taken out of its notes (shrunk towards
   nothing for a sector with few notes), then the prompt's own average, so what is left is what a
   note says beyond "this is about government" and "this answers the limitations prompt";
+- the words a prompt's notes keep repeating (in more than 30 % of them: the prompt restated, as
+  in "We should subsidize journalism because...") are taken out of each note and what is left is
+  embedded too: half of each note's vector is then what it says beyond the prompt's own words, so
+  notes gather by their reason rather than by how much of the prompt they repeat;
 - Ward clustering on those vectors; k per prompt is the smallest k whose silhouette is within
   0.01 of the best over 2..1.5·√n (a slightly coarser cut than the best score, which tends to
   split off near-duplicate pairs when the scores are low and flat);
@@ -21,6 +25,7 @@ Measured on development boards with people's themes: bench/bench_themes_quality.
 from __future__ import annotations
 
 import math
+import re
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -40,6 +45,12 @@ TYPICAL_NOTES = 2
 # At most this many themes when the notes decide (a facilitator may ask for 2 to 15): more
 # columns than that do not fit a wall or a phone's vote list.
 MAX_THEMES = 15
+# A word (its first STEM letters) in more than this share of a prompt's notes is the prompt
+# restated; IDEA_WEIGHT of each note's vector is then the embedding of the note without such words.
+REPEATED_SHARE = 0.3
+IDEA_WEIGHT = 0.5
+STEM = 5
+_WORD = re.compile(r"[A-Za-z][A-Za-z'’-]*")
 
 
 @dataclass(frozen=True)
@@ -55,12 +66,14 @@ class Themes:
         return [self.labels.count(c) for c in range(self.k)]
 
 
-def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=None) -> Themes:
+def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=None, idea_vectors=None) -> Themes:
     """Group notes into themes and name them.
 
     ``prompts``: the prompt each note answers (any hashable; None = all the same prompt).
     ``sectors``: the sector each note is about ("" or None = none). ``k``: how many themes the
-    facilitator asked for (None: chosen per prompt). Every note gets a theme.
+    facilitator asked for (None: chosen per prompt). Every note gets a theme. ``idea_vectors``:
+    the embeddings of ``idea_texts(texts, prompts)`` if already made (else made here, with the
+    model; None of this without it).
     """
     texts = _v._as_texts(texts)
     n = len(texts)
@@ -88,6 +101,13 @@ def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=No
         counts = [_choose_k(space[members]) for members in groups]
         if sum(counts) > MAX_THEMES:
             counts = _share_out(max(MAX_THEMES, len(groups)), counts, weights=counts)
+    ideas = _idea_matrix(texts, [prompts[i] for i in range(n)] if len(groups) > 1 else None, matrix,
+                         idea_vectors, info)
+    if ideas is not None:
+        # k stays the one chosen above: silhouette on the mixed vectors picks too many themes.
+        mixed = _v.normalise_rows(IDEA_WEIGHT * ideas + (1 - IDEA_WEIGHT) * matrix).astype(np.float64)
+        for members in groups:
+            space[members] = _without_sector_and_prompt(mixed[members], [sectors[i] for i in members])
     labels = np.zeros(n, dtype=int)
     next_theme = 0
     for members, count in zip(groups, counts):
@@ -100,6 +120,59 @@ def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=No
     embed = _v.embed if info.uses_embeddings else None
     names = name_themes(texts, labels.tolist(), typical, sectors, vectors=matrix if embed else None, embed=embed)
     return Themes([int(c) for c in labels], k_found, names, typical, info.kind)
+
+
+def idea_texts(texts, prompts=None) -> list[str]:
+    """Each note without the words its prompt's notes keep repeating (see REPEATED_SHARE); a note
+    made only of such words stays whole."""
+    from .labels import _stop_words
+
+    texts = _v._as_texts(texts)
+    prompts = _column(prompts, len(texts), "prompts")
+    stop = _stop_words()
+
+    def stems(text):
+        return {w.lower()[:STEM] for w in _WORD.findall(text) if len(w) > 2 and w.lower() not in stop}
+
+    result = list(texts)
+    for members in _by_prompt(prompts):
+        counts: dict[str, int] = {}
+        for i in members:
+            for stem in stems(texts[i]):
+                counts[stem] = counts.get(stem, 0) + 1
+        repeated = {stem for stem, count in counts.items() if count > REPEATED_SHARE * len(members)}
+        if not repeated:
+            continue
+        for i in members:
+            kept = [w for w in _WORD.findall(texts[i]) if w.lower()[:STEM] not in repeated or w.lower() in stop
+                    or len(w) <= 2]
+            if kept and len(kept) < len(_WORD.findall(texts[i])):
+                result[i] = " ".join(kept)
+    return result
+
+
+def _idea_matrix(texts, prompts, matrix, idea_vectors, info):
+    """Unit rows for idea_texts (the note's own vector where nothing was taken out), or None."""
+    if idea_vectors is not None:
+        ideas = _prepare(idea_vectors, info)
+        if ideas.shape != matrix.shape:
+            raise ValueError(f"{len(matrix)} vectors but {len(ideas)} idea vectors of another size")
+        return ideas
+    if not info.uses_embeddings or len(texts) < 3:
+        return None
+    stripped = idea_texts(texts, prompts)
+    changed = [i for i, (a, b) in enumerate(zip(texts, stripped)) if a != b]
+    if not changed:
+        return None
+    try:
+        embedded = _prepare(_v.embed([stripped[i] for i in changed]), info)
+    except Exception:  # the model went away: the notes' own vectors still make themes
+        return None
+    if embedded.shape[1] != matrix.shape[1]:
+        return None
+    ideas = matrix.copy()
+    ideas[changed] = embedded
+    return ideas
 
 
 def _column(values, n, what):

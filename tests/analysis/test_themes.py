@@ -288,3 +288,24 @@ def test_a_model_with_768_numbers_a_note_makes_the_same_themes(model, monkeypatc
     assert (themes.labels, themes.names) == (expected.labels, expected.names)
     # Stored vectors passed without their ModelInfo are still taken for embeddings.
     assert analysis.cluster_texts(TEXTS, vectors=vectors).kind == "embeddings"
+
+
+def test_notes_that_repeat_their_prompt_gather_by_their_reason(model):
+    """On a stance board half the notes restate the prompt ("We should subsidize journalism
+    because..."): their reasons, not how much of the prompt they repeat, make the themes."""
+    texts = ["We should subsidize journalism because voters need to be informed about their leaders",
+             "People need accurate information to vote well",
+             "We should subsidize journalism because citizens must know what politicians do",
+             "An informed public keeps elected officials honest",
+             "We should subsidize journalism because newspapers are losing money and closing",
+             "Local papers go bankrupt as readers stop paying for news",
+             "We should subsidize journalism because ad revenue has collapsed for newsrooms",
+             "Newsrooms cannot pay reporters since advertisers left"]
+    reasons = [0, 0, 0, 0, 1, 1, 1, 1]
+    ideas = analysis.idea_texts(texts)
+    assert "subsidize" not in ideas[0] and "journalism" not in ideas[0] and "voters" in ideas[0], ideas
+    assert ideas[7] == texts[7]  # nothing repeated in it: the note stays whole
+    themes = analysis.make_themes(texts, k=2)
+    from sklearn.metrics import adjusted_rand_score
+
+    assert adjusted_rand_score(reasons, themes.labels) == 1.0, themes
