@@ -156,15 +156,18 @@ def layout(graph):
 def _partners_of(wave):
     day = timezone.localtime(wave.opened).date()
     answered = NetworkAnswer.objects.filter(wave=wave)
-    return (Partner.objects.filter(collaborative=wave.collaborative)
-            .filter(Q(left__isnull=True) | Q(left__gte=day) | Q(pk__in=answered.values("partner"))
-                    | Q(pk__in=NetworkTie.objects.filter(answer__wave=wave).values("partner")))
-            .order_by("organisation__name", "pk"))
+    in_it = Q(pk__in=answered.values("partner")) | Q(pk__in=NetworkTie.objects.filter(answer__wave=wave).values("partner"))
+    partners = Partner.objects.filter(collaborative=wave.collaborative).filter(
+        Q(left__isnull=True) | Q(left__gte=day) | in_it)
+    if wave.closed:  # a partner that joined after the survey closed was never asked
+        partners = partners.filter(Q(joined__lte=timezone.localtime(wave.closed).date()) | in_it)
+    return partners.order_by("organisation__name", "pk")
 
 
 def wave_partners(wave):
-    """The partners a wave is about: those that had not left when it opened, and any partner
-    answered or named in it (so an imported or old answer is never dropped)."""
+    """The partners a wave is about: those that had not left when it opened (nor, once it closed,
+    joined after it closed), and any partner answered or named in it (so an imported or old answer
+    is never dropped)."""
     return list(_partners_of(wave).select_related("organisation", "group"))
 
 

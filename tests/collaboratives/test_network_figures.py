@@ -94,3 +94,29 @@ def test_a_partner_joining_or_renamed_after_the_close_shows_at_once(client, coll
     assert worked_out == [1, 1, 1]
     client.get(url)  # and then read again
     assert worked_out == [1, 1, 1]
+
+
+def test_a_partner_that_joined_after_the_survey_closed_is_not_on_its_map(client, collaborative, people, city):
+    """It was never asked and could not be named: the closed survey's map, figures and files stay
+    as they were, while the next survey includes it."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from intersector.collaboratives.models import Partner
+
+    c = collaborative
+    wave = open_wave(client, people, c)
+    answer(client, people["rep"], c, wave, {c.council: ALL_FOURS, c.lung: ALL_FOURS})
+    close(client, people, c, wave)
+    newcomer = services.add_partner(c, name="Valley Transit Riders", sector="other")
+    Partner.objects.filter(pk=newcomer.pk).update(joined=timezone.localdate() + timedelta(days=1))
+    url = f"/collaborate/{c.slug}/network/1/"
+    page = client.get(url).content.decode()
+    assert page.count('<g class="node"') == 3 and "Valley Transit Riders" not in page
+    assert "3 partners and 2 ties between them" in page
+    signed_in(client, people["convenor"])
+    assert "Valley Transit Riders" not in client.get(url + "nodes.csv").content.decode()
+    from intersector.collaboratives import network
+
+    assert newcomer in network.wave_partners(open_wave(client, people, c))  # the next survey asks it
