@@ -133,6 +133,9 @@ def test_two_partners_answer_and_the_map_shows(live_server, new_page, compact):
     sign_in(watcher, live_server.url, "fay", f"/collaborate/{compact.slug}/network/1/")
     assert watcher.evaluate("document.documentElement.scrollWidth") <= 360
     assert watcher.get_by_role("img", name="Network map of Network survey 1").is_visible()
+    # The map slides inside its frame, and the phone says so (the desk, where it fits, does not).
+    assert watcher.get_by_text("The map is wider than your screen: slide it sideways").is_visible()
+    assert not desk.get_by_text("The map is wider than your screen: slide it sideways").is_visible()
     assert watcher.get_by_role("link", name="Partners (CSV)").count() == 0
     check_accessibility(watcher)
     shot(watcher, "collaborate-network-map-phone")
