@@ -92,7 +92,7 @@ NOT_LAST = frozenset("""important young younger old older new free blatant good 
     safe early late full main major whole better best worse worst higher lower total totally
     mandatory necessary possible impossible responsible available willing afraid aware unable
     able likely sure certain various several many few innocent guilty poor rich away back out up down
-    off over together apart forward ahead anyway""".split())
+    off over together apart forward ahead anyway fresh fresher longer healthy healthier""".split())
 # Words that name a sector or its organisations.
 SECTOR_WORDS = frozenset(
     """government governments council councils city cities ministry ministries department departments

@@ -174,7 +174,7 @@ def test_a_name_is_a_noun_phrase_not_a_clause_or_the_boards_topic():
     for bad in ("Use cannabis for pain", "Fund a project", "Shouldn't subsidize journalism",
                 "Journalists biased", "Subsidizing journalism", "Plan long term", "Teach and the kids",
                 "Capital punishment truly dangerous perpetrators", "Death of innocent", "Buses stop",
-                "Cannabis increases drug", "Work or stop work", "Funding away"):
+                "Cannabis increases drug", "Work or stop work", "Funding away", "Workforce with fresh"):
         assert not ok(bad), bad
     for good in ("Waste of money", "Lack of funding", "Trusted by residents", "Biased reporting",
                  "Permits and approvals", "Drug use", "Budget cuts", "Support for families", "Bus stop",
