@@ -263,13 +263,22 @@ def _topic_words(notes, mapping):
 def _candidates(notes, members, typical, weights, column, stop, sector_words, mapping, topic, verbs=frozenset()):
     """[(key, phrase)] best first."""
     present = [{_base(w, mapping) for chunk in notes[i] for w, _s in chunk} for i in members]
-    found = {}
+    # Which member note holds which word, as a table: how many notes share a phrase's words is
+    # then one look-up per phrase, not a pass over every note (1,000 long notes: ~1 s less).
+    local = {w: j for j, w in enumerate(sorted(set().union(*present)))}
+    holds = np.zeros((len(members), len(local) + 1), dtype=np.int32)  # last column: a word no note holds
+    for row, words in enumerate(present):
+        holds[row, [local[w] for w in words]] = 1
+    found, acceptable = {}, {}
     for i in members:
         for chunk in notes[i]:
             for start in range(len(chunk)):
                 for end in range(start + MIN_WORDS, min(start + MAX_WORDS, len(chunk)) + 1):
                     span = chunk[start:end]
-                    if not _acceptable(span, stop, verbs) or (end < len(chunk) and chunk[end][0] in OBJECT_STARTS):
+                    seen = tuple(span)
+                    if seen not in acceptable:
+                        acceptable[seen] = _acceptable(span, stop, verbs)
+                    if not acceptable[seen] or (end < len(chunk) and chunk[end][0] in OBJECT_STARTS):
                         continue
                     # "Serial killings or child [abuse]": a name joining two things ends where
                     # the second one does.
@@ -289,7 +298,8 @@ def _candidates(notes, members, typical, weights, column, stop, sector_words, ma
         # A name mostly made of the board's topic words says little ("End mandatory retirement").
         meaningful = [w for w, _s in span if w not in stop]
         weight *= len(content) / max(len(meaningful), 1)
-        shared = np.mean([sum(w in words for w in content) / len(content) >= 0.5 for words in present])
+        hits = holds[:, [local.get(w, len(local)) for w in content]].sum(axis=1)
+        shared = float(np.mean(hits / len(content) >= 0.5))
         score = weight * (0.5 + shared) * bonus * min(len(content), 3) ** 0.5
         if any(w in sector_words for w, _s in span):
             score *= SECTOR_PENALTY
