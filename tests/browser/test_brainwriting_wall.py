@@ -238,10 +238,13 @@ def test_a_theme_is_deleted_by_keyboard_one_with_notes_after_a_confirmation_a_re
     page.evaluate("document.dispatchEvent(new CustomEvent('convene:board'))")  # what a live change does
     page.wait_for_timeout(800)
     assert page.locator(f"#delete-{trust.pk}").evaluate("d => d.open") and confirm.is_visible()
-    # Escape closes it without deleting; the keyboard is back on "Delete …".
+    # Escape closes it without deleting; the keyboard is back on "Delete …", and stays there when
+    # the refresh held back meanwhile redraws the wall.
     page.keyboard.press("Tab")
+    page.evaluate("document.querySelector('#themes .wall').dataset.before = 'refresh'")
     page.keyboard.press("Escape")
     assert not page.locator(f"#delete-{trust.pk}").evaluate("d => d.open")
+    page.wait_for_function("!document.querySelector('#themes .wall').dataset.before")  # redrawn
     assert opener.evaluate("s => s === document.activeElement")
     page.keyboard.press("Enter")
     confirm.focus()

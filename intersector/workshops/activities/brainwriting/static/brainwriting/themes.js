@@ -268,6 +268,15 @@
     var next = all[at + 1] || all[at - 1];
     wantFocus = next ? "merge-" + next.dataset.theme : "new-label";
   });
+  // Where the keyboard is on the wall, as an id that a redrawn wall has again: the focused
+  // element's own, or its confirmation's (a "Delete …" summary has none of its own).
+  function focusedPlace(themes) {
+    var active = document.activeElement;
+    if (!active || !themes.contains(active)) return null;
+    if (active.id) return {id: active.id, summary: false};
+    var holder = active.tagName === "SUMMARY" && active.parentElement;
+    return holder && holder.id ? {id: holder.id, summary: true} : null;
+  }
   function refreshIfStale() {
     if (stale && !busy()) { stale = false; document.dispatchEvent(new CustomEvent("convene:board")); }
   }
@@ -293,7 +302,8 @@
     var board = themes.querySelector(".wall"), scrolls = {};
     themes.querySelectorAll(".column").forEach(function (c) { scrolls[c.id] = c.querySelector(".wall-cards").scrollTop; });
     saved = {left: board ? board.scrollLeft : 0, scrolls: scrolls, page: window.scrollY,
-      picked: isRefresh ? Array.prototype.map.call(themes.querySelectorAll(".pick:checked"), function (p) { return p.id; }) : []};
+      picked: isRefresh ? Array.prototype.map.call(themes.querySelectorAll(".pick:checked"), function (p) { return p.id; }) : [],
+      focused: isRefresh ? focusedPlace(themes) : null};
   });
   document.addEventListener("htmx:afterSwap", function () {
     var themes = wall();
@@ -307,6 +317,12 @@
       if (column) column.querySelector(".wall-cards").scrollTop = saved.scrolls[id];
     });
     saved.picked.forEach(function (id) { var pick = document.getElementById(id); if (pick) pick.checked = true; });
+    // A live refresh redraws the wall under the keyboard: the focus stays where it was.
+    var place = saved.focused && document.getElementById(saved.focused.id);
+    if (place && saved.focused.summary) place = place.querySelector("summary");
+    if (place && document.activeElement !== place && (!document.activeElement || document.activeElement === document.body)) {
+      place.focus({preventScroll: true});
+    }
     window.scrollTo(window.scrollX, saved.page);
     saved = null;
     countPicked();
