@@ -82,17 +82,20 @@ def key_for(workshop, audience="", generation=None):
 GENERATIONS_RECOGNISED = 50
 
 
+def _audience_named(key):
+    return key.split("~", 1)[0] if "~" in key else ""
+
+
 def audience_in(workshop, key):
     """The audience a screens key is for ("" for the whole room), or None when the key is not one
     of this workshop's current keys."""
-    audience = key.split("~", 1)[0] if "~" in key else ""
+    audience = _audience_named(key)
     return audience if constant_time_compare(key, key_for(workshop, audience)) else None
 
 
 def outdated(workshop, key):
     """Whether `key` was one of this workshop's screens keys before someone was removed."""
-    audience = key.split("~", 1)[0] if "~" in key else ""
-    current = workshop.screens_generation
+    audience, current = _audience_named(key), workshop.screens_generation
     return any(constant_time_compare(key, key_for(workshop, audience, generation))
                for generation in range(max(0, current - GENERATIONS_RECOGNISED), current))
 
