@@ -46,7 +46,7 @@ django.setup()
 import yaml  # noqa: E402
 
 from intersector import analysis  # noqa: E402
-from intersector.agreements import review  # noqa: E402
+from intersector.agreements import candidates, review  # noqa: E402
 from intersector.agreements import scorecard as sc  # noqa: E402
 from intersector.agreements.clauses import split_clauses  # noqa: E402
 
@@ -336,7 +336,13 @@ def main():
     parser.add_argument("--half", choices=["a", "b"], help="only this half of the development set")
     parser.add_argument("--items", action="store_true", help="figures per agreement too")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--embed-words", type=int, metavar="N",
+                        help="embed at most about N words of each agreement (default "
+                             f"{candidates.EMBED_WORDS}); a small N shows what the word-match "
+                             "choice of sentences costs on agreements it rarely touches")
     args = parser.parse_args()
+    if args.embed_words:
+        candidates.EMBED_WORDS = args.embed_words
     card = sc.Scorecard(yaml.safe_load(SCORECARD.read_text(encoding="utf-8")))
     print(f"scorecard: {len(card.elements)} elements; method: {analysis.model_info().kind}")
     in_house = load_in_house()

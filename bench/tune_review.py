@@ -58,12 +58,7 @@ def evaluate(prepared, tune):
             key = entry["element"].key
             if key not in item["labels"] or not found["n"]:
                 continue
-            sentence = (entry["sentence"] - tune["generic"] * found["generic_sentence"]
-                        - tune["background"] * entry["sentence"].mean())
-            clause = entry["clause"] - tune["generic"] * found["generic_clause"]
-            combined = (tune["sentence"] * sentence + tune["clause"] * clause[owners]
-                        + tune["heading"] * entry["heading"][owners] + tune["keyword"] * entry["keywords"]
-                        + tune["heading_keyword"] * entry["in_heading"][owners])
+            combined = review.combined_scores(found, entry, tune)
             top = int(np.argmax(combined))
             best = float(combined[top]) - review.element_stricter(entry["element"])
             expected = item["labels"][key][0]

@@ -6,7 +6,8 @@ title and question plus the ways agreements say it (content/agreements/review_ph
 A sentence's score adds how close its whole clause is (the mean of its sentences' vectors), its
 clause's heading, and the element's keywords in the sentence and the heading (its keywords in the
 scorecard's other languages too: the embeddings know little Spanish, the keywords carry a Spanish
-agreement). The best sentence
+agreement). A very long agreement embeds only the sentences its words make likely
+(candidates.py). The best sentence
 sets the proposal and is the evidence; the best sentences of other clauses follow it.
 "Fully" needs a close match; "partially" a weaker one (an element touched, implied or covered
 for one partner only). Weights and thresholds were set on the tuning half of the development set
@@ -24,6 +25,7 @@ import numpy as np
 import yaml
 
 from intersector import analysis
+from intersector.agreements.candidates import worth_embedding
 from intersector.agreements.clauses import sentence_spans
 from intersector.analysis import model as analysis_model
 
@@ -70,9 +72,15 @@ def element_query(element):
 
 def _keyword_patterns(element):
     """[(first word, pattern)]: the word is a cheap test that must pass before the regex."""
-    patterns = []
     other = (_phrasings_file().get(element.key) or {}).get("other_keywords") or []
-    for keyword in [*element.keywords, *other]:
+    return _compiled_keywords((*element.keywords, *other))
+
+
+@lru_cache(maxsize=256)
+def _compiled_keywords(keywords):
+    # Compiled once per process: the 600-odd patterns overflow re's own cache on every review.
+    patterns = []
+    for keyword in keywords:
         lowered = keyword.lower()
         words = re.escape(lowered).replace(r"\ ", r"[\s-]+")
         patterns.append((lowered.split()[0] if lowered.split() else "",
@@ -120,34 +128,51 @@ def propose(card, clauses, progress=None, settings=None):
     return proposals_from(found, tune, progress), found["info"]
 
 
-def features(card, clauses):
+def features(card, clauses, budget=None):
     """Everything the proposals are made from, per element: the similarities and keyword hits of
-    every sentence, its clause and its heading (kept apart so that a bench can weigh them)."""
+    every sentence, its clause and its heading (kept apart so that a bench can weigh them).
+    A long agreement embeds only the sentences its words make likely (candidates.py, `budget`
+    words); "embedded" says which."""
     clauses = list(clauses)
     owners, spans, texts = _sentences(clauses)
     headings = [c.heading or "" for c in clauses]
     elements = list(card.elements.values())
-    scores, info = _similarities(texts, owners, len(clauses), headings,
-                                 [element_phrasings(e) for e in elements])
     lowered = [t.lower() for t in texts]
     lowered_headings = [h.lower() for h in headings]
-    per_element = []
-    for element, (sentence_sim, clause_sim, heading_sim) in zip(elements, scores):
+    keywords, in_heading = [], []
+    for element in elements:
         patterns = _keyword_patterns(element)
-        per_element.append({
-            "element": element, "sentence": sentence_sim, "clause": clause_sim, "heading": heading_sim,
-            "keywords": np.array([min(keyword_hits(patterns, t), 2) / 2 for t in lowered]),
-            "in_heading": np.array([1.0 if h and keyword_hits(patterns, h) else 0.0
-                                    for h in lowered_headings])})
+        keywords.append(np.array([min(keyword_hits(patterns, t), 2) / 2 for t in lowered]))
+        in_heading.append(np.array([1.0 if h and keyword_hits(patterns, h) else 0.0
+                                    for h in lowered_headings]))
+    phrasings = [element_phrasings(e) for e in elements]
+    scores, info, embedded = _similarities(texts, owners, len(clauses), headings, phrasings,
+                                           lambda: worth_embedding(texts, keywords, phrasings, budget))
+    per_element = [{"element": element, "sentence": sentence_sim, "clause": clause_sim,
+                    "heading": heading_sim, "keywords": keyword_row, "in_heading": heading_row}
+                   for element, (sentence_sim, clause_sim, heading_sim), keyword_row, heading_row
+                   in zip(elements, scores, keywords, in_heading)]
     # How much a sentence looks like every element at once ("the partners will cooperate closely
     # to achieve their common objectives"): such goodwill says little about any one element.
     generic_sentence = np.mean([e["sentence"] for e in per_element], axis=0) if per_element else 0
     generic_clause = np.mean([e["clause"] for e in per_element], axis=0) if per_element else 0
     stubs = np.array([is_stub(t) for t in texts], dtype=bool)
     return {"clauses": clauses, "owners": owners, "spans": spans, "n": len(texts), "info": info,
-            "stubs": stubs,
+            "stubs": stubs, "embedded": embedded,
             "elements": per_element, "generic_sentence": generic_sentence,
             "generic_clause": generic_clause}
+
+
+def combined_scores(found, entry, tune):
+    """Each sentence's score for one element; a sentence left unembedded can never be chosen."""
+    owners = found["owners"]
+    sentence = (entry["sentence"] - tune["generic"] * found["generic_sentence"]
+                - tune["background"] * entry["sentence"].mean())
+    clause = entry["clause"] - tune["generic"] * found["generic_clause"]
+    combined = (tune["sentence"] * sentence + tune["clause"] * clause[owners]
+                + tune["heading"] * entry["heading"][owners] + tune["keyword"] * entry["keywords"]
+                + tune["heading_keyword"] * entry["in_heading"][owners])
+    return np.where(found["embedded"], combined, -np.inf)
 
 
 def proposals_from(found, tune, progress=None):
@@ -155,15 +180,7 @@ def proposals_from(found, tune, progress=None):
     proposals = []
     for done, entry in enumerate(found["elements"], start=1):
         element = entry["element"]
-        if found["n"]:
-            sentence = (entry["sentence"] - tune["generic"] * found["generic_sentence"]
-                        - tune["background"] * entry["sentence"].mean())
-            clause = entry["clause"] - tune["generic"] * found["generic_clause"]
-            combined = (tune["sentence"] * sentence + tune["clause"] * clause[owners]
-                        + tune["heading"] * entry["heading"][owners] + tune["keyword"] * entry["keywords"]
-                        + tune["heading_keyword"] * entry["in_heading"][owners])
-        else:
-            combined = np.zeros(0)
+        combined = combined_scores(found, entry, tune) if found["n"] else np.zeros(0)
         best = float(combined.max()) if len(combined) else 0.0
         stricter = element_stricter(element)
         if best >= tune["full"] + stricter:
@@ -196,17 +213,22 @@ def _evidence_order(combined, stubs, floor):
     return [i for i in order if not stubs[i]] + [i for i in order if stubs[i]]
 
 
-def _similarities(texts, owners, n_clauses, headings, queries):
+def _similarities(texts, owners, n_clauses, headings, queries, choose):
     """[(sentence similarity, clause similarity, heading similarity)] per element (each the best
-    over the element's phrasings), and the kind of vectors used."""
+    over the element's phrasings), the kind of vectors used, and which sentences were embedded
+    (`choose()` says which; unembedded ones get zero vectors)."""
     try:
-        vectors = _sentence_vectors(texts)
+        analysis_model.get_encoder()
+        embedded = choose()
+        vectors = np.zeros((len(texts), analysis_model.get_encoder().dimension), dtype=np.float32)
+        if embedded.any():
+            vectors[embedded] = _sentence_vectors([t for t, keep in zip(texts, embedded) if keep])
         query_vectors = _query_vectors([q for group in queries for q in group])
         heading_list = list(dict.fromkeys(h for h in headings if h))
         heading_vectors = _sentence_vectors(heading_list) if heading_list else np.zeros((0, vectors.shape[1]))
         info = analysis.model_info()
     except analysis.ModelUnavailable:
-        return _tfidf_similarities(texts, owners, n_clauses, queries)
+        return (*_tfidf_similarities(texts, owners, n_clauses, queries), np.ones(len(texts), dtype=bool))
     clause_vectors = np.zeros((n_clauses, vectors.shape[1]), dtype=np.float32)
     np.add.at(clause_vectors, owners, vectors)
     norms = np.linalg.norm(clause_vectors, axis=1, keepdims=True)
@@ -224,7 +246,7 @@ def _similarities(texts, owners, n_clauses, headings, queries):
             best_heading = heading_all[rows].max(axis=0)
             heading_sim = np.array([best_heading[heading_row[h]] if h else 0.0 for h in headings])
         out.append((sentence_all[rows].max(axis=0), clause_all[rows].max(axis=0), heading_sim))
-    return out, info
+    return out, info, embedded
 
 
 def _tfidf_similarities(texts, owners, n_clauses, queries):
