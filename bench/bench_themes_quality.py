@@ -1,6 +1,6 @@
 """Automatic themes against people's themes: adjusted Rand index per development board.
 
-One command: `.venv/bin/python bench/bench_themes_quality.py [--boards DIR] [--labels]`.
+One command: `.venv/bin/python bench/bench_themes_quality.py [--boards DIR] [--labels] [--only tuned|held]`.
 Plain Python, no Django. Boards are text files, one note a line: `prompt | sector | theme | note`
 (see bench/devsets/boards/ for the format and the boards written for the project). Boards from
 public datasets that may not be redistributed, or that we keep out of git, are read from
@@ -15,6 +15,27 @@ For each board it prints ARI against the human themes for:
   knowing the people's themes (on the notes' vectors or on those make_themes groups, whichever
   scores higher): roughly the best any grouping of these vectors can do, so a low
   ceiling says the embedding model, not the clustering, is what holds a board back.
+With `--labels`, every board (tuned-on and held-out alike; each board's line says which) is
+followed by its automatic themes: the name, how many notes it holds, the human theme most of
+them carry and its share (and the runner-up when the group is mixed), and the theme's two most
+typical notes, so that "needs no rename" can be counted on every board.
+
+How "needs no rename" is counted (rule fixed on 2026-12-02 before any held-out board's names were
+printed; judged from the printed lines only, one mark per automatic theme):
+1. The name is 2-6 words taken from the notes (the generator guarantees this; a fallback that is
+   a note's opening words counts like any other name).
+2. It reads as a noun phrase with a noun at its head: not a clause, a command, a verb fragment
+   or a phrase cut before its object or ending on a describing word.
+3. No filler words ("really", "actually", "lot", "thing") and no abbreviation.
+4. It names what the majority human theme is about: someone reading only the name would expect
+   that theme's idea (a narrower part of it that the two typical notes share counts). A name that
+   says only the board's topic ("Journalism subsidies" on the journalism board) or a detail of
+   one note does not.
+5. A mixed group (the majority human theme holds under half of its notes) must not be misled
+   by its name: the name must name the majority theme's idea or an idea the group's notes share;
+   naming a minority theme's idea needs a rename.
+Borderline cases count as needing a rename.
+
 Then the time to make themes for 1,000 notes once their vectors are there (the model loaded and
 the notes embedded), beside the embedding itself. BERTopic is not run: it does not install from
 PyPI here without torch and sentence-transformers (and their models are fetched at run time).
@@ -142,7 +163,7 @@ def report_quality(boards, show_labels=False):
         print(f"{board['name']:<26}{len(texts):>6}{k_true:>7}  {row[0]:7.2f}{row[1]:8.2f}{row[2]:7.2f}{row[3]:8.2f}"
               f"  {themes.k:>7}  {'yes' if held else 'no'}", flush=True)
         if show_labels:
-            print_labels(board, themes, truth)
+            print_labels(board, themes, truth, held)
     for title, chosen in (("mean, all boards", rows), ("mean, held out", [r for r in rows if r[1]]),
                           ("mean, tuned on", [r for r in rows if not r[1]])):
         if chosen:
@@ -150,13 +171,20 @@ def report_quality(boards, show_labels=False):
             print(f"{title:<39}  {means[0]:7.2f}{means[1]:8.2f}{means[2]:7.2f}{means[3]:8.2f}  ({len(chosen)} boards)")
 
 
-def print_labels(board, themes, truth):
-    """Each automatic theme's name beside the human theme most of its notes carry."""
+def print_labels(board, themes, truth, held):
+    """Each automatic theme's name beside the human themes of its notes and its typical notes."""
+    print(f"  names on {board['name']} ({'HELD OUT' if held else 'tuned on'}):")
     for c in range(themes.k):
         members = [i for i, label in enumerate(themes.labels) if label == c]
-        human = max(sorted(set(truth[i] for i in members)), key=lambda t: sum(truth[i] == t for i in members))
-        share = sum(truth[i] == human for i in members) / len(members)
-        print(f"    {themes.names[c]!r:<48} {len(members):>3} notes, {share:4.0%} human: {human.split('/', 1)[1]!r}")
+        counts = {}
+        for i in members:
+            counts[truth[i]] = counts.get(truth[i], 0) + 1
+        ranked = sorted(counts, key=lambda t: (-counts[t], t))
+        human, share = ranked[0], counts[ranked[0]] / len(members)
+        print(f"    {themes.names[c]!r:<44} {len(members):>3} notes, {share:4.0%} human: {human.split('/', 1)[1]!r}")
+        if share < 0.5 and len(ranked) > 1:  # a mixed group: its name must not mislead
+            runner = ranked[1]
+            print(f"    {'':<44} {'':>9} {counts[runner] / len(members):4.0%} human: {runner.split('/', 1)[1]!r}")
         for i in themes.typical[c]:
             print(f"        - {board['notes'][i][3][:110]}")
 
@@ -203,12 +231,16 @@ def main():
     parser.add_argument("--boards", help="folder of extra boards (default $INTERSECTOR_THEMES_BOARDS "
                         "or /work/devsets/boards)")
     parser.add_argument("--labels", action="store_true", help="print each theme's name and typical notes")
+    parser.add_argument("--only", choices=("tuned", "held"), help="only the tuned-on or the held-out boards")
     parser.add_argument("--no-speed", action="store_true")
     args = parser.parse_args()
     sys.path.insert(0, str(ROOT / "bench"))
     info = analysis.model_info()
     print(f"Vectors: {info.name}. ARI against people's themes (1 = the same grouping, 0 = chance):")
-    report_quality(find_boards(args.boards), show_labels=args.labels)
+    boards = find_boards(args.boards)
+    if args.only:
+        boards = [b for b in boards if (b["name"] in TUNED_ON) == (args.only == "tuned")]
+    report_quality(boards, show_labels=args.labels)
     if not args.no_speed:
         report_speed()
 
