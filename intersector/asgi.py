@@ -9,7 +9,7 @@ Why: under Django's ASGI handler each request gets a thread of its own, a databa
 its own (PostgreSQL: a new login every time) and several hops between the loop and threads. That
 cost about 4 ms of CPU for a request whose own work is 0.3 ms, and capped a 2-core machine at a
 few dozen notes a second. Pool threads keep their connections (CONN_MAX_AGE) and a request costs
-one hop. Both handlers run the same URLs, middleware and views.
+one hop (intersector/pages_in_threads.py). Both handlers run the same URLs, middleware and views.
 
 A page request whose answer a view kept for its whole audience (intersector/shared_responses.py:
 the same screen for 1,000 phones) is answered from memory, without Django.
@@ -20,17 +20,16 @@ from functools import lru_cache
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "intersector.settings")
 
-from a2wsgi import WSGIMiddleware  # noqa: E402
 from django.core.wsgi import get_wsgi_application  # noqa: E402
 from django.urls import Resolver404, get_resolver  # noqa: E402
 
 from intersector import shared_responses  # noqa: E402
 from intersector.live.asgi import get_streams_application  # noqa: E402
+from intersector.pages_in_threads import PagesInThreads  # noqa: E402
 
 streams_application = get_streams_application()  # Django's ASGI handler, frames sent as they are
-pages_application = WSGIMiddleware(
-    get_wsgi_application(), workers=int(os.environ.get("WEB_THREADS", "8"))
-)
+# One hop from the loop to a pool thread and back per request (intersector/pages_in_threads.py).
+pages_application = PagesInThreads(get_wsgi_application(), workers=int(os.environ.get("WEB_THREADS", "8")))
 
 
 @lru_cache(maxsize=8192)

@@ -1,7 +1,7 @@
 """One Redis connection pool per server address in each process, for Django's Redis cache.
 
-Django keeps its cache objects per request context, and pages run on a2wsgi's threads, each
-request in a fresh copy of the event loop's context (intersector/asgi.py): so every request
+Django keeps its cache objects per request context, and pages run on pool threads, each
+request in a fresh copy of the event loop's context (intersector/pages_in_threads.py): so every request
 got a new cache object, a new pool and a NEW connection to Redis (connect, handshake, close),
 and a busy room's every note paid it (the rate limiter counts each one). With this pool class
 (CACHES OPTIONS "pool_class"), every cache object of the process shares one pool per address,

@@ -40,7 +40,7 @@ def redis_cache(settings, redis_url):
 
 
 def test_every_request_shares_the_processs_redis_connections(redis_url):
-    """Django makes a cache object per request context (a2wsgi runs each page request in a fresh
+    """Django makes a cache object per request context (each page request runs in a fresh
     one): with the site's pool class they all use one pool, so a request opens no connection."""
     from django.core.cache.backends.redis import RedisCache
 

@@ -14,5 +14,8 @@ urlpatterns = [
     path("probe/<str:topic>/poll", probe_views.poll),
     path("probe/<str:topic>/subscribers", probe_views.subscribers),
     path("probe/<str:topic>/page", probe_views.page),
+    path("probe/body-digest", probe_views.body_digest),
+    path("probe/lines/<int:count>", probe_views.numbered_lines),
+    path("probe/breaks-while-streaming", probe_views.breaks_while_streaming),
     *site_urlpatterns,
 ]

@@ -76,3 +76,35 @@ def page(request, topic):
             request.GET.get("last_event_id", ""),
         )
     )
+
+
+@csrf_exempt
+@require_POST
+def body_digest(request):
+    """The size and sha256 of the request's body as the view read it."""
+    import hashlib
+
+    return JsonResponse({"size": len(request.body), "sha256": hashlib.sha256(request.body).hexdigest()})
+
+
+@require_safe
+def numbered_lines(request, count):
+    """`count` numbered lines: streamed (?streamed=1) or as one HttpResponse."""
+    from django.http import StreamingHttpResponse
+
+    lines = (f"line {n:07d}\n".encode() for n in range(count))
+    if request.GET.get("streamed"):
+        return StreamingHttpResponse(lines, content_type="text/plain")
+    return HttpResponse(b"".join(lines), content_type="text/plain")
+
+
+@require_safe
+def breaks_while_streaming(request):
+    """A streamed answer whose making fails after its first megabyte."""
+    from django.http import StreamingHttpResponse
+
+    def lines():
+        yield b"x" * (1024 * 1024)
+        raise RuntimeError("the export broke")
+
+    return StreamingHttpResponse(lines(), content_type="text/plain")
