@@ -85,6 +85,7 @@ NOT_LAST = frozenset("""important young younger old older new free blatant good 
     mandatory necessary possible impossible responsible available willing afraid aware unable
     able likely sure certain various several many few innocent guilty poor rich away back out up down
     off over together apart forward ahead anyway fresh fresher longer healthy healthier overall random
+    instead
     harder easier worse""".split())
 
 def _command(span, openers) -> bool:
@@ -145,6 +146,8 @@ def _acceptable(span, stop, verbs=frozenset()) -> bool:
     # A participle before "by", "in", "and"... opens a clause, not a name: "Exploited by adults",
     # "Bullied in school" (but "Biased reporting", "Limited funding").
     if first.endswith("ed") and first not in _NOUNS_IN_ED and (words[1] in LINKING or words[1] == "or"):
+        return False
+    if first.endswith(("en", "wn")) and words[1] == "by":  # "Overseen by independent bodies"
         return False
     # So does a describing word before one: "Ineffective in deterring", "Essential for democracy".
     if _describing(first) and words[1] in LINKING:

@@ -45,6 +45,8 @@ TOPIC_SHARE = 0.3
 SHORTLIST = 6
 # A word followed by one of these in the note is a verb taking an object ("hear what", "opens
 # the door"): a run of words that stops there is not a name.
+# The word after one of these in a note describes ("it is inhumane", "too costly").
+DEGREE_WORDS = frozenset("is are was were be so too very extremely quite".split())
 OBJECT_STARTS = frozenset("the a an their its our his her them it what that your my this these those every any some".split())
 STEM = 5  # letters that make two words the same when names are compared
 MEANING_WORDS = 0.3
@@ -86,8 +88,10 @@ def name_themes(texts, labels, typical=None, sectors=None, vectors=None, embed=N
     # "Quit working", "Honor capital punishment".
     openers = _board_verbs(notes, stop, triggers=MODALS | {"to"})
     clause_words = _after_modals(notes) | openers
+    describing = _board_describing_words(notes, stop)
     ranked = {c: _candidates(notes, members[c], set(typical.get(c, [])), weights[themes.index(c)], column,
-                             stop, sector_words, mapping, topic, verbs, clause_words, openers) for c in themes}
+                             stop, sector_words, mapping, topic, verbs, clause_words, openers, describing)
+              for c in themes}
     if len(themes) >= 3:
         ranked = _without_board_words(ranked, notes, labels, mapping, stop)
     if vectors is not None and embed is not None:
@@ -221,6 +225,21 @@ def _board_verbs(notes, stop, triggers=MODALS):
     return frozenset(after_modal - after_determiner - stop - _NOT_VERBS - _AMBIGUOUS)
 
 
+def _board_describing_words(notes, stop):
+    """Words that follow "is", "so", "too", "very"... in these notes and never "the", "a", "of"...:
+    describing words as this board uses them ("it is inhumane"), which cannot end a name
+    ("Cruel and inhumane")."""
+    after_degree, after_determiner = set(), set()
+    for chunks in notes:
+        for chunk in chunks:
+            for (before, _s), (word, _w) in zip(chunk, chunk[1:]):
+                if before in DEGREE_WORDS:
+                    after_degree.add(word)
+                elif before in DETERMINERS or before in ("of", "for", "with", "in", "on"):
+                    after_determiner.add(word)
+    return frozenset(after_degree - after_determiner - stop)
+
+
 def _after_modals(notes):
     """Words that follow "can", "should", "don't"... somewhere in these notes: verbs at least there."""
     found = set()
@@ -246,7 +265,7 @@ def _topic_words(notes, mapping):
 
 
 def _candidates(notes, members, typical, weights, column, stop, sector_words, mapping, topic, verbs=frozenset(),
-                clause_words=frozenset(), openers=frozenset()):
+                clause_words=frozenset(), openers=frozenset(), describing=frozenset()):
     """[(key, phrase)] best first."""
     present = [{_base(w, mapping) for chunk in notes[i] for w, _s in chunk} for i in members]
     # Which member note holds which word, as a table: how many notes share a phrase's words is
@@ -263,7 +282,8 @@ def _candidates(notes, members, typical, weights, column, stop, sector_words, ma
                     span = chunk[start:end]
                     seen = tuple(span)
                     if seen not in acceptable:
-                        acceptable[seen] = _acceptable(span, stop, verbs) and not _command(span, openers)
+                        acceptable[seen] = (_acceptable(span, stop, verbs) and not _command(span, openers)
+                                            and span[-1][0] not in describing)
                     if not acceptable[seen] or (end < len(chunk) and chunk[end][0] in OBJECT_STARTS):
                         continue
                     # A run that stops before a word carrying meaning, other than a verb, is cut

@@ -326,7 +326,7 @@ def test_a_name_is_a_thing_not_an_action_a_verdict_or_praise():
 
     for bad in ("Exploited by adults", "Bullied in school", "Committing heinous crimes", "Reporting news",
                 "Ineffective in deterring", "Expensive and money", "Compulsory everybody votes", "Good work",
-                "Important deterrent", "Vote for a candidate"):
+                "Important deterrent", "Vote for a candidate", "Overseen by independent bodies"):
         assert not ok(bad), bad
     for good in ("Bullying in schools", "Funding cuts", "Biased reporting", "Ineffective deterrent",
                  "Vote of confidence", "Social skills", "Waste of money", "Dangerous criminals"):
@@ -371,3 +371,18 @@ def test_a_phrase_as_near_every_theme_does_not_name_one():
 
     names = name_themes(texts, [0, 0, 0, 1, 1, 1], vectors=vectors, embed=embed)
     assert names[0] == "Human rights", names
+
+
+def test_a_word_the_notes_use_to_describe_does_not_end_a_name():
+    """'inhumane' is in no list, but "it is inhumane" shows it describes on this board: 'Cruel and
+    inhumane' is no name for a theme."""
+    from intersector.analysis.phrases import name_themes
+
+    texts = ["Executions are cruel and inhumane, a barbaric practice",
+             "It is inhumane to kill a prisoner, cruel and inhumane",
+             "A barbaric practice: cruel and inhumane",
+             "Executions deter murderers in big cities",
+             "Crime falls where murderers fear executions",
+             "Murderers fear the chair"]
+    names = name_themes(texts, [0, 0, 0, 1, 1, 1])
+    assert names[0] == "Barbaric practice", names
