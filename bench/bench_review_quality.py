@@ -18,7 +18,11 @@ Evidence check (automatic, stated so it can be judged): the labelled quote is fo
 the label when the part of it the review page SHOWS FIRST overlaps that sentence span. What the
 page shows first: the passage's sentence when the review gives one, else the first 60 words of the
 clause (the page's truncatewords:60), so a huge clause that merely contains the quote somewhere
-past its 60th word does not count.
+past its 60th word does not count. "top" and "any" are this strict check, on the first and on any
+of the passages. A second, looser figure says how often the whole clause around the top evidence
+(what a person sees on asking for the clause) overlaps the labelled quote's sentence span; it
+does not judge whether a different sentence the review shows also supports the label (a labelled
+quote is one of possibly several that would), so neither figure is the share that supports it.
 """
 
 import argparse
@@ -191,6 +195,10 @@ def shown_span(clause, passage):
     return clause.start, clause.start + end
 
 
+def clause_span(clause):
+    return clause.start, clause.end
+
+
 def overlaps(a, b):
     return a[0] < b[1] and b[0] < a[1]
 
@@ -223,7 +231,7 @@ def measure(card, items, show_items=False):
     tp = fp = fn = tn = 0
     partial_total = partial_found = 0
     exact = total = 0
-    top_ok = any_ok = checked = unlocated = 0
+    top_ok = any_ok = clause_ok = checked = unlocated = 0
     cpu_total = 0.0
     misses = {}
     for item in items:
@@ -266,6 +274,8 @@ def measure(card, items, show_items=False):
                 checked += 1
                 top_ok += bool(shown) and overlaps(shown[0], target)
                 any_ok += any(overlaps(s, target) for s in shown)
+                top = passages_of(proposal)[:1]
+                clause_ok += bool(top) and overlaps(clause_span(clauses[top[0]["clause"]]), target)
         if show_items:
             p, r, f = prf(item_tp, item_fp, item_fn)
             print(f"    {item['slug'][:44]:44s} P {p:.2f} R {r:.2f} F1 {f:.2f}  ({cpu:.2f} s CPU)")
@@ -275,6 +285,7 @@ def measure(card, items, show_items=False):
             "partial_n": partial_total, "exact": exact / total if total else float("nan"),
             "top_quote": top_ok / checked if checked else float("nan"),
             "any_quote": any_ok / checked if checked else float("nan"), "quotes_checked": checked,
+            "top_clause": clause_ok / checked if checked else float("nan"),
             "quotes_unlocated": unlocated, "cpu": cpu_total, "misses": misses, "tp": tp, "fp": fp,
             "fn": fn, "tn": tn, "method": f"{info.kind}: {info.name}" if items else ""}
 
@@ -295,9 +306,11 @@ def report(name, m):
     print(f"  recall on 'partially' labels: {m['partial_recall']:.2f} (of {m['partial_n']});  "
           f"exact rating agreement {m['exact']:.2f}")
     if m["quotes_checked"]:
-        print(f"  evidence supports the label: top {m['top_quote']:.2f}, any {m['any_quote']:.2f} "
+        print(f"  evidence shown is the labelled quote (strict): top {m['top_quote']:.2f}, any {m['any_quote']:.2f} "
               f"(of {m['quotes_checked']} correct proposals with a located quote; "
               f"{m['quotes_unlocated']} quotes not found in the text)")
+        print(f"  looser: the top evidence's whole clause (shown on demand) holds the labelled quote: "
+              f"{m['top_clause']:.2f}")
     else:
         print("  evidence: no labelled quotes in this set")
     worst = sorted(m["misses"].items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:8]
