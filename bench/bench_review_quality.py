@@ -342,6 +342,17 @@ def timing(card):
     print(f"\n20-page review ({len(text.split())} words): CPU {cpu:.2f} s, wall {wall:.2f} s "
           f"(target < 5 s); floor (embedding its {len(lines)} lines once) CPU {floor:.2f} s; "
           f"ratio {cpu / floor:.2f}")
+    found = review.features(card, split_clauses(text))
+    texts = {t for t, keep in zip(sentence_texts(found), found["embedded"]) if keep}
+    everything = set(sentence_texts(found))
+    print(f"  it embeds {sum(len(t.split()) for t in texts)} of the {sum(len(t.split()) for t in everything)} "
+          f"words of its {len(everything)} distinct sentences (budget {candidates.EMBED_WORDS} words, "
+          "agreements/candidates.py); the floor embeds every line, so the review can be under it")
+
+
+def sentence_texts(found):
+    clauses, owners = found["clauses"], found["owners"]
+    return [clauses[o].text[s:e][:review.MAX_SENTENCE] for o, (s, e) in zip(owners, found["spans"])]
 
 
 def main():
