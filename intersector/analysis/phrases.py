@@ -1,6 +1,7 @@
 """Name each theme by a short phrase taken from its notes ("Short-term grants", "Slow approvals").
 
-Candidates are runs of 2–6 words inside one note, cut at punctuation, that start and end on a
+Candidates are runs of 2–6 words inside one note, cut at punctuation, that read as a noun phrase
+(grammar.py: not a clause, a command or a fragment), start and end on a
 word that carries meaning (not "the", "can", "really"...), hold at most two small linking words
 ("of", "and", "for"...) and no verbs such as "is" or "can", and no abbreviation. Each is scored
 by how much its words set the theme apart from the other themes (class-based TF-IDF, as in
@@ -43,17 +44,17 @@ TOPIC_SHARE = 0.3
 # With embeddings: this many best phrases per theme are compared in meaning with its notes, and
 # the word score (scaled to the theme's best) counts this much beside the cosine.
 SHORTLIST = 6
-# A word followed by one of these in the note is a verb taking an object ("hear what", "opens
-# the door"): a run of words that stops there is not a name.
+MEANING_WORDS = 0.3
+# The cosine to the theme's notes counts less this share of the cosine to the nearest other
+# theme's: a phrase as near another theme's notes names the board, not this theme (on the
+# tuned-on boards 0.5 and 1 named fewer themes the way people would keep than 0.75).
+CONTRAST = 0.75
 # The word after one of these in a note describes ("it is inhumane", "too costly").
 DEGREE_WORDS = frozenset("is are was were be so too very extremely quite".split())
+# A word followed by one of these in the note is a verb taking an object ("hear what", "opens
+# the door"): a run of words that stops there is not a name.
 OBJECT_STARTS = frozenset("the a an their its our his her them it what that your my this these those every any some".split())
 STEM = 5  # letters that make two words the same when names are compared
-MEANING_WORDS = 0.3
-# ... less this share of its cosine to the nearest other theme: a phrase as near another theme's
-# notes names the board, not this theme (tuned on the tuned-on boards: 0.5 and 1 named fewer
-# themes the way people would keep).
-CONTRAST = 0.75
 # Each theme's this many best phrases are checked for words that come together in more of the
 # other themes' notes than of its own.
 BOARD_WORDS_CHECKED = 3 * SHORTLIST
