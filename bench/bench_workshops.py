@@ -58,6 +58,10 @@ def parse_args():
     parser.add_argument("--notes-only", action="store_true",
                         help="only the notes (no phone page in Chromium, console changes or themes)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare fan-out floor for the notes")
+    parser.add_argument("--server-cpus", default="",
+                        help="e.g. 0: the uvicorn processes run on these CPUs only and this bench's clients on the "
+                             "others, so the server has cores of its own (as deployed) and one process and two "
+                             "(--redis) get the same CPU")
     parser.add_argument("--no-board-fetch", action="store_true",
                         help="the console and projector do not fetch their board after note events")
     parser.add_argument("--screens", choices=["pushed", "shared", "own"], default="pushed",
@@ -244,6 +248,8 @@ def notes_floor(args):
     from bench_live import BareServer
 
     server = BareServer("bench-convene-floor", server_env()).start()
+    if args.server_cpus:
+        pin(server.process.pid, cpus_apart(args)[0])
     try:
         return asyncio.run(asyncio.wait_for(floor_notes(server, args), args.seconds + 120))
     finally:
@@ -670,6 +676,8 @@ def weigh_phone_page(server, code, cookie):
 
 def report(result, servers, weight, args):
     mode = "two uvicorn processes + Redis" if args.redis else "one uvicorn process, memory backend"
+    if args.server_cpus:
+        mode += f", server on CPU {args.server_cpus} and the bench's clients on the others"
     lat = [x * 1000 for x in result["latencies"]]
     posts = [x * 1000 for x in result["post_times"]]
     print(f"\nWorkshop under load: {args.clients} phones, a note each every ~{args.every:g} s "
@@ -730,6 +738,8 @@ def screen_event_floor(args, size, changes):
     from bench_live import BareServer
 
     server = BareServer("bench-convene-screen-floor", server_env()).start()
+    if args.server_cpus:
+        pin(server.process.pid, cpus_apart(args)[0])
     try:
         return asyncio.run(asyncio.wait_for(floor_screen_events(server, args, size, changes), 300))
     finally:
@@ -773,8 +783,25 @@ def report_herds(herds, args):
               f"answers {'/'.join(statuses)}")
 
 
+def cpus_apart(args):
+    """({server CPUs}, {client CPUs}) for --server-cpus, or (None, None)."""
+    if not args.server_cpus:
+        return None, None
+    server = {int(cpu) for cpu in args.server_cpus.split(",")}
+    return server, os.sched_getaffinity(0) - server
+
+
+def pin(pid, cpus):
+    """Every thread of process `pid` (threads made later inherit it) onto `cpus`."""
+    for thread in os.listdir(f"/proc/{pid}/task"):
+        os.sched_setaffinity(int(thread), cpus)
+
+
 def main():
     args = parse_args()
+    server_cpus, client_cpus = cpus_apart(args)
+    if client_cpus:
+        os.sched_setaffinity(0, client_cpus)  # before this process starts any thread
     prefix = f"bench-convene:{uuid.uuid4().hex[:8]}:"
     database_url = args.database_url or f"sqlite:///{DATABASE}"
     settings = {"DATABASE_URL": database_url, "CONVENE_NOTE_LIMIT": 1000, "LIVE_BUFFER_SIZE": 2000}
@@ -788,6 +815,8 @@ def main():
     SCREENS.update(mode=args.screens, url=screens.screens_url(workshop, "en"))
     servers = [Server("bench-convene-a", env), Server("bench-convene-b", env)] if args.redis else [Server("bench-convene", env)]
     start_servers(*servers)
+    for server in servers if server_cpus else ():
+        pin(server.process.pid, server_cpus)
     try:
         weight = weigh_phone_page(servers[0], workshop.code, cookies[0])
         for profile, (latency, kbits) in PROFILES.items() if not (args.redis or args.notes_only) else ():

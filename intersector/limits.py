@@ -163,7 +163,7 @@ def _count(key, seconds):
 
 def _count_in_redis(key, seconds):
     """On Django's Redis cache, count in one round trip: SET NX EX opens the window (with 0),
-    INCR counts, in one pipeline. Django's add, then incr (which asks whether the key exists
+    INCR counts and SET NX EX keeps the window's end, in one pipeline. Django's add, then incr (which asks whether the key exists
     first) take three round trips and two new clients, and a busy room's every note is counted.
     None for any other cache."""
     from django.core.cache import caches
@@ -177,10 +177,12 @@ def _count_in_redis(key, seconds):
     pipe = client.pipeline(transaction=False)
     pipe.set(stored, 0, ex=seconds, nx=True)
     pipe.incr(stored)
-    opened, count = pipe.execute()
-    if count == 1:
-        if not opened:  # the window ended between the two: INCR made a key without expiry
-            client.expire(stored, seconds)
+    # The window's end, in the same trip (only if none is kept): a whole number of seconds,
+    # which Django's Redis cache stores as it is and cache.get reads back (_left).
+    pipe.set(backend.make_and_validate_key(key + ":until"), int(time.time()) + seconds, ex=seconds, nx=True)
+    opened, count, _until = pipe.execute()
+    if count == 1 and not opened:  # the window ended between the two: INCR made a key without expiry
+        client.expire(stored, seconds)
         _open(key, seconds)
     return count
 
