@@ -350,6 +350,31 @@ def timing(card):
           "agreements/candidates.py); the floor embeds every line, so the review can be under it")
 
 
+def judge_sample(card, items, count, seed=20261202):
+    """Print `count` correct "addressed" proposals at random, each with what the page shows first
+    as its evidence, numbered for a person's yes/no: does this support the element being in place?
+    Judged by reading the question and the evidence only (not the labelled quote)."""
+    import random
+
+    cases = []
+    for item in items:
+        proposals, clauses, _info, _cpu = run_item(card, item)
+        for key in card.elements:
+            expected, _quote = item["labels"].get(key, ("not-in-place", ""))
+            proposal = proposals[key]
+            if proposal.rating in ("fully", "partially") and expected in ("fully", "partially"):
+                top = passages_of(proposal)[:1]
+                if top and top[0]["clause"] in clauses:
+                    start, end = shown_span(clauses[top[0]["clause"]], top[0])
+                    cases.append((item["slug"], key, proposal.rating, item["text"][start:end]))
+    random.Random(seed).shuffle(cases)
+    print(f"\n{min(count, len(cases))} of {len(cases)} correct 'addressed' proposals, at random (seed {seed}):")
+    for number, (slug, key, rating, shown) in enumerate(cases[:count], 1):
+        element = card.elements[key]
+        print(f"\n[{number}] {slug} / {element.title} ({rating})\n    question: {element.question}\n"
+              f"    shown first: {' '.join(shown.split())[:400]}")
+
+
 def sentence_texts(found):
     clauses, owners = found["clauses"], found["owners"]
     return [clauses[o].text[s:e][:review.MAX_SENTENCE] for o, (s, e) in zip(owners, found["spans"])]
@@ -360,6 +385,11 @@ def main():
     parser.add_argument("--half", choices=["a", "b"], help="only this half of the development set")
     parser.add_argument("--items", action="store_true", help="figures per agreement too")
     parser.add_argument("--no-timing", action="store_true")
+    parser.add_argument("--judge-sample", type=int, metavar="N",
+                        help="print N correct 'addressed' proposals drawn at random (fixed seed) from the chosen "
+                             "half or the whole set, each with its element's question and the evidence the page "
+                             "shows first, for a person to judge whether it supports the proposal (the issue's "
+                             "own measure: a sample read by hand), then stop")
     parser.add_argument("--embed-words", type=int, metavar="N",
                         help="embed at most about N words of each agreement (default "
                              f"{candidates.EMBED_WORDS}); a small N shows what the word-match "
@@ -375,6 +405,8 @@ def main():
     where = ", ".join(str(f) for f in folders)
     halves = {"a": [i for i in dev if half_of(i["slug"]) == "a"],
               "b": [i for i in dev if half_of(i["slug"]) == "b"]}
+    if args.judge_sample:
+        return judge_sample(card, halves[args.half] if args.half else dev, args.judge_sample)
     if args.half:
         report(f"Development set, half {args.half} ({where})", measure(card, halves[args.half], args.items))
     else:
