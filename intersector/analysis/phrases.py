@@ -214,14 +214,7 @@ def _board_verbs(notes, stop, triggers=MODALS):
     """Words that follow "can", "should", "don't"... in these notes and never "the", "a", "of"...:
     verbs as this board uses them ("Children can't express themselves", "to eradicate" is not
     needed), so no list of English verbs has to know "express" or "eradicate"."""
-    after_modal, after_determiner = set(), set()
-    for chunks in notes:
-        for chunk in chunks:
-            for (before, _s), (word, _w) in zip(chunk, chunk[1:]):
-                if before in triggers:
-                    after_modal.add(word)
-                elif before in DETERMINERS or before in ("of", "for", "with", "and", "or"):
-                    after_determiner.add(word)
+    after_modal, after_determiner = _words_after(notes, triggers, ("of", "for", "with", "and", "or"))
     # Words that are nouns as often ("use", "help", "change") keep the rules for those.
     return frozenset(after_modal - after_determiner - stop - _NOT_VERBS - _AMBIGUOUS)
 
@@ -230,15 +223,22 @@ def _board_describing_words(notes, stop):
     """Words that follow "is", "so", "too", "very"... in these notes and never "the", "a", "of"...:
     describing words as this board uses them ("it is inhumane"), which cannot end a name
     ("Cruel and inhumane")."""
-    after_degree, after_determiner = set(), set()
+    after_degree, after_determiner = _words_after(notes, DEGREE_WORDS, ("of", "for", "with", "in", "on"))
+    return frozenset(after_degree - after_determiner - stop)
+
+
+def _words_after(notes, triggers, noun_markers):
+    """({words right after one of `triggers`}, {words right after a determiner or one of
+    `noun_markers`}) in these notes: a word only in the first set is used as the triggers' kind."""
+    after_trigger, after_determiner = set(), set()
     for chunks in notes:
         for chunk in chunks:
             for (before, _s), (word, _w) in zip(chunk, chunk[1:]):
-                if before in DEGREE_WORDS:
-                    after_degree.add(word)
-                elif before in DETERMINERS or before in ("of", "for", "with", "in", "on"):
+                if before in triggers:
+                    after_trigger.add(word)
+                elif before in DETERMINERS or before in noun_markers:
                     after_determiner.add(word)
-    return frozenset(after_degree - after_determiner - stop)
+    return after_trigger, after_determiner
 
 
 def _after_modals(notes):
