@@ -58,6 +58,7 @@ def parse_args():
     parser.add_argument("--notes-only", action="store_true",
                         help="only the notes (no phone page in Chromium, console changes or themes)")
     parser.add_argument("--no-floor", action="store_true", help="skip the bare fan-out floor for the notes")
+    parser.add_argument("--web-threads", type=int, default=0, help="the servers' WEB_THREADS (default: the site's)")
     parser.add_argument("--server-cpus", default="",
                         help="e.g. 0: the uvicorn processes run on these CPUs only and this bench's clients on the "
                              "others, so the server has cores of its own (as deployed) and one process and two "
@@ -805,6 +806,8 @@ def main():
     prefix = f"bench-convene:{uuid.uuid4().hex[:8]}:"
     database_url = args.database_url or f"sqlite:///{DATABASE}"
     settings = {"DATABASE_URL": database_url, "CONVENE_NOTE_LIMIT": 1000, "LIVE_BUFFER_SIZE": 2000}
+    if args.web_threads:
+        settings["WEB_THREADS"] = args.web_threads
     if args.redis:
         settings.update(REDIS_URL=args.redis_url, LIVE_BACKEND=REDIS_BACKEND, LIVE_REDIS_PREFIX=prefix)
     env = server_env(**settings)
