@@ -8,7 +8,9 @@ clause's heading, and the element's keywords in the sentence and the heading (it
 scorecard's other languages too: the embeddings know little Spanish, the keywords carry a Spanish
 agreement). A very long agreement embeds only the sentences its words make likely
 (candidates.py). The best sentence
-sets the proposal and is the evidence; the best sentences of other clauses follow it.
+sets the proposal; the evidence shown first is the best whole sentence about this element (not a
+heading, a piece of a sentence, or a sentence far closer to another element), and the best
+sentences of other clauses follow it.
 "Fully" needs a close match; "partially" a weaker one (an element touched, implied or covered
 for one partner only). Weights and thresholds were set on the tuning half of the development set
 of real agreements and on tests/agreements/fixtures/dev_agreement.txt; see bench_review_quality.py.
@@ -108,6 +110,26 @@ def is_stub(text):
     return stripped.endswith(":") and len(words) < LEAD_IN_WORDS
 
 
+# A list mark or a number before a sentence ("b) ", "• ", "3.1 ", "(iv) "), and emphasis.
+_LEAD_MARK = re.compile(r"^[\s\-*•●▪◦‣➢►✓]*(?:\(?(?:[a-z]{1,2}|[ivx]{1,5}|\d{1,2}(?:\.\d{1,2})*)[.)]\s+)?[\s*_\"'“]*")
+
+
+def is_fragment(text):
+    """A piece of a sentence that cannot be read alone: it starts in lower case without a list
+    mark ("except to the extent that...", "funds raised to cover..."), is an aside in brackets, or
+    closes a bracket it did not open. Shown first, it leaves a person to guess what it belongs to;
+    a whole sentence that says the same is better evidence. A list item in lower case ("(b) publish
+    a joint report each year") is not one: it reads on from its lead-in, and says its part."""
+    text = text.strip()
+    if text.startswith("(") and text.rstrip(".;,").endswith(")"):
+        return True
+    mark = _LEAD_MARK.match(text)
+    body = text[mark.end():]
+    if not body or body.count(")") > body.count("("):
+        return True
+    return body[0].islower() and not mark.group().strip(" \t\n_\"'“")
+
+
 def _sentences(clauses):
     """(owner clause index per sentence, (start, end) per sentence, sentence texts)."""
     owners, spans, texts = [], [], []
@@ -157,8 +179,9 @@ def features(card, clauses, budget=None):
     generic_sentence = np.mean([e["sentence"] for e in per_element], axis=0) if per_element else 0
     generic_clause = np.mean([e["clause"] for e in per_element], axis=0) if per_element else 0
     stubs = np.array([is_stub(t) for t in texts], dtype=bool)
+    fragments = np.array([is_fragment(t) for t in texts], dtype=bool)
     return {"clauses": clauses, "owners": owners, "spans": spans, "n": len(texts), "info": info,
-            "stubs": stubs, "embedded": embedded,
+            "stubs": stubs, "fragments": fragments, "embedded": embedded,
             "elements": per_element, "generic_sentence": generic_sentence,
             "generic_clause": generic_clause}
 
@@ -178,9 +201,9 @@ def combined_scores(found, entry, tune):
 def proposals_from(found, tune, progress=None):
     owners, clauses = found["owners"], found["clauses"]
     proposals = []
-    for done, entry in enumerate(found["elements"], start=1):
+    every = [combined_scores(found, entry, tune) if found["n"] else np.zeros(0) for entry in found["elements"]]
+    for done, (entry, combined) in enumerate(zip(found["elements"], every), start=1):
         element = entry["element"]
-        combined = combined_scores(found, entry, tune) if found["n"] else np.zeros(0)
         best = float(combined.max()) if len(combined) else 0.0
         stricter = element_stricter(element)
         if best >= tune["full"] + stricter:
@@ -191,7 +214,9 @@ def proposals_from(found, tune, progress=None):
             rating = "not-in-place"
         passages, sentences = [], []
         if rating != "not-in-place":
-            for i in _evidence_order(combined, found["stubs"], tune["partial"] + stricter):
+            order = _evidence_order(combined, _closer_elsewhere(every, done - 1), found,
+                                    tune["partial"] + stricter)
+            for i in order:
                 if len(passages) == PASSAGES:
                     break
                 position = int(clauses[owners[i]].position)
@@ -205,12 +230,31 @@ def proposals_from(found, tune, progress=None):
     return proposals
 
 
-def _evidence_order(combined, stubs, floor):
-    """Sentences above the floor, best first, real sentences before headings and lead-ins (a
-    heading shown as evidence tells a person nothing; the best sentence that says something does).
-    """
-    order = [int(i) for i in np.argsort(-combined, kind="stable") if combined[i] >= floor]
-    return [i for i in order if not stubs[i]] + [i for i in order if stubs[i]]
+# How much a sentence's lead for another element counts against it as this element's evidence.
+ELSEWHERE = 0.5
+
+
+def _closer_elsewhere(every, index):
+    """Per sentence: how much better it matches its best other element than element `index`
+    (0 when this element is its best). "Either partner may terminate with six months' notice"
+    touches the timeline but says ending the partnership: a sentence mainly about another element
+    is poor evidence for this one."""
+    if len(every) < 2 or not len(every[index]):
+        return np.zeros(len(every[index]))
+    others = np.delete(np.array(every), index, axis=0).max(axis=0)
+    mine = np.nan_to_num(every[index], neginf=-1e9)
+    return np.maximum(0.0, np.nan_to_num(others, neginf=-1e9) - mine)
+
+
+def _evidence_order(combined, elsewhere, found, floor):
+    """Sentences above the floor, best first, those mainly about another element further down;
+    whole sentences before fragments, and both before headings and lead-ins (a heading shown as
+    evidence tells a person nothing; the best sentence that says something by itself does)."""
+    stubs, fragments = found["stubs"], found["fragments"]
+    ranked = combined - ELSEWHERE * elsewhere
+    order = [int(i) for i in np.argsort(-ranked, kind="stable") if combined[i] >= floor]
+    return ([i for i in order if not stubs[i] and not fragments[i]]
+            + [i for i in order if not stubs[i] and fragments[i]] + [i for i in order if stubs[i]])
 
 
 def _similarities(texts, owners, n_clauses, headings, queries, choose):

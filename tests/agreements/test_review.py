@@ -158,8 +158,9 @@ def test_a_heading_or_a_lead_in_is_never_the_evidence_when_a_sentence_says_somet
     from intersector.agreements.review import _evidence_order
 
     scores, stubs = np.array([0.9, 0.5, 0.4, 0.1]), np.array([True, False, True, False])
-    assert _evidence_order(scores, stubs, 0.3) == [1, 0, 2]
-    assert _evidence_order(scores, stubs, 0.6) == [0]
+    found = {"stubs": stubs, "fragments": np.zeros(4, dtype=bool)}
+    assert _evidence_order(scores, np.zeros(4), found, 0.3) == [1, 0, 2]
+    assert _evidence_order(scores, np.zeros(4), found, 0.6) == [0]
 
 
 @pytest.mark.django_db

@@ -1,0 +1,79 @@
+"""The evidence a person reads first under a proposal: a whole sentence about that element."""
+
+from types import SimpleNamespace
+
+import numpy as np
+
+from intersector.agreements import review
+from intersector.agreements.clauses import split_clauses
+from intersector.agreements.review import is_fragment, is_stub
+
+SETTINGS = {"sentence": 1.0, "clause": 0.0, "heading": 0.0, "keyword": 0.0, "heading_keyword": 0.0,
+            "generic": 0.0, "background": 0.0, "full": 0.6, "partial": 0.3}
+
+
+def test_pieces_of_sentences_are_told_from_sentences():
+    assert is_fragment("except to the extent that the loss is due to the gross negligence of the club.")
+    assert is_fragment("funds raised to cover membership records, finance and accounting.")
+    assert is_fragment("(For approving press releases or quotes)")
+    assert is_fragment("If you do not have in-house counsel, please leave this blank.)")
+    # A list item reads on from its lead-in ("The partners will:") and says its part.
+    assert not is_fragment("(b) publish a joint report each year; and")
+    assert not is_fragment("* share data on air quality readings;")
+    assert not is_fragment("d) Membership is non-transferable, except to a successor.")
+    assert not is_fragment("Each partner is liable for any injury caused by its own volunteers.")
+
+
+def planted(similarities):
+    """What review.features gives for the planted agreement below (one sentence per clause: a
+    heading, a sentence, a piece of it, three sentences), with each sentence's similarity to each
+    element set by hand (element key -> one value per sentence)."""
+    text = ("3. Liability\n\n"
+            "The club will pay for any book it loses,\n\n"
+            "except where the loss is due to the gross negligence of the library.\n\n"
+            "Each partner is liable for any injury caused by its own volunteers and holds its own insurance.\n\n"
+            "Either partner may end this agreement by giving six months' written notice.\n\n"
+            "The reading sessions will take place every Saturday from June to August 2027.\n")
+    clauses = split_clauses(text)
+    texts = [c.text for c in clauses]
+    n = len(texts)
+    assert is_stub(texts[0]) and texts[2].startswith("except") and texts[3].startswith("Each partner")
+    elements = [{"element": SimpleNamespace(key=key, title=key, question=""),
+                 "sentence": np.array(values, dtype=float), "clause": np.zeros(n),
+                 "heading": np.zeros(n), "keywords": np.zeros(n), "in_heading": np.zeros(n)}
+                for key, values in similarities.items()]
+    return texts, {"clauses": clauses, "owners": np.arange(n), "spans": [(0, len(t)) for t in texts],
+                   "n": n, "stubs": np.array([is_stub(t) for t in texts]),
+                   "fragments": np.array([is_fragment(t) for t in texts]),
+                   "embedded": np.ones(n, dtype=bool), "elements": elements,
+                   "generic_sentence": np.zeros(n), "generic_clause": np.zeros(n)}
+
+
+def top_quote(texts, proposal):
+    return texts[proposal.passages[0][0]][slice(*proposal.sentences[0])]
+
+
+def test_the_top_quote_is_a_whole_sentence_not_a_piece_of_one():
+    # The heading and the piece that starts "except where..." match liability best; the sentence
+    # that says who is liable comes first all the same, then the piece, then the heading.
+    texts, found = planted({"liability": [0.9, 0.2, 0.8, 0.7, 0.1, 0.0],
+                            "timeline": [0.0, 0.0, 0.0, 0.0, 0.1, 0.7]})
+    proposals = {p.element: p for p in review.proposals_from(found, SETTINGS)}
+    liability = proposals["liability"]
+    assert liability.rating == "fully"   # the rating still counts the best match
+    assert top_quote(texts, liability).startswith("Each partner is liable")
+    assert [texts[position][:6] for position, _score in liability.passages] == ["Each p", "except", "3. Lia"]
+
+
+def test_a_sentence_mainly_about_another_element_is_not_the_top_quote():
+    # "six months' written notice" makes the notice sentence look like a timeline, but it is far
+    # closer to ending the partnership; the schedule is the timeline's evidence.
+    texts, found = planted({"timeline": [0.0, 0.0, 0.0, 0.0, 0.62, 0.55],
+                            "ending-partnership": [0.0, 0.0, 0.0, 0.0, 0.95, 0.1]})
+    proposals = {p.element: p for p in review.proposals_from(found, SETTINGS)}
+    assert top_quote(texts, proposals["timeline"]).startswith("The reading sessions")
+    assert top_quote(texts, proposals["ending-partnership"]).startswith("Either partner")
+    # Alone, the notice sentence would have been shown first (it scores higher).
+    alone = planted({"timeline": [0.0, 0.0, 0.0, 0.0, 0.62, 0.55]})
+    only = review.proposals_from(alone[1], SETTINGS)[0]
+    assert top_quote(alone[0], only).startswith("Either partner")
