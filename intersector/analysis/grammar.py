@@ -77,7 +77,7 @@ NOT_FIRST = frozenset("""able unable sure certain likely unlikely much more most
     enough away instead""".split()) | frozenset(
     # Praise or blame says nothing of what a theme is about: "Good work", "Important deterrent",
     # "Bad behavior", "Real world" (the noun after it may still name the theme).
-    "good bad best worst better great important real nice excellent huge main".split())
+    "good bad best worst better great important real nice excellent huge main decent".split())
 # Describing words that may not close a name ("Jobs for young", "Democracy and free").
 NOT_LAST = frozenset("""important young younger old older new free blatant good bad big small high low long
     short local public social political private real true false different equal open clear fair
@@ -85,7 +85,7 @@ NOT_LAST = frozenset("""important young younger old older new free blatant good 
     mandatory necessary possible impossible responsible available willing afraid aware unable
     able likely sure certain various several many few innocent guilty poor rich away back out up down
     off over together apart forward ahead anyway fresh fresher longer healthy healthier overall random
-    instead
+    instead past again anymore
     harder easier worse""".split())
 
 def _command(span, openers) -> bool:

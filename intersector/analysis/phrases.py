@@ -54,6 +54,9 @@ DEGREE_WORDS = frozenset("is are was were be so too very extremely quite".split(
 # A word followed by one of these in the note is a verb taking an object ("hear what", "opens
 # the door"): a run of words that stops there is not a name.
 OBJECT_STARTS = frozenset("the a an their its our his her them it what that your my this these those every any some".split())
+# A phrase at least this near the board's topic phrase in meaning names the topic (on the
+# tuned-on boards "Death penalties" 0.64, "Marijuana laws" 0.55; kept names at most 0.50).
+TOPIC_MEANING = 0.55
 STEM = 5  # letters that make two words the same when names are compared
 # Each theme's this many best phrases are checked for words that come together in more of the
 # other themes' notes than of its own.
@@ -96,7 +99,7 @@ def name_themes(texts, labels, typical=None, sectors=None, vectors=None, embed=N
     if len(themes) >= 3:
         ranked = _without_board_words(ranked, notes, labels, mapping, stop)
     if vectors is not None and embed is not None:
-        ranked = _by_meaning(ranked, members, vectors, embed)
+        ranked = _by_meaning(ranked, members, vectors, embed, _topic_phrase(notes, topic, stop | sector_words))
     names, used = {}, set()
     for c in order:
         # Two themes never get names made of the same words ("Subsidies for journalism" and
@@ -144,17 +147,19 @@ def _stem_key(phrase, stop) -> str:
     return " ".join(sorted({w[:STEM] for w in _words(phrase) if w not in stop}))
 
 
-def _by_meaning(ranked, members, vectors, embed):
+def _by_meaning(ranked, members, vectors, embed, topic_phrase=""):
     """Re-rank each theme's SHORTLIST best phrases: cosine to the theme's mean note, plus the
-    word score scaled to the theme's best (so a phrase must be both typical and distinctive)."""
+    word score scaled to the theme's best (so a phrase must be both typical and distinctive).
+    A phrase that means the board's topic (``topic_phrase``) goes to the back of its list."""
     shortlists = {c: candidates[:SHORTLIST] for c, candidates in ranked.items()}
     phrases = [phrase for c in shortlists for _key, phrase, _score in shortlists[c]]
     if not phrases:
         return ranked
     try:
-        embedded = np.asarray(embed(phrases), dtype=np.float64)
+        embedded = np.asarray(embed(phrases + [topic_phrase or "-"]), dtype=np.float64)
     except Exception:  # the model went away: the word scores alone still name every theme
         return ranked
+    topic = embedded[-1] / max(np.linalg.norm(embedded[-1]), 1e-12) if topic_phrase else None
     matrix = np.asarray(vectors, dtype=np.float64)
     centres = {}
     for c in shortlists:
@@ -171,7 +176,10 @@ def _by_meaning(ranked, members, vectors, embed):
             # penalty" on a board about capital punishment).
             if others and CONTRAST:
                 near -= CONTRAST * max(float(embedded[row] @ o) for o in others)
-            rescored.append((key, phrase, near + MEANING_WORDS * score / top))
+            # "Death penalties" or "Marijuana laws" on a board about legalising cannabis or capital
+            # punishment names the board in other words: last, after every other phrase.
+            says_topic = topic is not None and float(embedded[row] @ topic) >= TOPIC_MEANING
+            rescored.append((key, phrase, near + MEANING_WORDS * score / top - (10.0 if says_topic else 0.0)))
             row += 1
         rescored.sort(key=lambda entry: -entry[2])
         result[c] = rescored + ranked[c][SHORTLIST:]
@@ -252,6 +260,19 @@ def _after_modals(notes):
     return frozenset(found)
 
 
+def _topic_phrase(notes, topic, leave_out) -> str:
+    """The board's topic in its own words, one per stem, commonest first ("punishment capital
+    crime"): what a name should not just say again in other words."""
+    counts = {}
+    for chunks in notes:
+        for w in {w for chunk in chunks for w, _s in chunk if w in topic and w not in leave_out and w.isalpha()}:
+            counts[w] = counts.get(w, 0) + 1
+    chosen = {}
+    for w in sorted(counts, key=lambda w: (-counts[w], w)):
+        chosen.setdefault(w[:STEM], w)
+    return " ".join(chosen.values())
+
+
 def _topic_words(notes, mapping):
     """Words whose stem is in more than TOPIC_SHARE of the notes: "subsidize", "subsidies" and
     "subsidizing" are one topic word on a board about subsidising journalism."""
@@ -295,6 +316,10 @@ def _candidates(notes, members, typical, weights, column, stop, sector_words, ma
                     # the second one does.
                     if end < len(chunk) and chunk[end][0] not in stop and any(w in ("and", "or") for w, _s in span):
                         continue
+                    # ... and one that follows "of" has lost its head: "[Waste of] time and money",
+                    # "[Power of] life and death".
+                    if start > 0 and chunk[start - 1][0] == "of" and any(w in ("and", "or") for w, _s in span):
+                        continue
                     key = " ".join(_base(w, mapping) for w, _s in span)
                     if key in found:
                         found[key][1] = max(found[key][1], TYPICAL_BONUS if i in typical else 1.0)
@@ -316,11 +341,19 @@ def _candidates(notes, members, typical, weights, column, stop, sector_words, ma
         shared = float(np.mean(hits / len(content) >= 0.5))
         score = weight * (0.5 + shared) * bonus * min(len(content), 3) ** 0.5
 
-        if any(_base(w, {}) in sector_words for w, _s in span):
-            score *= SECTOR_PENALTY
+        who = [w for w, _s in span if _base(w, {}) in sector_words]
+        if who:
+            # "people" after a describing word says whom a theme is about ("Innocent people"):
+            # it counts against the name a quarter as much.
+            score *= SECTOR_PENALTY ** (0.25 if _describes_people(span) else 1.0)
         ranked.append((-score, len(span), key, _written(span)))
     ranked.sort()
     return [(key, phrase, -score) for score, _n, key, phrase in ranked]
+
+
+def _describes_people(span) -> bool:
+    """ "Innocent people", "Younger people": two words, a describing word and "people"."""
+    return len(span) == 2 and span[1][0] in ("people", "person") and not span[0][0].endswith("s")
 
 
 def _written(span) -> str:
