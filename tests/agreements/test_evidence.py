@@ -24,7 +24,7 @@ def test_pieces_of_sentences_are_told_from_sentences():
     assert not is_fragment("Each partner is liable for any injury caused by its own volunteers.")
 
 
-def planted(similarities):
+def planted(similarities, keywords=None):
     """What review.features gives for the planted agreement below (one sentence per clause: a
     heading, a sentence, a piece of it, three sentences), with each sentence's similarity to each
     element set by hand (element key -> one value per sentence)."""
@@ -40,7 +40,8 @@ def planted(similarities):
     assert is_stub(texts[0]) and texts[2].startswith("except") and texts[3].startswith("Each partner")
     elements = [{"element": SimpleNamespace(key=key, title=key, question=""),
                  "sentence": np.array(values, dtype=float), "clause": np.zeros(n),
-                 "heading": np.zeros(n), "keywords": np.zeros(n), "in_heading": np.zeros(n)}
+                 "heading": np.zeros(n), "keywords": np.array((keywords or {}).get(key, [0.0] * n)),
+                 "in_heading": np.zeros(n)}
                 for key, values in similarities.items()]
     return texts, {"clauses": clauses, "owners": np.arange(n), "spans": [(0, len(t)) for t in texts],
                    "n": n, "stubs": np.array([is_stub(t) for t in texts]),
@@ -77,3 +78,13 @@ def test_a_sentence_mainly_about_another_element_is_not_the_top_quote():
     alone = planted({"timeline": [0.0, 0.0, 0.0, 0.0, 0.62, 0.55]})
     only = review.proposals_from(alone[1], SETTINGS)[0]
     assert top_quote(alone[0], only).startswith("Either partner")
+
+
+def test_a_sentence_that_means_it_comes_before_one_that_only_has_the_word():
+    # The notice sentence has the element's keyword ("end") and a weaker meaning; the schedule
+    # sentence means it more. The keyword still counts for the rating, less for the evidence.
+    texts, found = planted({"timeline": [0.0, 0.0, 0.0, 0.0, 0.45, 0.6]},
+                           keywords={"timeline": [0.0, 0.0, 0.0, 0.0, 0.5, 0.0]})
+    proposal = review.proposals_from(found, {**SETTINGS, "keyword": 0.4})[0]
+    assert proposal.score == 0.65 and proposal.rating == "fully"   # 0.45 + 0.4 * 0.5
+    assert top_quote(texts, proposal).startswith("The reading sessions")   # 0.6 against 0.55

@@ -159,8 +159,8 @@ def test_a_heading_or_a_lead_in_is_never_the_evidence_when_a_sentence_says_somet
 
     scores, stubs = np.array([0.9, 0.5, 0.4, 0.1]), np.array([True, False, True, False])
     found = {"stubs": stubs, "fragments": np.zeros(4, dtype=bool)}
-    assert _evidence_order(scores, np.zeros(4), found, 0.3) == [1, 0, 2]
-    assert _evidence_order(scores, np.zeros(4), found, 0.6) == [0]
+    assert _evidence_order(scores, scores, found, 0.3) == [1, 0, 2]
+    assert _evidence_order(scores, scores, found, 0.6) == [0]
 
 
 @pytest.mark.django_db
