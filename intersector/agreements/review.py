@@ -106,7 +106,7 @@ def is_stub(text):
     words = re.findall(r"[A-Za-z]{2,}", text)
     if len(words) < STUB_WORDS:
         return True
-    stripped = text.rstrip(" \t\n•●▪-–—")
+    stripped = text.rstrip(" \t\n•●▪-–—*_")   # "**between:**" is a lead-in too
     return stripped.endswith(":") and len(words) < LEAD_IN_WORDS
 
 

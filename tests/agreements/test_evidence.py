@@ -22,6 +22,8 @@ def test_pieces_of_sentences_are_told_from_sentences():
     assert not is_fragment("* share data on air quality readings;")
     assert not is_fragment("d) Membership is non-transferable, except to a successor.")
     assert not is_fragment("Each partner is liable for any injury caused by its own volunteers.")
+    # A lead-in in bold is a lead-in: it says nothing by itself.
+    assert is_stub("**This Memorandum of Understanding is entered into on [Date], by and between:**")
 
 
 def planted(similarities, keywords=None):
