@@ -59,7 +59,7 @@ DEFAULT_EXTERNAL = Path("/work/devsets/boards")
 # Boards looked at while tuning; every other board is held out (its figures are the honest ones).
 TUNED_ON = {"sector_styles", "transport_air", "argkp_journalism", "argkp_retirement", "argkp_cannabis",
             "argkp_space", "argkp_child_actors", "argkp_homeschooling", "argkp_compulsory_voting",
-            "argkp_capital_punishment"}
+            "argkp_capital_punishment", "argkp_vocational", "argkp_urbanization", "argkp_marriage"}
 
 
 def read_board(path):

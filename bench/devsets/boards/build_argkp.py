@@ -48,6 +48,11 @@ MANIFEST = {
         ("argkp_homeschooling", "train", "Homeschooling should be banned", True),
         ("argkp_compulsory_voting", "train", "We should introduce compulsory voting", True),
         ("argkp_capital_punishment", "train", "We should abolish capital punishment", True),
+        # Fresh tuning boards (third session, 2026-12-03), train split only, added after the
+        # held-out names had been read once: rules found there are checked here first.
+        ("argkp_vocational", "train", "We should subsidize vocational education", True),
+        ("argkp_urbanization", "train", "We should fight urbanization", True),
+        ("argkp_marriage", "train", "We should abandon marriage", True),
     ],
 }
 FOLDER = {"train": "kpm_data", "dev": "kpm_data", "test": "test_data"}
