@@ -10,7 +10,7 @@ import numpy as np
 EXTRA_STOP_WORDS = frozenset(
     """also can could get gets getting just like lot lots make makes many may might much must
     need needs one really said say says see seem seems thing things think way ways well will
-    would yes etc eg ie via till""".split()
+    would yes etc eg ie via till anyway anyways""".split()
 )
 WORD = re.compile(r"[^\W\d_]{2,}")  # letters only: digits and punctuation are dropped
 FALLBACK_WORDS = 6

@@ -1,5 +1,6 @@
-"""Theme names a facilitator keeps: rules found by reading the tuned-on boards' names by hand
-(analysis/phrases.py and grammar.py), each shown on a small planted board."""
+"""Themes a facilitator keeps: name rules found by reading the tuned-on boards' names by hand
+(analysis/phrases.py and grammar.py) and how a big prompt's notes are grouped (themes.py), each
+shown on a small planted board."""
 
 import numpy as np
 
@@ -81,12 +82,14 @@ def test_a_pair_after_of_is_not_cut_from_its_head():
     assert not names[0].lower().startswith("time and money"), names
 
 
-def test_a_name_does_not_end_on_past_or_hold_till():
-    """'Trucks speeding past' and 'Murderer till the end' (seen on tuned boards) are no names."""
+def test_a_name_does_not_end_on_past_or_hold_till_or_filler():
+    """'Trucks speeding past', 'Murderer till the end' and 'Ends in divorce anyways' (seen on
+    tuned boards) are no names."""
     def ok(phrase):
         return _acceptable([(w.lower(), w) for w in phrase.split()], _stop_words())
 
-    for bad in ("Trucks speeding past", "Murderer till the end", "Cheating again"):
+    for bad in ("Trucks speeding past", "Murderer till the end", "Cheating again", "Divorce anyways",
+                "Robots anyway"):
         assert not ok(bad), bad
     for good in ("Rush hour traffic", "Eye for an eye", "Past mistakes"):
         assert ok(good), good
@@ -104,3 +107,47 @@ def test_people_after_a_describing_word_is_a_name_but_a_role_is_not():
     assert names[0] == "Innocent people", names
     assert phrases._describes_people([("innocent", "Innocent"), ("people", "people")])
     assert not phrases._describes_people([("disincentives", "Disincentives"), ("people", "people")])
+
+
+def _crossed_pairs(pairs=24, idea=0.6, wording=1.0, seed=3):
+    """Notes on two ideas (+/- the first direction); each note shares its wording (a direction of
+    its own pair) with one note of the other idea: the nearest note is always on the other side."""
+    rng = np.random.default_rng(seed)
+    rows, ideas = [], []
+    for p in range(pairs):
+        for side in (1.0, -1.0):
+            row = np.zeros(2 * pairs + 8)
+            row[0] = side * idea
+            row[1 + p] = wording
+            row[1 + pairs:] = rng.normal(0, 0.05, 7 + pairs)
+            rows.append(row / np.linalg.norm(row))
+            ideas.append(int(side > 0))
+    return np.array(rows), ideas
+
+
+def test_a_big_prompt_groups_by_what_many_notes_differ_in_not_by_wording_pairs():
+    """Ward on the notes' own vectors pairs each note with its wording twin across ideas; on the
+    prompt's main directions (each note's likeness to all the others) the two ideas come back."""
+    from sklearn.metrics import adjusted_rand_score
+
+    from intersector.analysis import themes
+    from intersector.analysis.clustering import _cut, _ward_tree
+
+    matrix, ideas = _crossed_pairs()
+    assert len(matrix) >= themes.PROFILE_MIN_NOTES
+    plain = _cut(_ward_tree(matrix), len(matrix), 2)
+    assert adjusted_rand_score(ideas, plain) < 0.2
+    assert adjusted_rand_score(ideas, themes._cluster(matrix, 2)) == 1.0
+
+
+def test_main_directions_keep_the_distances_of_each_notes_row_of_likeness():
+    """The cheap form (coordinates on the main directions times their spread) is the same
+    grouping as rows of cosines less their column means, at any number of notes."""
+    from intersector.analysis import themes
+
+    matrix, _ideas = _crossed_pairs(pairs=10)
+    likeness = matrix @ matrix.T
+    rows = likeness - likeness.mean(axis=0)
+    rows /= np.linalg.norm(rows, axis=1, keepdims=True)
+    fast = themes._along_main_directions(matrix)
+    assert np.allclose(fast @ fast.T, rows @ rows.T, atol=1e-9)
