@@ -165,6 +165,10 @@ def _acceptable(span, stop, verbs=frozenset()) -> bool:
         return False
     if last.endswith("ed") and len(last) > 3 and last not in _NOUNS_IN_ED:
         return False
+    # A plural then a verb in -ing is a clause cut short: "Younger generations looking [for jobs]",
+    # "People driving" (but "Funding", "Bullying in schools").
+    if last.endswith("ing") and len(last) > 5 and last not in _ING_NOUNS and _plural(words[-2]):
+        return False
     if any(_abbreviation(s) for _w, s in span) or any(not w.replace("-", "").replace("'", "").isalpha()
                                                        for w in words):
         return False

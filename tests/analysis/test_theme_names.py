@@ -91,7 +91,10 @@ def test_a_name_does_not_end_on_past_or_hold_till_or_filler():
     for bad in ("Trucks speeding past", "Murderer till the end", "Cheating again", "Divorce anyways",
                 "Robots anyway"):
         assert not ok(bad), bad
-    for good in ("Rush hour traffic", "Eye for an eye", "Past mistakes"):
+    # A plural then an -ing verb is a clause cut short; an -ing noun is not.
+    for bad in ("Younger generations looking", "Students spending"):
+        assert not ok(bad), bad
+    for good in ("Rush hour traffic", "Eye for an eye", "Past mistakes", "Cuts in funding", "Affordable housing"):
         assert ok(good), good
 
 
