@@ -60,6 +60,7 @@ def test_a_convenor_sets_up_and_a_partner_joins_and_writes_a_worksheet(live_serv
     screenshot(page, "collaborate-steps")
     check_accessibility(page)
     page.get_by_role("link", name="Overview").click()
+    page.wait_for_url(re.compile(r"/collaborate/[^/]+/$"))
     screenshot(page, "collaborate-home")
     check_accessibility(page)
 
@@ -76,8 +77,11 @@ def test_a_convenor_sets_up_and_a_partner_joins_and_writes_a_worksheet(live_serv
     check_accessibility(phone)
     screenshot(phone, "collaborate-home-phone")
     phone.get_by_role("link", name="The five steps").click()
+    # Wait for the new page: measuring during navigation finds no document.
+    phone.get_by_role("heading", name="The five steps", level=2).wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     phone.get_by_role("link", name="Engage potential partners").click()
+    phone.wait_for_url(re.compile(r"/tools/[^/]+/$"))
     first = phone.locator("textarea").first
     first.fill("The chamber, the clinics and the transit agency")
     phone.get_by_role("button", name="Save a new version").click()
@@ -87,6 +91,7 @@ def test_a_convenor_sets_up_and_a_partner_joins_and_writes_a_worksheet(live_serv
     screenshot(phone, "collaborate-worksheet-phone")
     check_accessibility(phone)
     phone.get_by_role("link", name="Partners and people").click()
+    phone.get_by_role("heading", name="Partners and people", level=2).wait_for()
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     screenshot(phone, "collaborate-partners-phone")
     check_accessibility(phone)
