@@ -119,8 +119,10 @@ def test_a_convenor_and_two_partners_walk_the_whole_cycle(live_server, new_page,
 
     # A worksheet on a step, written on the phone.
     phone.get_by_role("link", name="The five steps").click()
+    phone.get_by_role("heading", name="The five steps", level=2).wait_for()  # the new page, not the old
     look(phone, "steps-phone", width=360)
     phone.get_by_role("link", name="Engage potential partners").click()
+    phone.wait_for_url(re.compile(r"/tools/[^/]+/$"))
     phone.locator("textarea").first.fill("The chamber, the clinics and the transit agency")
     phone.get_by_role("button", name="Save a new version").click()
     phone.get_by_text("Saved as version 1.").wait_for()
@@ -236,6 +238,7 @@ def test_a_convenor_and_two_partners_walk_the_whole_cycle(live_server, new_page,
 
     # The public report: the public decision and result, never the partner-only one.
     desk.get_by_role("link", name="Reports").click()
+    desk.get_by_role("heading", name="What funders and the public may read").wait_for()
     look(desk, "reports")
     desk.get_by_role("listitem").filter(has=desk.get_by_role("heading", name="For: The public")).get_by_role(
         "link", name="Detailed report with figures").click()

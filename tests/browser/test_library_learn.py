@@ -88,6 +88,7 @@ def test_a_curator_imports_resources_from_a_csv_with_a_bad_row(live_server, page
     )
     page.goto(live_server.url + "/resources/")
     page.get_by_role("link", name="Import resources from a CSV file").click()
+    page.get_by_label("CSV file").wait_for()
     check_accessibility(page)
     page.get_by_label("CSV file").set_input_files(str(csv_file))
     page.get_by_role("button", name="Upload and preview").click()

@@ -33,6 +33,7 @@ def test_sign_in_and_out(live_server, page, django_user_model):
     django_user_model.objects.create_user("maria", "maria@example.org", "a-long-pass-phrase-42")
     page.goto(live_server.url + "/")
     page.get_by_role("link", name="Sign in").click()
+    page.get_by_label("User name or e-mail address").wait_for()
     check_accessibility(page)
     page.get_by_label("User name or e-mail address").fill("maria@example.org")
     page.get_by_label("Password").fill("a-long-pass-phrase-42")
