@@ -26,6 +26,27 @@ def test_pieces_of_sentences_are_told_from_sentences():
     assert is_stub("**This Memorandum of Understanding is entered into on [Date], by and between:**")
 
 
+def test_an_address_or_a_title_line_is_not_evidence_by_itself():
+    # Names, places and numbers with no running text: a party's details, not what it agreed.
+    assert is_stub("Address: 8828 NE Schuyler St, Portland OR 97220")
+    assert is_stub("Col. Tecnológico, Monterrey, Nuevo León 64849, México.")
+    assert is_stub("Jason Lin, Director of Engineering, Data Science for Sustainable Development")
+    # Running text stays a sentence, in capitals too.
+    assert not is_stub("2. Contact person of the MoU from IITB side (Member), named by its director.")
+    assert not is_stub("IN NO EVENT SHALL EITHER PARTY BE LIABLE FOR ANY INDIRECT DAMAGES.")
+    assert not is_stub("Rick Shory, instrumentation developer, is the contact for the loan.")
+
+
+def test_a_clause_number_is_not_embedded_with_its_sentence():
+    assert review.without_number("4.1 Each party will designate a liaison.") == "Each party will designate a liaison."
+    assert review.without_number("(c) convene the quarterly meetings.") == "convene the quarterly meetings."
+    assert review.without_number("12. The MLRD shall report.") == "The MLRD shall report."
+    assert review.without_number("➢ Cipher Craft will place the logo.") == "Cipher Craft will place the logo."
+    assert review.without_number("B. *Funds:* The Department shall pay.") == "*Funds:* The Department shall pay."
+    for kept in ("A committee will meet.", "2027 is the first year.", "U.S. law applies.", "I agree.", "3.1."):
+        assert review.without_number(kept) == kept
+
+
 def planted(similarities, keywords=None):
     """What review.features gives for the planted agreement below (one sentence per clause: a
     heading, a sentence, a piece of it, three sentences), with each sentence's similarity to each
