@@ -132,8 +132,8 @@ _LEAD_MARK = re.compile(r"^[\s\-*•●▪◦‣➢►✓]*(?:\(?(?:[a-z]{1,2}|[
 
 def is_fragment(text):
     """A piece of a sentence that cannot be read alone: it starts in lower case without a list
-    mark ("except to the extent that...", "funds raised to cover..."), is an aside in brackets, or
-    closes a bracket it did not open. Shown first, it leaves a person to guess what it belongs to;
+    mark ("except to the extent that...", "funds raised to cover..."), is an aside in brackets,
+    closes a bracket it did not open, or stops on a word no sentence ends on ("...in a"). Shown first, it leaves a person to guess what it belongs to;
     a whole sentence that says the same is better evidence. A list item in lower case ("(b) publish
     a joint report each year") is not one: it reads on from its lead-in, and says its part."""
     text = text.strip()
@@ -143,7 +143,28 @@ def is_fragment(text):
     body = text[mark.end():]
     if not body or body.count(")") > body.count("("):
         return True
+    if _CUT_OFF.search(text) and not re.search(r"[.!?;:)\"”'’]$", text):
+        return True   # "...will be stored in a locked file cabinet in a": the rest is elsewhere
     return body[0].islower() and not mark.group().strip(" \t\n_\"'“")
+
+
+# A sentence that stops on a word that cannot end one: a page break or a column cut it off. A
+# list item ending "; and" reads on into the next item and is whole.
+_CUT_OFF = re.compile(r"(?<![;,])\s(?:the|a|an|of|to|be|and|or|for|with|in|by|on|at|from|as|that|which|"
+                      r"may|shall|will|must|is|are|was|were|its|their|this|these|such|any)$", re.IGNORECASE)
+_WEB_ADDRESS = re.compile(r"\S*(?:@|https?://|www\.)\S*")
+_CASE_FLIP = re.compile(r"[a-z][A-Z]{2}")   # "rHE", "scHEME"; not "GitHub", "NotAlone"
+GLUED_WORD = 18   # letters: "IndiaactingthroughMs"; "responsibilities" is 16
+
+
+def is_garbled(text):
+    """Text that came out of a PDF damaged: words glued together ("Presidentof
+    IndiaactingthroughMs Amita Sharma", "Quinixwillreciprocatebyoutsourcingprojects") or capitals
+    out of place in two words or more ("rHE scHEME"). A person cannot read it as evidence; shown, it
+    says the review read nonsense. (A web or e-mail address and a brand such as "GitHub" are not.)"""
+    words = re.findall(r"[^\W\d_]+", _WEB_ADDRESS.sub(" ", text))
+    glued = any(len(w) >= GLUED_WORD for w in words)
+    return glued or len({w for w in words if _CASE_FLIP.search(w)}) >= 2
 
 
 # A clause number or list mark opening a sentence: "4.1 ", "12. ", "(c) ", "iv) ", "B. ", "• ".
@@ -209,7 +230,8 @@ def features(card, clauses, budget=None):
     # to achieve their common objectives"): such goodwill says little about any one element.
     generic_sentence = np.mean([e["sentence"] for e in per_element], axis=0) if per_element else 0
     generic_clause = np.mean([e["clause"] for e in per_element], axis=0) if per_element else 0
-    stubs = np.array([is_stub(t) for t in texts], dtype=bool)
+    # Damaged text is evidence as poor as a heading: both go last.
+    stubs = np.array([is_stub(t) or is_garbled(t) for t in texts], dtype=bool)
     fragments = np.array([is_fragment(t) for t in texts], dtype=bool)
     return {"clauses": clauses, "owners": owners, "spans": spans, "n": len(texts), "info": info,
             "stubs": stubs, "fragments": fragments, "embedded": embedded,

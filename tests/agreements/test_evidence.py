@@ -37,6 +37,19 @@ def test_an_address_or_a_title_line_is_not_evidence_by_itself():
     assert not is_stub("Rick Shory, instrumentation developer, is the contact for the loan.")
 
 
+def test_a_sentence_cut_off_or_garbled_by_the_pdf_is_not_shown_first_if_a_whole_one_says_it():
+    assert is_fragment("Paper records will be stored in a locked file cabinet in a")
+    assert is_fragment("4 . For successful implementation of the scheme, this Memorandum may be")
+    assert not is_fragment("(b) provide instructors, classrooms and lab equipment; and")
+    assert not is_fragment("Each partner will name a liaison for the program")
+    assert review.is_garbled("is made on this 23tdday of May 2013betweenthe Presidentof IndiaactingthroughMs Amita")
+    assert review.is_garbled("Quinixwillreciprocatebyoutsourcingprojects that align with the services offered.")
+    assert review.is_garbled("For successful implementation of rHE scHEME, this Memorandum may be signed.")
+    # Brands, web and e-mail addresses are not damage.
+    assert not review.is_garbled("NotAlone runs in the AWS GovCloud region and its code is on GitHub.")
+    assert not review.is_garbled("Contact Benjamin Lutz, blutz@mediatorsbeyondborders.org, or see https://couillardsolarfoundation.org/")
+
+
 def test_a_clause_number_is_not_embedded_with_its_sentence():
     assert review.without_number("4.1 Each party will designate a liaison.") == "Each party will designate a liaison."
     assert review.without_number("(c) convene the quarterly meetings.") == "convene the quarterly meetings."
