@@ -23,6 +23,9 @@ of the passages. A second, looser figure says how often the whole clause around 
 (what a person sees on asking for the clause) overlaps the labelled quote's sentence span; it
 does not judge whether a different sentence the review shows also supports the label (a labelled
 quote is one of possibly several that would), so neither figure is the share that supports it.
+That share is counted from a person's marks (bench/devsets/agreements/evidence_marks.yaml: yes/no
+per case, keyed by a hash of the evidence shown; `--judge-sample N` prints cases with their lines
+for the file), over the marked cases whose evidence the review still shows.
 """
 
 import argparse
@@ -227,7 +230,38 @@ def passages_of(proposal):
     return out
 
 
+# --- Evidence judged by a person ----------------------------------------------------------------
+
+MARKS = ROOT / "bench" / "devsets" / "agreements" / "evidence_marks.yaml"
+
+
+def shown_text(item, clauses, proposal):
+    """What the review page shows first for a proposal (None without evidence)."""
+    top = passages_of(proposal)[:1]
+    if not top or top[0]["clause"] not in clauses:
+        return None
+    start, end = shown_span(clauses[top[0]["clause"]], top[0])
+    return " ".join(item["text"][start:end].split())[:400]
+
+
+def shown_key(text):
+    """A mark's key for the evidence it judged: when the review shows other evidence, the mark no
+    longer applies and the case counts as not yet judged."""
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def load_marks(path=MARKS):
+    """{(agreement, element, shown key): supports} from the marks file (see its header)."""
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {(m["item"], m["element"], m["shown"]): bool(m["supports"])
+            for m in data.get("marks") or [] if m.get("supports") is not None}
+
+
 def measure(card, items, show_items=False):
+    marks = load_marks()
+    judged_yes = judged_no = unjudged = 0
     tp = fp = fn = tn = 0
     partial_total = partial_found = 0
     exact = total = 0
@@ -264,6 +298,12 @@ def measure(card, items, show_items=False):
             if expected == "partially":
                 partial_total += 1
                 partial_found += said
+            if said and wanted:
+                shown = shown_text(item, clauses, proposal)
+                mark = marks.get((item["slug"], key, shown_key(shown))) if shown else None
+                judged_yes += mark is True
+                judged_no += mark is False
+                unjudged += mark is None
             if said and wanted and quote:
                 target = quote_span(item["text"], quote, normalised)
                 if target is None:
@@ -287,7 +327,8 @@ def measure(card, items, show_items=False):
             "any_quote": any_ok / checked if checked else float("nan"), "quotes_checked": checked,
             "top_clause": clause_ok / checked if checked else float("nan"),
             "quotes_unlocated": unlocated, "cpu": cpu_total, "misses": misses, "tp": tp, "fp": fp,
-            "fn": fn, "tn": tn, "method": f"{info.kind}: {info.name}" if items else ""}
+            "fn": fn, "tn": tn, "judged_yes": judged_yes, "judged_no": judged_no, "unjudged": unjudged,
+            "method": f"{info.kind}: {info.name}" if items else ""}
 
 
 def prf(tp, fp, fn):
@@ -313,6 +354,11 @@ def report(name, m):
               f"{m['top_clause']:.2f}")
     else:
         print("  evidence: no labelled quotes in this set")
+    judged = m["judged_yes"] + m["judged_no"]
+    if judged:
+        print(f"  evidence shown first, judged by a person ({MARKS.name}): supports the proposal in "
+              f"{m['judged_yes']} of {judged} marked cases ({m['judged_yes'] / judged:.2f}); "
+              f"{m['unjudged']} correct proposals show evidence not marked yet (--judge-sample)")
     worst = sorted(m["misses"].items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:8]
     print("  most wrong elements (false +, missed): "
           + ", ".join(f"{k} {a}/{b}" for k, (a, b) in worst))
@@ -353,9 +399,11 @@ def timing(card):
 def judge_sample(card, items, count, seed=20261202):
     """Print `count` correct "addressed" proposals at random, each with what the page shows first
     as its evidence, numbered for a person's yes/no: does this support the element being in place?
-    Judged by reading the question and the evidence only (not the labelled quote)."""
+    Judged by reading the question and the evidence only (not the labelled quote). Each case ends
+    with its line for the marks file (evidence_marks.yaml), "supports:" left empty until judged."""
     import random
 
+    marks = load_marks()
     cases = []
     for item in items:
         proposals, clauses, _info, _cpu = run_item(card, item)
@@ -363,16 +411,18 @@ def judge_sample(card, items, count, seed=20261202):
             expected, _quote = item["labels"].get(key, ("not-in-place", ""))
             proposal = proposals[key]
             if proposal.rating in ("fully", "partially") and expected in ("fully", "partially"):
-                top = passages_of(proposal)[:1]
-                if top and top[0]["clause"] in clauses:
-                    start, end = shown_span(clauses[top[0]["clause"]], top[0])
-                    cases.append((item["slug"], key, proposal.rating, item["text"][start:end]))
+                shown = shown_text(item, clauses, proposal)
+                if shown:
+                    cases.append((item["slug"], key, proposal.rating, shown))
     random.Random(seed).shuffle(cases)
     print(f"\n{min(count, len(cases))} of {len(cases)} correct 'addressed' proposals, at random (seed {seed}):")
     for number, (slug, key, rating, shown) in enumerate(cases[:count], 1):
         element = card.elements[key]
+        mark = marks.get((slug, key, shown_key(shown)))
         print(f"\n[{number}] {slug} / {element.title} ({rating})\n    question: {element.question}\n"
-              f"    shown first: {' '.join(shown.split())[:400]}")
+              f"    shown first: {shown}\n"
+              f"    mark: {{item: {slug}, element: {key}, shown: {shown_key(shown)}, "
+              f"supports: {'' if mark is None else str(mark).lower()}}}")
 
 
 def sentence_texts(found):

@@ -81,3 +81,19 @@ def test_a_typed_quote_is_found_across_line_breaks_ligatures_and_head_tail():
     assert norm[slice(*devset.find_span(norm, "The final report"))] == "The ﬁnal report"
     start, end = devset.find_span(norm, "Funding is … in May.")
     assert norm[start:end] == norm
+
+
+def test_evidence_marks_name_only_agreements_elements_and_hashes():
+    # A person's yes/no on the evidence shown first (bench_review_quality reports them): each mark
+    # names an agreement of the manifest and a scorecard element, and keeps no text of the agreement.
+    devset = module("devset")
+    keys = set(devset.element_keys())
+    slugs = {item["slug"] for item in devset.manifest()["items"]}
+    marks = yaml.safe_load((DEVSET / "evidence_marks.yaml").read_text(encoding="utf-8"))["marks"]
+    assert len(marks) >= 80
+    for mark in marks:
+        assert set(mark) == {"item", "element", "shown", "supports"}, mark
+        assert mark["item"] in slugs and mark["element"] in keys, mark
+        assert len(mark["shown"]) == 16 and int(mark["shown"], 16) >= 0, mark
+        assert isinstance(mark["supports"], bool), mark
+    assert len({(m["item"], m["element"], m["shown"]) for m in marks}) == len(marks)
