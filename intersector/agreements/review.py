@@ -104,10 +104,23 @@ def is_stub(text):
     Effective Date") or a lead-in to a list ("The purpose of this MoU is:"). It may still count
     toward a rating, but it is poor evidence: a person shown it learns nothing."""
     words = re.findall(r"[A-Za-z]{2,}", text)
-    if len(words) < STUB_WORDS or is_label_line(text):
+    if len(words) < STUB_WORDS and not is_short_task(text, words):
+        return True
+    if is_label_line(text):
         return True
     stripped = text.rstrip(" \t\n•●▪-–—*_")   # "**between:**" is a lead-in too
     return stripped.endswith(":") and len(words) < LEAD_IN_WORDS
+
+
+def is_short_task(text, words):
+    """A short list item that says what someone will do: "(b) forecast associated costs", "- verify
+    participant eligibility; and". It reads on from its lead-in ("The Company will:"), and is
+    evidence, where a heading of as few words ("3. Responsibilities") is not. Headings start with
+    a capital; such items start in lower case after their mark."""
+    mark = _LEAD_MARK.match(text)
+    body = text[mark.end():] if mark else ""
+    return (len(words) >= 3 and bool(mark.group().strip(" \t\n_\"'“")) and body[:1].islower()
+            and not text.rstrip(" \t\n*_").endswith(":"))
 
 
 # A word in lower case of three letters or more ("will", "each"), other than the small words of

@@ -37,6 +37,13 @@ def test_an_address_or_a_title_line_is_not_evidence_by_itself():
     assert not is_stub("Rick Shory, instrumentation developer, is the contact for the loan.")
 
 
+def test_a_short_list_item_saying_what_someone_will_do_is_evidence_a_short_heading_is_not():
+    assert not is_stub("(b) forecast associated costs")
+    assert not is_stub("- verify participant eligibility; and")
+    assert is_stub("3. Responsibilities") and is_stub("2. Scope of Work") and is_stub("b) Term")
+    assert is_stub("(a) the following:")
+
+
 def test_a_sentence_cut_off_or_garbled_by_the_pdf_is_not_shown_first_if_a_whole_one_says_it():
     assert is_fragment("Paper records will be stored in a locked file cabinet in a")
     assert is_fragment("4 . For successful implementation of the scheme, this Memorandum may be")
