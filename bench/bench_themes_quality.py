@@ -35,6 +35,9 @@ printed; judged from the printed lines only, one mark per automatic theme):
    by its name: the name must name the majority theme's idea or an idea the group's notes share;
    naming a minority theme's idea needs a rename.
 Borderline cases count as needing a rename.
+The marks are kept in bench/devsets/boards/name_marks.yaml (board, name, main people's theme, keep
+or not); each --labels theme ends with its line for that file, and the bench prints how many
+marked names would be kept, held-out and tuned-on boards apart.
 
 Then the time to make themes for 1,000 notes once their vectors are there (the model loaded and
 the notes embedded), beside the embedding itself. BERTopic is not run: it does not install from
@@ -42,6 +45,7 @@ PyPI here without torch and sentence-transformers (and their models are fetched 
 """
 
 import argparse
+import json
 import os
 import random
 import statistics
@@ -144,6 +148,9 @@ def ceiling(board, vectors, truth):
 
 def report_quality(boards, show_labels=False):
     rows = []
+    marks = load_name_marks()
+    judged = {True: [], False: []}   # held out or not -> [keep or not, per marked name]
+    unmarked = 0
     print(f"{'board':<26}{'notes':>6}{'themes':>7}  {'before':>7}{'Ward@k*':>8}{'after':>7}{'ceiling':>8}"
           "  k after  held out")
     for board in boards:
@@ -162,24 +169,64 @@ def report_quality(boards, show_labels=False):
         rows.append((board["name"], held) + row)
         print(f"{board['name']:<26}{len(texts):>6}{k_true:>7}  {row[0]:7.2f}{row[1]:8.2f}{row[2]:7.2f}{row[3]:8.2f}"
               f"  {themes.k:>7}  {'yes' if held else 'no'}", flush=True)
+        found = name_marks_of(board, themes, truth, marks)
+        judged[held] += [m for m in found if m is not None]
+        unmarked += sum(1 for m in found if m is None)
         if show_labels:
-            print_labels(board, themes, truth, held)
+            print_labels(board, themes, truth, held, marks)
     for title, chosen in (("mean, all boards", rows), ("mean, held out", [r for r in rows if r[1]]),
                           ("mean, tuned on", [r for r in rows if not r[1]])):
         if chosen:
             means = [statistics.mean(r[i] for r in chosen) for i in (2, 3, 4, 5)]
             print(f"{title:<39}  {means[0]:7.2f}{means[1]:8.2f}{means[2]:7.2f}{means[3]:8.2f}  ({len(chosen)} boards)")
+    if judged[True] or judged[False]:
+        parts = [f"{label} {sum(judged[held])} of {len(judged[held])}"
+                 for label, held in (("held out", True), ("tuned on", False)) if judged[held]]
+        print(f"names a person would keep as they are ({NAME_MARKS.name}): " + ", ".join(parts)
+              + f"; {unmarked} names not marked yet (--labels prints their lines)")
 
 
-def print_labels(board, themes, truth, held):
-    """Each automatic theme's name beside the human themes of its notes and its typical notes."""
-    print(f"  names on {board['name']} ({'HELD OUT' if held else 'tuned on'}):")
+def theme_summaries(themes, truth):
+    """Per automatic theme: (its notes, its people's themes from the most common, their counts)."""
+    out = []
     for c in range(themes.k):
         members = [i for i, label in enumerate(themes.labels) if label == c]
         counts = {}
         for i in members:
             counts[truth[i]] = counts.get(truth[i], 0) + 1
-        ranked = sorted(counts, key=lambda t: (-counts[t], t))
+        out.append((members, sorted(counts, key=lambda t: (-counts[t], t)), counts))
+    return out
+
+
+# --- Names judged by a person ------------------------------------------------------------------
+
+NAME_MARKS = HERE_BOARDS / "name_marks.yaml"
+
+
+def load_name_marks(path=NAME_MARKS):
+    """{(board, name, the people's theme most of its notes carry): kept as it is}. A mark stops
+    counting when the theme's name or its main people's theme changes: it is then not yet judged."""
+    import yaml
+
+    if not path.exists():
+        return {}
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    return {(m["board"], m["name"], m["theme"]): bool(m["keep"])
+            for m in data.get("marks") or [] if m.get("keep") is not None}
+
+
+def name_marks_of(board, themes, truth, marks):
+    """[True / False / None (not judged)] per automatic theme of a board."""
+    return [marks.get((board["name"], themes.names[c], ranked[0]))
+            for c, (_members, ranked, _counts) in enumerate(theme_summaries(themes, truth))]
+
+
+def print_labels(board, themes, truth, held, marks=None):
+    """Each automatic theme's name beside the human themes of its notes and its typical notes,
+    and its line for the marks file (name_marks.yaml), "keep:" empty until a person judges it."""
+    marks = marks or {}
+    print(f"  names on {board['name']} ({'HELD OUT' if held else 'tuned on'}):")
+    for c, (members, ranked, counts) in enumerate(theme_summaries(themes, truth)):
         human, share = ranked[0], counts[ranked[0]] / len(members)
         print(f"    {themes.names[c]!r:<44} {len(members):>3} notes, {share:4.0%} human: {human.split('/', 1)[1]!r}")
         if share < 0.5 and len(ranked) > 1:  # a mixed group: its name must not mislead
@@ -187,6 +234,9 @@ def print_labels(board, themes, truth, held):
             print(f"    {'':<44} {'':>9} {counts[runner] / len(members):4.0%} human: {runner.split('/', 1)[1]!r}")
         for i in themes.typical[c]:
             print(f"        - {board['notes'][i][3][:110]}")
+        mark = marks.get((board["name"], themes.names[c], human))
+        print(f"        mark: {{board: {board['name']}, name: {json.dumps(themes.names[c])}, "
+              f"theme: {json.dumps(human)}, keep: {'' if mark is None else str(mark).lower()}}}")
 
 
 def report_speed(count=1000, repeats=3):

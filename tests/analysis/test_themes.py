@@ -386,3 +386,23 @@ def test_a_word_the_notes_use_to_describe_does_not_end_a_name():
              "Murderers fear the chair"]
     names = name_themes(texts, [0, 0, 0, 1, 1, 1])
     assert names[0] == "Barbaric practice", names
+
+
+def test_the_name_marks_of_the_development_boards_are_well_formed(monkeypatch):
+    """bench/devsets/boards/name_marks.yaml: a person's keep/rename per automatic theme name,
+    counted by bench_themes_quality.py; every mark says which board, name and people's theme."""
+    from pathlib import Path
+
+    import yaml
+
+    root = Path(__file__).resolve().parents[2]
+    marks = yaml.safe_load((root / "bench" / "devsets" / "boards" / "name_marks.yaml").read_text(encoding="utf-8"))["marks"]
+    assert len(marks) >= 150
+    for mark in marks:
+        assert set(mark) == {"board", "name", "theme", "keep"}, mark
+        assert isinstance(mark["keep"], bool) and 2 <= len(mark["name"].split()) <= 6, mark
+    assert len({(m["board"], m["name"], m["theme"]) for m in marks}) == len(marks)
+    monkeypatch.syspath_prepend(str(root / "bench"))
+    from bench_themes_quality import load_name_marks
+
+    assert len(load_name_marks()) == len(marks)
