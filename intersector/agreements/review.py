@@ -167,6 +167,7 @@ _CUT_OFF = re.compile(r"(?<![;,])\s(?:the|a|an|of|to|be|and|or|for|with|in|by|on
                       r"may|shall|will|must|is|are|was|were|its|their|this|these|such|any)$", re.IGNORECASE)
 _WEB_ADDRESS = re.compile(r"\S*(?:@|https?://|www\.)\S*")
 _CASE_FLIP = re.compile(r"[a-z][A-Z]{2}")   # "rHE", "scHEME"; not "GitHub", "NotAlone"
+MOSTLY_DAMAGED = 0.2   # share of a document's sentences: more than this, and damage orders nothing
 GLUED_WORD = 18   # letters: "IndiaactingthroughMs"; "responsibilities" is 16
 
 
@@ -243,8 +244,13 @@ def features(card, clauses, budget=None):
     # to achieve their common objectives"): such goodwill says little about any one element.
     generic_sentence = np.mean([e["sentence"] for e in per_element], axis=0) if per_element else 0
     generic_clause = np.mean([e["clause"] for e in per_element], axis=0) if per_element else 0
-    # Damaged text is evidence as poor as a heading: both go last.
-    stubs = np.array([is_stub(t) or is_garbled(t) for t in texts], dtype=bool)
+    # Damaged text is evidence as poor as a heading: both go last. When much of the document is
+    # damaged (a poor scan) the page already warns, and the damaged sentences are what there is:
+    # putting them last would only bring up its headings.
+    garbled = np.array([is_garbled(t) for t in texts], dtype=bool)
+    if garbled.mean() > MOSTLY_DAMAGED if len(texts) else False:
+        garbled[:] = False
+    stubs = np.array([is_stub(t) for t in texts], dtype=bool) | garbled
     fragments = np.array([is_fragment(t) for t in texts], dtype=bool)
     return {"clauses": clauses, "owners": owners, "spans": spans, "n": len(texts), "info": info,
             "stubs": stubs, "fragments": fragments, "embedded": embedded,

@@ -57,6 +57,21 @@ def test_a_sentence_cut_off_or_garbled_by_the_pdf_is_not_shown_first_if_a_whole_
     assert not review.is_garbled("Contact Benjamin Lutz, blutz@mediatorsbeyondborders.org, or see https://couillardsolarfoundation.org/")
 
 
+def test_damaged_text_goes_last_unless_most_of_the_document_is_damaged():
+    import yaml
+
+    from intersector.agreements import scorecard
+
+    card = scorecard.Scorecard(yaml.safe_load((review.PHRASINGS.parent / "scorecard.yaml").read_text(encoding="utf-8")))
+    clean = "The city will fund the project.\n\nThe partners will meet every month to review progress.\n\n"
+    glued = "The partnerswillmeeteverymonthtoreviewprogress and the city will pay its share.\n\n"
+    found = review.features(card, split_clauses(clean * 3 + glued))
+    assert list(found["stubs"]) == [False] * 6 + [True]
+    # A poor scan: damaged sentences are all there is; putting them last would bring up headings.
+    found = review.features(card, split_clauses(glued * 3 + clean))
+    assert not found["stubs"].any()
+
+
 def test_a_clause_number_is_not_embedded_with_its_sentence():
     assert review.without_number("4.1 Each party will designate a liaison.") == "Each party will designate a liaison."
     assert review.without_number("(c) convene the quarterly meetings.") == "convene the quarterly meetings."
