@@ -146,8 +146,9 @@ _LEAD_MARK = re.compile(r"^[\s\-*•●▪◦‣➢►✓]*(?:\(?(?:[a-z]{1,2}|[
 def is_fragment(text):
     """A piece of a sentence that cannot be read alone: it starts in lower case without a list
     mark ("except to the extent that...", "funds raised to cover..."), is an aside in brackets,
-    closes a bracket it did not open, or stops on a word no sentence ends on ("...in a"). Shown first, it leaves a person to guess what it belongs to;
-    a whole sentence that says the same is better evidence. A list item in lower case ("(b) publish
+    closes a bracket it did not open, or stops on a word no sentence ends on ("...in a"). Shown
+    first, it leaves a person to guess what it belongs to; a whole sentence that says the same is
+    better evidence. A list item in lower case ("(b) publish
     a joint report each year") is not one: it reads on from its lead-in, and says its part."""
     text = text.strip()
     if text.startswith("(") and text.rstrip(".;,").endswith(")"):
@@ -248,7 +249,7 @@ def features(card, clauses, budget=None):
     # damaged (a poor scan) the page already warns, and the damaged sentences are what there is:
     # putting them last would only bring up its headings.
     garbled = np.array([is_garbled(t) for t in texts], dtype=bool)
-    if garbled.mean() > MOSTLY_DAMAGED if len(texts) else False:
+    if len(texts) and garbled.mean() > MOSTLY_DAMAGED:
         garbled[:] = False
     stubs = np.array([is_stub(t) for t in texts], dtype=bool) | garbled
     fragments = np.array([is_fragment(t) for t in texts], dtype=bool)
