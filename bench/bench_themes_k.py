@@ -21,33 +21,21 @@ from bench_themes_quality import TUNED_ON, find_boards, idea_vectors  # noqa: E4
 
 from intersector import analysis  # noqa: E402
 from intersector.analysis import themes as T  # noqa: E402
-from intersector.analysis import vectors as V  # noqa: E402
 from intersector.analysis.clustering import _prepare  # noqa: E402
 
 
 def grouping(notes, vectors, info, ideas, oracle):
-    """make_themes' labels without naming (k chosen, or the people's per prompt)."""
+    """ARI of make_themes' grouping (the same steps, no names) and its themes per prompt: with the
+    number chosen by itself, or the people's number per prompt."""
     from sklearn.metrics import adjusted_rand_score
 
+    texts = [x for _p, _s, _t, x in notes]
     prompts = [p for p, _s, _t, _x in notes]
     sectors = [s for _p, s, _t, _x in notes]
     truth = [f"{p}/{t}" for p, _s, t, _x in notes]
-    matrix = _prepare(vectors, info)
-    mixed = V.normalise_rows(T.IDEA_WEIGHT * ideas + (1 - T.IDEA_WEIGHT) * matrix).astype(np.float64)
-    groups = T._by_prompt(prompts)
-    own, mix = np.zeros_like(mixed), np.zeros_like(mixed)
-    for m in groups:
-        own[m] = T._without_sector_and_prompt(matrix[m], [sectors[i] for i in m])
-        mix[m] = T._without_sector_and_prompt(mixed[m], [sectors[i] for i in m])
-    counts = ([len({truth[i] for i in m}) for m in groups] if oracle else [T._choose_k(own[m]) for m in groups])
-    if sum(counts) > T.MAX_THEMES:
-        counts = T._share_out(max(T.MAX_THEMES, len(groups)), [len(m) for m in groups] if oracle else counts,
-                              weights=counts)
-    labels, following = np.zeros(len(notes), dtype=int), 0
-    for m, count in zip(groups, counts):
-        local = T._cluster(mix[m], count)
-        labels[m] = local + following
-        following += int(local.max()) + 1
+    people = (lambda members: len({truth[i] for i in members})) if oracle else None
+    labels, _space, counts = T._group(texts, _prepare(vectors, info), prompts, sectors, None, ideas, info,
+                                      count_for=people)
     return adjusted_rand_score(truth, labels), counts
 
 

@@ -94,6 +94,21 @@ def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=No
     matrix = _prepare(vectors, info)
     if len(matrix) != n:
         raise ValueError(f"{n} texts but {len(matrix)} vectors")
+    labels, space, _counts = _group(texts, matrix, prompts, sectors, k, idea_vectors, info)
+    labels = _order_by_size(labels)
+    k_found = int(labels.max()) + 1
+    typical = {c: _typical(space, np.flatnonzero(labels == c)) for c in range(k_found)}
+    embed = _v.embed if info.uses_embeddings else None
+    names = name_themes(texts, labels.tolist(), typical, sectors, vectors=matrix if embed else None, embed=embed)
+    return Themes([int(c) for c in labels], k_found, names, typical, info.kind)
+
+
+def _group(texts, matrix, prompts, sectors, k, idea_vectors, info, count_for=None):
+    """(a theme per note, the space they were grouped in, the number of themes per prompt): the
+    notes grouped within their prompt, on what they say beyond their sector and the prompt.
+    ``count_for(members)`` replaces the number chosen by silhouette (bench/bench_themes_k.py gives
+    the people's number, to see what a better choice would gain)."""
+    n = len(texts)
     groups = _by_prompt(prompts)
     if k is not None and int(k) < len(groups):
         groups = [list(range(n))]  # fewer themes asked for than prompts: group across prompts
@@ -103,7 +118,7 @@ def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=No
     if k is not None:
         counts = _share_out(k, [len(m) for m in groups])
     else:
-        counts = [_choose_k(space[members]) for members in groups]
+        counts = [(count_for or (lambda m: _choose_k(space[m])))(members) for members in groups]
         if sum(counts) > MAX_THEMES:
             counts = _share_out(max(MAX_THEMES, len(groups)), counts, weights=counts)
     ideas = _idea_matrix(texts, [prompts[i] for i in range(n)] if len(groups) > 1 else None, matrix,
@@ -119,12 +134,7 @@ def make_themes(texts, prompts=None, sectors=None, k=None, vectors=None, info=No
         local = _cluster(space[members], count)
         labels[members] = local + next_theme
         next_theme += int(local.max()) + 1
-    labels = _order_by_size(labels)
-    k_found = int(labels.max()) + 1
-    typical = {c: _typical(space, np.flatnonzero(labels == c)) for c in range(k_found)}
-    embed = _v.embed if info.uses_embeddings else None
-    names = name_themes(texts, labels.tolist(), typical, sectors, vectors=matrix if embed else None, embed=embed)
-    return Themes([int(c) for c in labels], k_found, names, typical, info.kind)
+    return labels, space, counts
 
 
 def idea_texts(texts, prompts=None) -> list[str]:
