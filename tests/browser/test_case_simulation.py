@@ -16,6 +16,7 @@ import subprocess
 import time
 
 import pytest
+from playwright.sync_api import expect
 from django.conf import settings
 
 from intersector.agreements.content import load_scorecard
@@ -284,18 +285,23 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     proposer.page.locator(".sim-proposal").wait_for()
     look(proposer.page, "3-families-proposed")
     for table_phones, run, who in ((first, first_run, kim), (second, second_run, proposer)):
+        said_yes = [who.name]
         for phone in table_phones:
             if phone is who:
                 continue
             run.refresh_from_db()
             if run.families:  # more than half of the table said yes: the others need not
                 break
+            # Tap only once this phone shows the yeses so far: a tap that lands while the live
+            # event of the previous yes swaps the screen is lost (a person would tap again).
+            expect(phone.page.locator(".sim-proposal")).to_contain_text(", ".join(said_yes), timeout=WAIT)
             accept = phone.page.locator(".sim-proposal form[action$='/accept/'] button")
             accept.wait_for()
             if phone is first[0] or (first[0] is kim and phone is first[1]):  # the first to accept Kim's
                 look(phone.page, "3-families-accept")
             accept.click()
             phone.page.locator(".sim-proposal .sim-done, .sim-families > .sim-done").first.wait_for()
+            said_yes.append(phone.name)
     for phone in phones:
         phone.page.locator(".sim-families > .sim-done").wait_for()
     first_run.refresh_from_db()
