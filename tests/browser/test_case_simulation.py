@@ -16,14 +16,15 @@ import subprocess
 import time
 
 import pytest
-from playwright.sync_api import expect
 from django.conf import settings
+from playwright.sync_api import expect
 
 from intersector.agreements.content import load_scorecard
 from intersector.workshops.activities.casesim import state
 from intersector.workshops.activities.casesim import table as sim_table
 from intersector.workshops.activities.casesim.models import RoleSeat, SheetEntry, Simulation, TableRun
 from intersector.workshops.models import Participant, Workshop
+from intersector.workshops.qna.models import QuestionVote
 from tests.conftest import check_accessibility, screenshot
 from tests.live.servers import Server, server_env
 from tests.workshops.phones import database_url
@@ -443,6 +444,10 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
     voters = [p for p in phones if p not in (kim, ben)]
     for phone, question in [(p, "Who pays") for p in voters[:4]] + [(p, "How did") for p in voters[4:]]:
         row = phone.page.locator(".qna-row", has_text=question)
+        # Tap once this phone's list shows the votes so far: a tap landing while the list reloads
+        # for the previous vote is lost (a person would tap again).
+        so_far = QuestionVote.objects.filter(question__item__workshop=workshop, question__text__startswith=question).count()
+        expect(row.locator(".qna-count")).to_have_text(re.compile(rf"^{so_far}\b"), timeout=WAIT)
         row.locator(".qna-votes button[aria-pressed=false]").click()
         row.locator(".qna-votes button[aria-pressed=true]").wait_for()
     # Kim votes for Ben's question by keyboard, once it has reached Kim's list.
