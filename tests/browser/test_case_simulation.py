@@ -17,8 +17,7 @@ import time
 
 import pytest
 from django.conf import settings
-from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeout, expect
 
 from intersector.agreements.content import load_scorecard
 from intersector.workshops.activities.casesim import state
@@ -467,7 +466,7 @@ def test_the_case_simulation_workshop_with_eight_phones_at_two_tables(server, ne
 
     # 7. Reveal: every brief to everyone.
     # The console's panel may still reload for the pin just made, and a tick it loses is refused
-    # as unconfirmed: the facilitator ticks again (a CI run lost one).
+    # as unconfirmed: the facilitator ticks again (a standalone pass of the suite lost one).
     for _attempt in range(3):
         console.get_by_label("Everyone may now read every brief. This cannot be undone.").check()
         console.get_by_role("button", name="Reveal all briefs").click()
