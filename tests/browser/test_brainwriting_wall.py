@@ -194,10 +194,16 @@ def test_every_change_on_the_wall_can_be_made_by_keyboard(server, new_page, faci
     page.keyboard.press("Enter")
     column(page, "Red tape").wait_for()
 
-    # Rename in place: type the new name, Enter saves it.
+    # Rename in place: type the new name, Enter saves it. A live refresh (here: the undo's own
+    # live event) may redraw the wall between "select all" and the first letter: the new box has
+    # the focus and the selection, so the name typed replaces the old one, not lands before it.
     name = page.get_by_label("Name of the theme “Red tape”")
     name.focus()
     page.keyboard.press("Control+A")
+    page.evaluate("""() => new Promise(done => {
+        document.addEventListener("htmx:afterSwap", () => done(), {once: true});
+        document.dispatchEvent(new CustomEvent("convene:board"));
+    })""")
     page.keyboard.type("Sign-offs")
     page.keyboard.press("Enter")
     column(page, "Sign-offs").wait_for()
