@@ -273,11 +273,6 @@
   function focusedPlace(themes) {
     var active = document.activeElement;
     if (!active || !themes.contains(active)) return null;
-    // A name box keeps its selection too: a refresh landing between "select all" and the first
-    // letter typed must not leave the caret at the start ("Sign-offsRed tape").
-    if (active.id && active.classList.contains("theme-name")) {
-      return {id: active.id, summary: false, selection: [active.selectionStart, active.selectionEnd, active.selectionDirection]};
-    }
     if (active.id) return {id: active.id, summary: false};
     var holder = active.tagName === "SUMMARY" && active.parentElement;
     return holder && holder.id ? {id: holder.id, summary: true} : null;
@@ -328,9 +323,6 @@
     if (place && document.activeElement !== place && (!document.activeElement || document.activeElement === document.body)) {
       place.focus({preventScroll: true});
     }
-    // htmx gives a name box its focus back but not a selection that starts at 0 ("select all").
-    var range = saved.focused && saved.focused.selection;
-    if (range && place && document.activeElement === place) place.setSelectionRange(range[0], range[1], range[2]);
     window.scrollTo(window.scrollX, saved.page);
     saved = null;
     countPicked();
