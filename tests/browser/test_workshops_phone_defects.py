@@ -86,6 +86,33 @@ def test_a_vote_taken_back_is_taken_back_and_focus_stays_on_the_vote_controls(se
     screenshot(phone, "phone-defects-vote-taken-back")
 
 
+def test_a_tap_is_not_lost_when_the_screen_is_redrawn_between_press_and_lift(server, phone, workshop):
+    """A live event redrew the screen between a finger's press and lift: the button pressed was
+    gone, the tap landed nowhere and nothing said so (seen in the eight-phone case simulation).
+    The redraw now waits for the lift, and the tap counts."""
+    item = voting(workshop)
+    join(phone, server, workshop)
+    button = phone.get_by_role("button", name="Vote for Slow approvals")
+    box = button.bounding_box()
+    phone.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    phone.mouse.down()
+    # A resync (as after a dropped connection) fetches and redraws this phone's screen.
+    refresh = phone.evaluate("document.getElementById('live').dataset.refresh")
+    with phone.expect_response(lambda response: response.url.endswith(refresh) and response.ok):
+        phone.evaluate("document.dispatchEvent(new CustomEvent('live:resync'))")
+    phone.wait_for_timeout(300)   # the redraw would be done by now
+    phone.mouse.up()
+    phone.get_by_text("You have 2 votes left.").wait_for()
+    assert Vote.objects.filter(theme__item=item, theme__label="Slow approvals").count() == 1
+    # The redraw was held, not dropped: a finger resting on the screen holds it a second at most.
+    phone.mouse.move(box["x"] + box["width"] / 2, box["y"] + box["height"] / 2)
+    phone.mouse.down()
+    brainwriting.set_phase(item, "closed")
+    phone.evaluate("document.dispatchEvent(new CustomEvent('live:resync'))")
+    phone.get_by_role("button", name="Vote for Slow approvals").wait_for(state="detached", timeout=5_000)
+    phone.mouse.up()
+
+
 def test_a_refused_action_shows_a_plain_message_never_an_error_page(server, phone, workshop):
     voting(workshop)
     join(phone, server, workshop)

@@ -39,6 +39,31 @@
     }
   }
 
+  // A screen is not redrawn under a finger. A tap is a press, then a lift and a click on the same
+  // button: a live event that redraws the screen in between (another person's yes, this
+  // person's own parts arriving) takes the button away, and the tap is lost with nothing on the
+  // screen to say so. Such a change waits until the finger is lifted and the tap has landed; a
+  // finger resting on the screen holds it a second at most.
+  var HOLD_MS = 1000, pressedAt = 0, held = [], heldTimer = null;
+  function afterTap(change) {
+    if (!pressedAt || Date.now() - pressedAt > HOLD_MS) { change(); return; }
+    held.push(change);
+    if (!heldTimer) { heldTimer = window.setTimeout(releaseHeld, HOLD_MS); }
+  }
+  function releaseHeld() {
+    pressedAt = 0;
+    if (heldTimer) { window.clearTimeout(heldTimer); heldTimer = null; }
+    var changes = held;
+    held = [];
+    changes.forEach(function (change) { change(); });
+  }
+  function releaseSoon(wait) { if (pressedAt) { window.setTimeout(releaseHeld, wait); } }
+  screen.addEventListener("pointerdown", function () { pressedAt = Date.now(); }, true);
+  // The click comes after the lift (on a touch screen a moment later): its handlers run first.
+  document.addEventListener("click", function () { releaseSoon(0); }, true);
+  document.addEventListener("pointerup", function () { releaseSoon(150); }, true);
+  document.addEventListener("pointercancel", function () { releaseSoon(0); }, true);
+
   function replace(html, clear, places, offset) {
     var box = typing(), kept = box && !clear ? box.value : "", focused = box && document.activeElement === box;
     var ticks = checkedBoxes();
@@ -109,10 +134,12 @@
   }
 
   function fillMine(wanted, html) {
-    var content = document.getElementById("screen-content");
-    var parts = new DOMParser().parseFromString(html, "text/html").querySelector("[data-mine-for]");
-    if (!content || content.dataset.mineFor !== wanted || !parts || parts.dataset.mineFor !== wanted) return;
-    fillSlots(parts, focusPlaces(document.activeElement));
+    afterTap(function () {
+      var content = document.getElementById("screen-content");
+      var parts = new DOMParser().parseFromString(html, "text/html").querySelector("[data-mine-for]");
+      if (!content || content.dataset.mineFor !== wanted || !parts || parts.dataset.mineFor !== wanted) return;
+      fillSlots(parts, focusPlaces(document.activeElement));
+    });
   }
 
   function fillSlots(parts, places) {
@@ -181,15 +208,18 @@
       })
       .then(function (answer) {
         if (startedAt !== pushes) return;  // a screen pushed meanwhile is at least as new
-        replace(answer[0]);
-        // A kept screen's countdown takes the server's clock from when this copy was sent.
-        if (answer[1]) {  // (and a kind's own countdown marked data-served-clock)
-          Array.prototype.forEach.call(screen.querySelectorAll("[data-timer], [data-served-clock]"), function (timer) {
-            timer.dataset.now = answer[1];
-            delete timer.dataset.offset;
-          });
-          if (window.conveneTick) window.conveneTick();
-        }
+        afterTap(function () {
+          if (startedAt !== pushes) return;
+          replace(answer[0]);
+          // A kept screen's countdown takes the server's clock from when this copy was sent.
+          if (answer[1]) {  // (and a kind's own countdown marked data-served-clock)
+            Array.prototype.forEach.call(screen.querySelectorAll("[data-timer], [data-served-clock]"), function (timer) {
+              timer.dataset.now = answer[1];
+              delete timer.dataset.offset;
+            });
+            if (window.conveneTick) window.conveneTick();
+          }
+        });
       })
       .catch(function () {})
       .then(function () { loading = null; if (again) { var next = again; again = null; load(next); } });
@@ -236,7 +266,8 @@
     if (!html) { refresh(event); return; }
     pushes += 1;
     again = null;  // a fetch still queued is for an older screen
-    replace(html, false, null, pageOffset);
+    var pushed = pushes;
+    afterTap(function () { if (pushed === pushes) { replace(html, false, null, pageOffset); } });
   }
 
   document.addEventListener("live:screen.changed", screenChanged);
