@@ -18,7 +18,12 @@ def test_a_phone_takes_its_tables_draft_to_agree(server, new_page, django_user_m
     run = TableRun.objects.filter(simulation__item=item).order_by("table__number").first()
     seat = RoleSeat.objects.filter(simulation__item=item, table=run.table).select_related("participant").first()
     page = phone(new_page, server, workshop, seat.participant)
-    page.get_by_role("button", name="Take our draft to Agree").click()
+    button = page.get_by_role("button", name="Take our draft to Agree")
+    # Styled as the phone's other buttons, and as big a target for a thumb (it was a bare grey one).
+    assert button.bounding_box()["height"] >= 44
+    assert button.evaluate("b => getComputedStyle(b).borderRadius") == "6px"
+    screenshot(page, "casesim-agree-phone-button-360")
+    button.click()
     page.get_by_role("heading", name="Take our draft to Agree").wait_for()
     screenshot(page, "casesim-agree-phone-link-360")
     check_accessibility(page)
